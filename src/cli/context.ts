@@ -1,0 +1,54 @@
+/**
+ * The wiring point: configuration, store, clock, templates and transports
+ * are created here and handed to the stages. Nothing else reads config.
+ */
+import { join, resolve } from 'node:path';
+import { loadConfig } from '../config/load.ts';
+import type { Config } from '../config/schema.ts';
+import type { ListSettings } from '../deliver/message.ts';
+import type { Messenger } from '../deliver/messenger.ts';
+import { OutboxMessenger } from '../deliver/outbox.ts';
+import { SmtpMessenger } from '../deliver/smtp.ts';
+import { openStore, type Store } from '../store/index.ts';
+
+/** What every command gets. */
+export interface Context {
+  config: Config;
+  store: Store;
+  now: () => Date;
+  log: (line: string) => void;
+  json: boolean;
+}
+
+/** Open config and store. `DIGEST_NOW` (ISO) fixes the clock for tests and back-fills. */
+export function openContext(opts: { config?: string; json?: boolean }, log: (line: string) => void): Context {
+  const config = loadConfig(opts.config);
+  const store = openStore(resolve(config.store.path));
+  const fixed = process.env.DIGEST_NOW ? new Date(process.env.DIGEST_NOW) : null;
+  if (fixed && Number.isNaN(fixed.getTime())) throw new Error(`DIGEST_NOW="${process.env.DIGEST_NOW}" is not an ISO time`);
+  return { config, store, now: () => fixed ?? new Date(), log, json: !!opts.json };
+}
+
+/** The domain of the From address (for Message-IDs and List-Id). */
+export function fromDomain(config: Config): string {
+  const m = /@([^>\s]+)>?\s*$/.exec(config.delivery.from);
+  return m ? m[1]! : 'localhost';
+}
+
+/** List headers settings from config. */
+export function listSettings(config: Config): ListSettings {
+  const domain = fromDomain(config);
+  const address = /<([^>]+)>/.exec(config.delivery.from)?.[1] ?? config.delivery.from;
+  return {
+    from: config.delivery.from,
+    replyTo: config.delivery.replyTo,
+    listId: `${config.publication.title} <digest.${domain}>`,
+    unsubscribeMailto: config.delivery.unsubscribeMailto ?? address,
+  };
+}
+
+/** SMTP when `delivery.smtp.url` is set, else the outbox folder. */
+export function createMessenger(config: Config): Messenger {
+  if (config.delivery.smtp) return new SmtpMessenger(config.delivery.smtp);
+  return new OutboxMessenger(config.delivery.outbox ?? join(config.output.dir, 'outbox'));
+}

@@ -1,0 +1,140 @@
+/**
+ * The SQLite store (better-sqlite3, WAL). One file holds all state: items,
+ * issues, subscribers, the delivery ledger, overrides, source HTTP state, runs
+ * and locks. Schema changes are numbered migrations tracked in `user_version`.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DigestError } from '../errors.ts';
+
+/** The open database handle type. */
+export type Db = Database.Database;
+
+/** Numbered schema migrations; append only, never edit a shipped one. */
+const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE sources (
+    id TEXT PRIMARY KEY,
+    url TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    disabled INTEGER NOT NULL DEFAULT 0,
+    disabled_reason TEXT,
+    last_status TEXT,
+    last_error TEXT,
+    last_fetched_at TEXT,
+    consecutive_failures INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE TABLE items (
+    id TEXT PRIMARY KEY,
+    source_id TEXT NOT NULL,
+    guid TEXT,
+    link TEXT,
+    title TEXT NOT NULL,
+    issuer TEXT,
+    outlet TEXT,
+    published_at TEXT,
+    first_seen_at TEXT NOT NULL,
+    text TEXT NOT NULL,
+    html TEXT NOT NULL,
+    attachments TEXT NOT NULL DEFAULT '[]',
+    fingerprint TEXT NOT NULL,
+    other_outlets TEXT NOT NULL DEFAULT '[]',
+    pinned_section TEXT,
+    categories TEXT NOT NULL DEFAULT '[]',
+    issue_date TEXT
+  );
+  CREATE INDEX items_guid ON items (guid);
+  CREATE INDEX items_link ON items (link);
+  CREATE INDEX items_fingerprint ON items (fingerprint);
+  CREATE INDEX items_issue_date ON items (issue_date);
+  CREATE TABLE issues (
+    date TEXT PRIMARY KEY,
+    year INTEGER NOT NULL,
+    number INTEGER NOT NULL,
+    total_number INTEGER NOT NULL,
+    status TEXT NOT NULL DEFAULT 'draft',
+    created_at TEXT NOT NULL,
+    approved_at TEXT,
+    issue_json TEXT NOT NULL
+  );
+  CREATE TABLE subscribers (
+    id INTEGER PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    name TEXT,
+    status TEXT NOT NULL DEFAULT 'active',
+    failures INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE TABLE deliveries (
+    issue_date TEXT NOT NULL,
+    subscriber_id INTEGER NOT NULL,
+    email TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    message_id TEXT NOT NULL,
+    error TEXT,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (issue_date, subscriber_id)
+  );
+  CREATE INDEX deliveries_status ON deliveries (issue_date, status);
+  CREATE TABLE overrides (
+    item_id TEXT PRIMARY KEY,
+    section_id TEXT,
+    excluded INTEGER NOT NULL DEFAULT 0,
+    pinned_first INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE runs (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    issue_date TEXT,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL,
+    summary TEXT
+  );
+  CREATE TABLE locks (
+    name TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    acquired_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+  );
+  `,
+];
+
+/** Open (creating if needed) the store at `path` and bring its schema up to date. */
+export function openDb(path: string): Db {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  let db: Db;
+  try {
+    db = new Database(path);
+  } catch (err) {
+    throw new DigestError(`cannot open the store ${path}: ${(err as Error).message}`, 'check store.path and that its folder is writable');
+  }
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  // Several processes (schedule, preview, a manual run) may share the file.
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+  return db;
+}
+
+function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new DigestError(
+      `the store was written by a newer digest (schema ${current}, this one knows ${MIGRATIONS.length})`,
+      'upgrade digest, or point store.path at another file',
+    );
+  }
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    }).immediate();
+  }
+}

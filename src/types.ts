@@ -1,0 +1,180 @@
+/**
+ * Domain records shared by every stage. Stages talk to each other only through
+ * these types (see GUIDE.md "The pipeline"); nothing here does I/O.
+ */
+
+/** An ISO 8601 timestamp with offset, e.g. `2024-06-19T08:00:00.000+08:00`. */
+export type IsoTime = string;
+
+/** A calendar date `YYYY-MM-DD` in the publication's timezone. */
+export type IsoDate = string;
+
+/** Another outlet that carried the same news (filled when near-duplicates merge). */
+export interface OtherOutlet {
+  outlet: string | null;
+  link: string | null;
+  sourceId: string;
+}
+
+/**
+ * A news item as stored after ingest: sanitized, normalized, deduplicated.
+ * `issuer` is the 发布机构 (the body that acted: 工信部, 北京, 日媒 …), `outlet`
+ * the 来源 (the medium that reported it: 新京报, 人民网 …).
+ */
+export interface Item {
+  /** Stable id: a hash of source id and guid/link/fingerprint. */
+  id: string;
+  sourceId: string;
+  guid: string | null;
+  /** Canonical link to the original (tracking parameters removed). */
+  link: string | null;
+  /** Headline without the issuer prefix. */
+  title: string;
+  issuer: string | null;
+  outlet: string | null;
+  /** When the source says it was published; null when the source gives none. */
+  publishedAt: IsoTime | null;
+  /** When we first saw it; stands in for publishedAt in selection. */
+  firstSeenAt: IsoTime;
+  /** Plain-text body (paragraphs separated by blank lines). */
+  text: string;
+  /** Sanitized HTML body; safe to put in an email or page as is. */
+  html: string;
+  /** 附：attachments, e.g. `《关于…的通知》`. */
+  attachments: string[];
+  /** Content fingerprint used for dedupe. */
+  fingerprint: string;
+  /** Other outlets merged into this item as near-duplicates. */
+  otherOutlets: OtherOutlet[];
+  /** Section pinned by the editor (front matter `section:`), if any. */
+  pinnedSection: string | null;
+  /** Free-form categories/tags from the feed or front matter. */
+  categories: string[];
+}
+
+/** One rule of a section: every given condition must hold (AND); lists match any (OR). */
+export interface SectionRule {
+  /** Stable id reported as the placement reason, e.g. `hot.central-bodies`. */
+  id: string;
+  /** Issuer equals one of these (after normalization). */
+  issuers?: string[];
+  /** Regular expressions tested against the issuer. */
+  issuerPatterns?: string[];
+  /** Regular expressions tested against the headline. */
+  titlePatterns?: string[];
+  /** Any of these words in headline (or text when `inText`). */
+  keywords?: string[];
+  inText?: boolean;
+  /** Item comes from one of these source ids. */
+  sources?: string[];
+  /** Item's outlet is one of these. */
+  outlets?: string[];
+  /** Higher wins when several rules match; ties go to section order. */
+  priority?: number;
+}
+
+/** Configuration of one section of the issue. */
+export interface SectionConfig {
+  id: string;
+  title: string;
+  /** Maximum items; the rest is reported as overflow, never silently dropped. */
+  cap?: number;
+  rules: SectionRule[];
+}
+
+/** Where an item goes and why. */
+export interface Placement {
+  sectionId: string | null;
+  /** Human-readable reason: the rule id, an override, or classifier + confidence. */
+  reason: string;
+}
+
+/** An item as it appears in an issue. */
+export interface IssueItem extends Item {
+  reason: string;
+  /** 1-based number of the item inside the whole issue. */
+  position: number;
+}
+
+/** A section of a built issue. */
+export interface IssueSection {
+  id: string;
+  title: string;
+  items: IssueItem[];
+  /** Items that matched but did not fit under the cap. */
+  overflow: IssueItem[];
+}
+
+/** Numbering like the seed: 2024年 第七期（总第三十七期）. */
+export interface IssueNumber {
+  year: number;
+  /** Issue number within the year. */
+  number: number;
+  /** Issue number since the first issue. */
+  totalNumber: number;
+}
+
+/** A built issue: pure data, ready to render. */
+export interface Issue {
+  date: IsoDate;
+  title: string;
+  numbering: IssueNumber;
+  /** The collection window actually covered (earliest and latest item time). */
+  window: { from: IsoTime; to: IsoTime };
+  /** When the issue was cut (the scheduled time on `date`). */
+  cutoff: IsoTime;
+  sections: IssueSection[];
+  /** Items no section accepted; reported, not published. */
+  unplaced: IssueItem[];
+}
+
+/** The rendered parts of an issue. Per-recipient bits are placeholders. */
+export interface RenderedIssue {
+  subject: string;
+  preheader: string;
+  /** Email HTML with `{{PLACEHOLDER}}` tokens (see render/personalize.ts). */
+  emailHtml: string;
+  /** Plain-text part with the same tokens. */
+  emailText: string;
+  /** Full web version (no per-recipient bits). */
+  webHtml: string;
+}
+
+/** A subscriber as stored. */
+export interface Subscriber {
+  id: number;
+  email: string;
+  name: string | null;
+  status: 'active' | 'unsubscribed' | 'bounced';
+}
+
+/** Delivery state of one (issue, subscriber). */
+export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed';
+
+/** One delivery record: the exactly-once ledger. */
+export interface Delivery {
+  issueDate: IsoDate;
+  subscriberId: number;
+  email: string;
+  status: DeliveryStatus;
+  attempts: number;
+  messageId: string;
+  error: string | null;
+  updatedAt: IsoTime;
+}
+
+/** A clock, passed into the pure stages instead of calling Date.now(). */
+export interface Clock {
+  now(): Date;
+}
+
+/** An editor's decision about one item, stored in SQLite and respected by every build. */
+export interface Override {
+  itemId: string;
+  /** Move the item to this section (null: leave the section to the rules). */
+  sectionId: string | null;
+  /** Keep the item out of the issue. */
+  excluded: boolean;
+  /** Put the item first in its section. */
+  pinnedFirst: boolean;
+}
