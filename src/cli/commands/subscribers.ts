@@ -2,8 +2,9 @@
  * `digest subscribers add|remove|list|import FILE.csv`.
  */
 import { readFileSync } from 'node:fs';
-import { DigestError, UsageError, errorMessage } from '../errors.ts';
-import type { Context } from './context.ts';
+import { DigestError, UsageError, errorMessage } from '../../errors.ts';
+import type { Command, CommandResult } from '../command.ts';
+import type { Context } from '../context.ts';
 
 /** Parse one CSV line (RFC 4180 quotes). */
 export function parseCsvLine(line: string): string[] {
@@ -25,7 +26,7 @@ export function parseCsvLine(line: string): string[] {
 }
 
 /** Run a subscribers subcommand. */
-export function subscribersCommand(ctx: Context, args: string[]): { summary: unknown; lines: string[] } {
+function subscribersCommand(ctx: Context, args: string[]): CommandResult {
   const [sub, ...rest] = args;
   const now = ctx.now().toISOString();
   const store = ctx.store.subscribers;
@@ -82,3 +83,10 @@ export function subscribersCommand(ctx: Context, args: string[]): { summary: unk
       throw new UsageError(`unknown subscribers subcommand "${sub ?? ''}"`, 'use add, remove, list or import');
   }
 }
+
+export const command: Command = {
+  usage: ['digest subscribers add EMAIL [NAME] | remove EMAIL | list | import FILE.csv'],
+  async run(ctx, args) {
+    return subscribersCommand(ctx, args);
+  },
+};
