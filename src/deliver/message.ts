@@ -23,6 +23,15 @@ export interface MessageRecipient {
   unsubscribeUrl: string;
 }
 
+/** `List-Id` with a non-ASCII phrase encoded (RFC 2047) and the id itself left bare. */
+export function listIdHeader(listId: string): string {
+  const m = /^(.*?)\s*<([^>]+)>$/.exec(listId);
+  if (!m) return `<${listId}>`;
+  const phrase = m[1]!.trim();
+  const encoded = /^[\x20-\x7e]*$/.test(phrase) ? `"${phrase.replace(/["\\]/g, '')}"` : `=?UTF-8?B?${Buffer.from(phrase).toString('base64')}?=`;
+  return phrase ? `${encoded} <${m[2]}>` : `<${m[2]}>`;
+}
+
 /** The nodemailer message for one recipient; text part first (multipart/alternative). */
 export function buildMessage(rendered: RenderedIssue, r: MessageRecipient, list: ListSettings, subjectPrefix = ''): Mail.Options {
   const parts = personalize(rendered, { name: r.name, unsubscribeUrl: r.unsubscribeUrl });
@@ -35,7 +44,8 @@ export function buildMessage(rendered: RenderedIssue, r: MessageRecipient, list:
     text: parts.text,
     html: parts.html,
     headers: {
-      'List-Id': list.listId,
+      // Prepared: nodemailer would otherwise encode the whole value, <list-id> included (RFC 2919 needs it bare).
+      'List-Id': { prepared: true, value: listIdHeader(list.listId) },
       'List-Unsubscribe': `<${r.unsubscribeUrl}>, <mailto:${list.unsubscribeMailto}?subject=unsubscribe>`,
       // nodemailer's `list` option cannot express this header (GUIDE.md pitfalls).
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',

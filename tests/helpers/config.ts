@@ -1,0 +1,36 @@
+/**
+ * A temporary configuration for CLI tests: the bundled sample sources, with
+ * the store and output inside a temp folder.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { ROOT } from './cli.ts';
+import { tempDir } from './tmp.ts';
+
+/** Write a config file in a new temp dir; `extra` is merged at the top level. */
+export function sampleConfig(extra: Record<string, unknown> = {}): { dir: string; file: string } {
+  const dir = tempDir();
+  const config = {
+    publication: { title: '信息摘编', baseUrl: 'https://example.org/digest/', timezone: 'Asia/Shanghai' },
+    store: { path: join(dir, 'digest.db') },
+    output: { dir: join(dir, 'out') },
+    render: { templates: join(ROOT, 'templates') },
+    selection: { maxAgeDays: 3650 },
+    sources: [
+      { id: 'policy', type: 'rss', name: '政策速递', url: join(ROOT, 'config/samples/feeds/policy.rss') },
+      { id: 'world', type: 'rss', name: '国际视野样例', url: join(ROOT, 'config/samples/feeds/world-gbk.rss') },
+      { id: 'regions', type: 'rss', name: '地方动态样例', url: join(ROOT, 'config/samples/feeds/regions.atom') },
+      { id: 'inbox', type: 'inbox', path: join(ROOT, 'config/samples/inbox') },
+    ],
+    subscribers: [
+      { email: 'alice@example.org', name: '爱丽丝' },
+      { email: 'bob@example.org' },
+    ],
+    delivery: { from: '信息摘编 <digest@example.org>', unsubscribeSecret: 'test-secret' },
+    ...extra,
+  };
+  const file = join(dir, 'digest.yaml');
+  writeFileSync(file, stringify(config));
+  return { dir, file };
+}
