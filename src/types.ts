@@ -52,26 +52,57 @@ export interface Item {
   categories: string[];
 }
 
-/** One rule of a section: every given condition must hold (AND); lists match any (OR). */
-export interface SectionRule {
-  /** Stable id reported as the placement reason, e.g. `hot.central-bodies`. */
-  id: string;
+/**
+ * What an item must look like for a rule to apply. Fields form groups (issuer,
+ * headline patterns, keywords, source, outlet): every given group must hold
+ * (AND); inside a group any entry may match (OR). `…Lists` name shipped or
+ * configured word lists (src/section/rule-data.yaml, `sectioning.lists`).
+ */
+export interface SectionCondition {
   /** Issuer equals one of these (after normalization). */
   issuers?: string[];
+  /** Issuer is in one of these named lists. */
+  issuerLists?: string[];
   /** Regular expressions tested against the issuer. */
   issuerPatterns?: string[];
   /** Regular expressions tested against the headline. */
   titlePatterns?: string[];
-  /** Any of these words in headline (or text when `inText`). */
+  /** Named lists of headline regular expressions. */
+  titlePatternLists?: string[];
+  /** Any of these words in headline (or headline and text when `inText`). */
   keywords?: string[];
+  /** Named keyword lists. */
+  keywordLists?: string[];
   inText?: boolean;
+  /** Keywords must occur at least this many times in all (default 1). */
+  minHits?: number;
   /** Item comes from one of these source ids. */
   sources?: string[];
   /** Item's outlet is one of these. */
   outlets?: string[];
+  /** Item's outlet is in one of these named lists. */
+  outletLists?: string[];
+  /** Regular expressions tested against the outlet, e.g. `^《.+》$` for journals. */
+  outletPatterns?: string[];
+}
+
+/** One rule of a section: a condition, a priority and an id reported as the reason. */
+export interface SectionRule extends SectionCondition {
+  /** Stable id reported as the placement reason, e.g. `hot.central-bodies`. */
+  id: string;
   /** Higher wins when several rules match; ties go to section order. */
   priority?: number;
+  /** The rule does not apply when the item matches any of these conditions. */
+  unless?: SectionCondition[];
+  /**
+   * A decisive rule (the default) places the item outright. A non-decisive one
+   * is a hint: the learned classifier overrules it when it is confident.
+   */
+  decisive?: boolean;
 }
+
+/** Keys that order the items inside a section (after editor-pinned items). */
+export type SectionOrderKey = 'issuer' | 'date' | 'date-desc' | 'title';
 
 /** Configuration of one section of the issue. */
 export interface SectionConfig {
@@ -79,6 +110,8 @@ export interface SectionConfig {
   title: string;
   /** Maximum items; the rest is reported as overflow, never silently dropped. */
   cap?: number;
+  /** Order inside the section; default `sectioning.order` (issuer weight, then date). */
+  order?: SectionOrderKey[];
   rules: SectionRule[];
 }
 
@@ -148,8 +181,11 @@ export interface Subscriber {
   status: 'active' | 'unsubscribed' | 'bounced';
 }
 
-/** Delivery state of one (issue, subscriber). */
-export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed';
+/**
+ * Delivery state of one (issue, subscriber). `skipped`: not sent because the
+ * subscriber left (unsubscribed or bounced) between planning and sending.
+ */
+export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
 
 /** One delivery record: the exactly-once ledger. */
 export interface Delivery {

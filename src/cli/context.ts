@@ -47,7 +47,7 @@ export function listSettings(config: Config): ListSettings {
   };
 }
 
-/** SMTP when `delivery.smtp.url` is set, else the outbox folder. */
+/** SMTP when `delivery.smtp.url` is set (e.g. from `${DIGEST_SMTP_URL}`), else the outbox folder. */
 export function createMessenger(config: Config): Messenger {
   if (config.delivery.smtp) return new SmtpMessenger(config.delivery.smtp);
   return new OutboxMessenger(config.delivery.outbox ?? join(config.output.dir, 'outbox'));

@@ -5,10 +5,14 @@
 import { join, resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { sendIssue, type SendTotals } from '../deliver/index.ts';
+import { acquireSendLock } from '../deliver/lock.ts';
+import type { Messenger } from '../deliver/messenger.ts';
+import { IssueMessage } from '../deliver/mime.ts';
+import { DEFAULT_UNSUBSCRIBE_SECRET, signedUnsubscribeUrl, unsubscribeEndpoint } from '../deliver/unsubscribe.ts';
 import { DigestError } from '../errors.ts';
 import { ingestAll, type SourceReport } from '../ingest/index.ts';
-import { writeArchiveAndFeeds, writeIssueFiles } from '../publish/index.ts';
-import { renderIssue, renderWebPage } from '../render/index.ts';
+import { archiveEntry, publishedPage, writeArchiveAndFeeds, writeIssueFiles } from '../publish/index.ts';
+import { renderIssue, renderWebPage, type RenderResult } from '../render/index.ts';
 import { loadTemplates, type Templates } from '../render/templates.ts';
 import { cutAtSentence } from '../render/view.ts';
 import { cutoffFor, issueDateAt } from '../schedule/time.ts';
@@ -16,6 +20,7 @@ import { buildIssue } from '../section/build.ts';
 import { selectItems } from '../section/select.ts';
 import type { Issue, RenderedIssue } from '../types.ts';
 import { createMessenger, fromDomain, listSettings, type Context } from './context.ts';
+import { sectioningInput } from './sectioning.ts';
 
 /** Seed subscribers listed in config (never resubscribes anyone who left). */
 export function seedSubscribers(ctx: Context): void {
@@ -39,6 +44,7 @@ function renderOptions(ctx: Context, date: string) {
   return {
     publication: { ...p, language: p.language },
     summaryChars: ctx.config.render.summaryChars,
+    emailMaxBytes: ctx.config.render.emailMaxBytes,
     // `all` is newest first: the previous issue is the next entry.
     previous: i >= 0 ? (all[i + 1] ?? null) : (all.find((d) => d < date) ?? null),
     next: i > 0 ? all[i - 1]! : null,
@@ -46,19 +52,53 @@ function renderOptions(ctx: Context, date: string) {
 }
 
 /** Render a stored issue. */
-export async function renderStored(ctx: Context, issue: Issue, templates: Templates): Promise<RenderedIssue> {
+export async function renderStored(ctx: Context, issue: Issue, templates: Templates): Promise<RenderResult> {
   return renderIssue(issue, templates, renderOptions(ctx, issue.date));
 }
 
 /** Summary of a build. */
 export interface BuildSummary {
   date: string;
-  status: 'built' | 'rebuilt' | 'exists' | 'empty';
+  status: 'built' | 'rebuilt' | 'exists' | 'empty' | 'too-few';
   numbering?: Issue['numbering'];
   sections: Record<string, number>;
   overflow: number;
   unplaced: number;
   files: string[];
+}
+
+/**
+ * Compose the issue of `date` as a build run now would: select the candidate
+ * items, place them into sections with the editors' overrides. Reads the store
+ * but writes nothing (no item is assigned, no issue saved), so the preview can
+ * show exactly what `buildStep` would save.
+ */
+export function composeIssue(ctx: Context, date: string): Issue {
+  const { config, store } = ctx;
+  const existing = store.issues.get(date);
+  const zone = config.publication.timezone;
+  // A late run on the issue's own day covers everything collected until it runs.
+  const scheduled = cutoffFor(date, config.schedule.cron, zone);
+  const now = DateTime.fromJSDate(ctx.now(), { zone });
+  const cutoff = issueDateAt(ctx.now(), zone) === date && now > scheduled ? now : scheduled;
+  const selected = selectItems(store.items.candidates(date), cutoff, config.selection.maxAgeDays);
+  const before = store.issues.countsBefore(date);
+  return buildIssue({
+    date,
+    title: config.publication.title,
+    numbering: {
+      year: Number(date.slice(0, 4)),
+      number: (existing?.issue.numbering.number ?? before.inYear + 1),
+      totalNumber: existing?.issue.numbering.totalNumber ?? before.total + 1 + config.publication.totalNumberOffset,
+    },
+    cutoff: cutoff.toISO()!,
+    windowStart: cutoff.minus({ days: config.selection.maxAgeDays }).toISO()!,
+    items: selected,
+    sections: config.sections,
+    overrides: store.overrides.all(),
+    // Named lists, ordering and the learned classifier (trained here from past issues and overrides).
+    ...sectioningInput(ctx, date),
+  });
 }
 
 /**
@@ -73,30 +113,14 @@ export async function buildStep(ctx: Context, date: string, opts: { rebuild?: bo
     if (opts.rebuild) throw new DigestError(`the issue of ${date} was already sent; it cannot be rebuilt`, 'build another date with --date');
     return { date, status: 'exists', numbering: existing.issue.numbering, sections: counts(existing.issue), overflow: 0, unplaced: 0, files: [] };
   }
-  const zone = config.publication.timezone;
-  // A late run on the issue's own day covers everything collected until it runs.
-  const scheduled = cutoffFor(date, config.schedule.cron, zone);
-  const now = DateTime.fromJSDate(ctx.now(), { zone });
-  const cutoff = issueDateAt(ctx.now(), zone) === date && now > scheduled ? now : scheduled;
-  const selected = selectItems(store.items.candidates(date), cutoff, config.selection.maxAgeDays);
-  const before = store.issues.countsBefore(date);
-  const issue = buildIssue({
-    date,
-    title: config.publication.title,
-    numbering: {
-      year: Number(date.slice(0, 4)),
-      number: (existing?.issue.numbering.number ?? before.inYear + 1),
-      totalNumber: existing?.issue.numbering.totalNumber ?? before.total + 1 + config.publication.totalNumberOffset,
-    },
-    cutoff: cutoff.toISO()!,
-    windowStart: cutoff.minus({ days: config.selection.maxAgeDays }).toISO()!,
-    items: selected,
-    sections: config.sections,
-    overrides: store.overrides.all(),
-  });
+  const issue = composeIssue(ctx, date);
   const placed = issue.sections.flatMap((s) => s.items);
   if (!placed.length && config.schedule.skipIfEmpty && !opts.force) {
     return { date, status: 'empty', sections: {}, overflow: 0, unplaced: issue.unplaced.length, files: [] };
+  }
+  // schedule.minItems: a thin day is skipped (its items stay for the next issue) unless forced.
+  if (placed.length < config.schedule.minItems && !opts.force) {
+    return { date, status: 'too-few', sections: counts(issue), overflow: 0, unplaced: issue.unplaced.length, files: [] };
   }
   store.db.transaction(() => {
     store.items.assignToIssue(date, placed.map((i) => i.id));
@@ -123,12 +147,14 @@ export async function publishStep(ctx: Context, issue: Issue): Promise<string[]>
   const outDir = resolve(config.output.dir);
   const files = writeIssueFiles(outDir, issue, rendered, summaries, config.publication.baseUrl);
   const all = store.issues.latest(100000).map((s) => s.issue);
+  // Older issues' pages are never rewritten: their feed entries carry the page as published
+  // (rendered in memory only when it is missing from disk).
   const latest = all.slice(0, config.output.feedIssues).map((i) => ({
-      issue: i,
-      webHtml: i.date === issue.date ? rendered.webHtml : renderWebPage(i, templates, renderOptions(ctx, i.date)),
+    issue: i,
+    webHtml: i.date === issue.date ? rendered.webHtml : (publishedPage(outDir, i.date) ?? renderWebPage(i, templates, renderOptions(ctx, i.date))),
   }));
-  const p = config.publication;
-  files.push(...writeArchiveAndFeeds(outDir, all, latest, { title: p.title, description: p.description, baseUrl: p.baseUrl, language: p.language, timezone: p.timezone }));
+  const settings = { publication: config.publication, summaryChars: config.render.summaryChars, itemFeed: config.output.itemFeed };
+  files.push(...writeArchiveAndFeeds(outDir, all.map(archiveEntry), latest, settings));
   return files.map((f) => join(config.output.dir, f.slice(outDir.length + 1)));
 }
 
@@ -138,35 +164,54 @@ export interface SendSummary extends SendTotals {
   transport: string;
 }
 
-/** Send the issue of `date` to every active subscriber that has not had it. */
-export async function sendStep(ctx: Context, date: string, onProgress?: (done: number, total: number) => void): Promise<SendSummary> {
+/**
+ * Send the issue of `date` to every active subscriber that has not had it.
+ * `signal` stops it after the recipients in flight, which are recorded; a
+ * transport that cannot send at all (login refused, server unreachable) ends
+ * it with an error, the rest left pending for the next `digest send`.
+ */
+export async function sendStep(ctx: Context, date: string, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<SendSummary> {
   const { config, store } = ctx;
   const stored = store.issues.get(date);
   if (!stored) throw new DigestError(`no issue for ${date}`, `build it first: digest build --date ${date}`);
   const templates = loadTemplates(resolve(config.render.templates));
   const rendered = await renderStored(ctx, stored.issue, templates);
-  const messenger = createMessenger(config);
+  const lock = acquireSendLock(store.db, date);
+  let messenger: Messenger | undefined;
   try {
+    messenger = createMessenger(config);
+    const d = config.delivery;
+    const endpoint = unsubscribeEndpoint(config.publication.baseUrl, d.unsubscribeUrl);
+    if (d.smtp && d.unsubscribeSecret === DEFAULT_UNSUBSCRIBE_SECRET) ctx.log('warning: delivery.unsubscribeSecret is the shipped default; anyone could forge unsubscribe links (set DIGEST_UNSUBSCRIBE_SECRET)');
     const totals = await sendIssue(
       {
         issueDate: date,
-        rendered,
-        list: listSettings(config),
-        baseUrl: config.publication.baseUrl,
-        unsubscribeSecret: config.delivery.unsubscribeSecret,
+        message: new IssueMessage(rendered, listSettings(config)),
+        unsubscribeUrl: (id, email) => signedUnsubscribeUrl(endpoint, d.unsubscribeSecret, id, email),
         messageIdDomain: fromDomain(config),
-        bounceAfter: config.delivery.bounceAfter,
-        concurrency: config.delivery.smtp?.maxConnections ?? 1,
-        retries: 3,
+        bounceAfter: d.bounceAfter,
+        concurrency: messenger.concurrency,
+        retries: d.retries,
+        retryDelayMs: d.retryDelaySeconds * 1000,
+        ratePerSecond: d.smtp?.ratePerSecond,
+        ratePerHour: d.smtp?.ratePerHour,
+        transport: messenger.description,
         now: ctx.now,
+        signal: signal ? AbortSignal.any([signal, lock.lost]) : lock.lost,
         onProgress,
       },
       { deliveries: store.deliveries, subscribers: store.subscribers, messenger },
     );
-    const t = store.deliveries.totals(date);
-    if (t.pending === 0 && t.sending === 0) store.issues.setStatus(date, 'sent', ctx.now().toISOString());
+    if (totals.status === 'completed') store.issues.setStatus(date, 'sent', ctx.now().toISOString());
+    if (totals.status === 'aborted') {
+      throw new DigestError(
+        `sending the issue of ${date} via ${messenger.description} stopped: ${totals.error}`,
+        `${totals.submitted} submitted, ${totals.remaining} left pending (nobody was marked failed for this); fix the cause, then digest send --issue ${date} resumes`,
+      );
+    }
     return { date, transport: messenger.description, ...totals };
   } finally {
-    await messenger.close();
+    await messenger?.close();
+    lock.release();
   }
 }

@@ -16,6 +16,10 @@ export function formatIngest(reports: SourceReport[]): string[] {
 /** The build result: numbering, items per section, files written. */
 export function formatBuild(b: BuildSummary): string[] {
   if (b.status === 'empty') return [`issue ${b.date}: nothing new to publish (skipped; use --force to publish an empty issue)`];
+  if (b.status === 'too-few') {
+    const n = Object.values(b.sections).reduce((a, c) => a + c, 0);
+    return [`issue ${b.date}: only ${n} item(s), fewer than schedule.minItems (skipped; the items wait for the next issue; use --force to publish anyway)`];
+  }
   const head = b.status === 'exists' ? `issue ${b.date} exists already (not rebuilt)` : `issue ${b.date} ${b.status}`;
   const lines = [`${head}: 第${b.numbering?.number}期（总第${b.numbering?.totalNumber}期）`];
   lines.push(...Object.entries(b.sections).map(([title, n]) => `  ${title}: ${n}`));
@@ -27,8 +31,12 @@ export function formatBuild(b: BuildSummary): string[] {
 
 /** The send totals. */
 export function formatSend(s: SendSummary): string[] {
-  return [
-    `send ${s.date} via ${s.transport}: ${s.submitted} submitted, ${s.retried} retried, ${s.failed} failed` +
-      (s.alreadySent ? `, ${s.alreadySent} already sent earlier (not sent again)` : ''),
-  ];
+  const extra = [
+    s.skipped ? `${s.skipped} skipped (left since planned)` : '',
+    s.resumed ? `${s.resumed} resumed after an interruption (same Message-ID)` : '',
+    s.alreadySent ? `${s.alreadySent} already sent earlier (not sent again)` : '',
+  ].filter(Boolean);
+  const lines = [`send ${s.date} via ${s.transport}: ${s.submitted} submitted, ${s.retried} retried, ${s.failed} failed${extra.length ? `, ${extra.join(', ')}` : ''}`];
+  if (s.status === 'stopped') lines.push(`  stopped early: ${s.remaining} left pending; digest send --issue ${s.date} resumes (nobody gets it twice)`);
+  return lines;
 }

@@ -7,7 +7,8 @@ import { resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.ts';
-import { defaultSections } from '../section/defaults.ts';
+import { defaultSections, resolveSectioningData } from '../section/defaults.ts';
+import { checkRules } from '../section/rules.ts';
 import { configSchema, type Config } from './schema.ts';
 
 /** Default config file, relative to the working directory. */
@@ -86,7 +87,13 @@ export function parseConfig(raw: unknown, origin: string, env: NodeJS.ProcessEnv
       }
     }
   }
-  return { ...config, sections, configPath: origin };
+  // Named lists: the shipped ones (src/section/rule-data.yaml) under the configured ones.
+  const sectioning = { ...config.sectioning, ...resolveSectioningData(config.sectioning) };
+  const ruleProblems = checkRules(sections, sectioning.lists);
+  if (ruleProblems.length) {
+    throw new ConfigError(`invalid configuration in ${origin}:\n  ${ruleProblems.join('\n  ')}`, 'use a list named in src/section/rule-data.yaml or define it under sectioning.lists');
+  }
+  return { ...config, sections, sectioning, configPath: origin };
 }
 
 /**

@@ -3,25 +3,65 @@
  * defaults run with no file at all; `config/digest.yaml` documents each key.
  */
 import { z } from 'zod';
+import { isValidCron } from '../schedule/time.ts';
+
+/** What a section rule tests (see SectionCondition in src/types.ts). */
+const conditionFields = {
+  issuers: z.array(z.string()).optional(),
+  issuerLists: z.array(z.string()).optional(),
+  issuerPatterns: z.array(z.string()).optional(),
+  titlePatterns: z.array(z.string()).optional(),
+  titlePatternLists: z.array(z.string()).optional(),
+  keywords: z.array(z.string()).optional(),
+  keywordLists: z.array(z.string()).optional(),
+  inText: z.boolean().optional(),
+  minHits: z.number().int().positive().optional(),
+  sources: z.array(z.string()).optional(),
+  outlets: z.array(z.string()).optional(),
+  outletLists: z.array(z.string()).optional(),
+  outletPatterns: z.array(z.string()).optional(),
+};
 
 const ruleSchema = z.strictObject({
   id: z.string().min(1),
-  issuers: z.array(z.string()).optional(),
-  issuerPatterns: z.array(z.string()).optional(),
-  titlePatterns: z.array(z.string()).optional(),
-  keywords: z.array(z.string()).optional(),
-  inText: z.boolean().optional(),
-  sources: z.array(z.string()).optional(),
-  outlets: z.array(z.string()).optional(),
+  ...conditionFields,
   priority: z.number().optional(),
+  unless: z.array(z.strictObject(conditionFields)).optional(),
+  decisive: z.boolean().optional(),
 });
+
+const orderSchema = z.array(z.enum(['issuer', 'date', 'date-desc', 'title'])).min(1);
 
 const sectionSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]+$/, 'use lowercase letters, digits and dashes'),
   title: z.string().min(1),
   cap: z.number().int().positive().optional(),
+  order: orderSchema.optional(),
   rules: z.array(ruleSchema).default([]),
 });
+
+/** How items are sectioned: shared lists, ordering, and the learned classifier. */
+const sectioningSchema = z
+  .strictObject({
+    /** Default order inside every section (editor-pinned items always come first). */
+    order: orderSchema.default(['issuer', 'date']),
+    /** Issuer prominence for the `issuer` order key, merged over the shipped weights. */
+    issuerWeights: z.record(z.string(), z.number()).default({}),
+    /** Named word lists for rules, added to (or replacing) the shipped ones. */
+    lists: z.record(z.string(), z.array(z.string())).default({}),
+    classifier: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        /** Below this probability the classifier does not overrule a non-decisive rule. */
+        minConfidence: z.number().min(0).max(1).default(0.8),
+        /** How many past issues it learns from (newest first). */
+        historyIssues: z.number().int().nonnegative().default(365),
+        /** Seed-style issue files with a table of contents, learned as labelled examples. */
+        corpus: z.array(z.string()).default([]),
+      })
+      .prefault({}),
+  })
+  .prefault({});
 
 const rssSourceSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9_-]+$/i, 'use letters, digits, dashes and underscores'),
@@ -42,13 +82,22 @@ const inboxSourceSchema = z.strictObject({
 });
 
 const smtpSchema = z.strictObject({
+  /** smtp://user:pass@host:587 (STARTTLS when offered) or smtps://user:pass@host:465 (TLS from the start). */
   url: z.string().min(1),
   pool: z.boolean().default(true),
+  /** Parallel SMTP connections; as many messages are in flight at once. */
   maxConnections: z.number().int().positive().default(5),
+  /** Messages sent over one connection before it is reopened. */
+  maxMessages: z.number().int().positive().default(100),
   /** Messages per second across all connections (0 = unlimited). */
   ratePerSecond: z.number().nonnegative().default(0),
-  /** Messages per sliding hour (0 = unlimited). */
+  /** Messages per sliding hour (0 = unlimited); counts survive a restart. */
   ratePerHour: z.number().nonnegative().default(0),
+  /** Refuse to send unless the server upgrades the connection with STARTTLS. */
+  requireTLS: z.boolean().default(false),
+  /** Check the server's certificate; turn off only for a local relay with a self-signed one. */
+  tlsRejectUnauthorized: z.boolean().default(true),
+  /** DKIM signing; `privateKey` is a PEM key or the path of a PEM file. */
   dkim: z
     .strictObject({ domainName: z.string(), keySelector: z.string(), privateKey: z.string() })
     .optional(),
@@ -72,12 +121,21 @@ export const configSchema = z.strictObject({
     .prefault({}),
   schedule: z
     .strictObject({
-      cron: z.string().default('0 7 * * *'),
+      cron: z
+        .string()
+        .default('0 7 * * *')
+        .refine(isValidCron, 'not a cron expression node-cron accepts; write "minute hour day month weekday", e.g. "0 7 * * *" (an optional seconds field may come first)'),
       /** At start, produce today's issue if the scheduled time has passed. */
       catchUp: z.boolean().default(true),
       skipIfEmpty: z.boolean().default(true),
       minItems: z.number().int().nonnegative().default(0),
       requireApproval: z.boolean().default(false),
+      /** Seconds between the scheduler's checks (approved drafts, missed ticks, resumable sends). */
+      checkSeconds: z.number().int().min(1).default(60),
+      /** After a failed scheduled run, wait this long before retrying. */
+      retryMinutes: z.number().nonnegative().default(10),
+      /** Automatic retries of a failed scheduled run on the same day. */
+      maxRetries: z.number().int().nonnegative().default(3),
     })
     .prefault({}),
   store: z.strictObject({ path: z.string().default('data/digest.db') }).prefault({}),
@@ -85,8 +143,15 @@ export const configSchema = z.strictObject({
   output: z
     .strictObject({
       dir: z.string().default('out'),
-      /** How many latest issues the feeds carry. */
-      feedIssues: z.number().int().positive().default(20),
+      /** How many latest issues the feeds carry (full text: a 60-item issue is ~175 KB per feed). */
+      feedIssues: z.number().int().positive().default(10),
+      /** The per-item feed `items.xml` (one entry per item, from the issues the feeds carry). */
+      itemFeed: z
+        .strictObject({
+          enabled: z.boolean().default(true),
+          maxItems: z.number().int().positive().default(100),
+        })
+        .prefault({}),
     })
     .prefault({}),
   render: z
@@ -94,6 +159,12 @@ export const configSchema = z.strictObject({
       templates: z.string().default('templates'),
       /** Email summaries are cut at a sentence end (。！？) near this many characters. */
       summaryChars: z.number().int().positive().default(220),
+      /**
+       * Size budget of the email HTML in bytes. Gmail clips messages over 102 KB
+       * (hiding the unsubscribe link); a bigger issue gets shorter summaries, then
+       * its last items only in the table of contents, linking to the web version.
+       */
+      emailMaxBytes: z.number().int().min(20_000).default(100_000),
     })
     .prefault({}),
   ingest: z
@@ -103,9 +174,12 @@ export const configSchema = z.strictObject({
       maxBytes: z.number().int().positive().default(10 * 1024 * 1024),
       concurrency: z.number().int().positive().default(6),
       retries: z.number().int().nonnegative().default(2),
+      /** First retry delay in ms; it doubles per retry (with jitter). */
+      backoffMs: z.number().int().nonnegative().default(300),
     })
     .prefault({}),
   sections: z.array(sectionSchema).min(1).optional(),
+  sectioning: sectioningSchema,
   sources: z.array(z.discriminatedUnion('type', [rssSourceSchema, inboxSourceSchema])).default([]),
   subscribers: z
     .array(z.strictObject({ email: z.string(), name: z.string().optional() }))
@@ -123,6 +197,19 @@ export const configSchema = z.strictObject({
       unsubscribeMailto: z.string().optional(),
       /** After this many permanent failures an address counts as bounced. */
       bounceAfter: z.number().int().positive().default(3),
+      /** Temporary failures (4xx, dropped connections) are retried this many times … */
+      retries: z.number().int().nonnegative().default(3),
+      /** … the first after this many seconds, each further one after twice as long. */
+      retryDelaySeconds: z.number().nonnegative().default(10),
+      /** Public address of the one-click unsubscribe endpoint (`digest serve`); default `publication.baseUrl` + `unsubscribe`. */
+      unsubscribeUrl: z.string().url().optional(),
+      /** Where `digest serve` listens (put a reverse proxy with TLS in front of it). */
+      serve: z
+        .strictObject({
+          host: z.string().default('127.0.0.1'),
+          port: z.number().int().min(0).max(65535).default(8090),
+        })
+        .prefault({}),
     })
     .prefault({}),
 });

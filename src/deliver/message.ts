@@ -1,10 +1,7 @@
 /**
- * Building one recipient's message: personalized parts, Message-ID, and the
- * list headers Gmail/Yahoo require of bulk senders (RFC 2369, RFC 8058).
+ * What a message is made of besides the issue: the list's settings (From,
+ * List-Id, the unsubscribe mailbox) and one recipient's bits.
  */
-import type Mail from 'nodemailer/lib/mailer/index.js';
-import { personalize } from '../render/personalize.ts';
-import type { RenderedIssue } from '../types.ts';
 
 /** Settings of the list, from config. */
 export interface ListSettings {
@@ -23,7 +20,7 @@ export interface MessageRecipient {
   unsubscribeUrl: string;
 }
 
-/** `List-Id` with a non-ASCII phrase encoded (RFC 2047) and the id itself left bare. */
+/** `List-Id` with a non-ASCII phrase encoded (RFC 2047) and the id itself left bare (RFC 2919). */
 export function listIdHeader(listId: string): string {
   const m = /^(.*?)\s*<([^>]+)>$/.exec(listId);
   if (!m) return `<${listId}>`;
@@ -32,24 +29,7 @@ export function listIdHeader(listId: string): string {
   return phrase ? `${encoded} <${m[2]}>` : `<${m[2]}>`;
 }
 
-/** The nodemailer message for one recipient; text part first (multipart/alternative). */
-export function buildMessage(rendered: RenderedIssue, r: MessageRecipient, list: ListSettings, subjectPrefix = ''): Mail.Options {
-  const parts = personalize(rendered, { name: r.name, unsubscribeUrl: r.unsubscribeUrl });
-  return {
-    from: list.from,
-    replyTo: list.replyTo,
-    to: r.name ? { name: r.name, address: r.email } : r.email,
-    subject: subjectPrefix + rendered.subject,
-    messageId: r.messageId,
-    text: parts.text,
-    html: parts.html,
-    headers: {
-      // Prepared: nodemailer would otherwise encode the whole value, <list-id> included (RFC 2919 needs it bare).
-      'List-Id': { prepared: true, value: listIdHeader(list.listId) },
-      'List-Unsubscribe': `<${r.unsubscribeUrl}>, <mailto:${list.unsubscribeMailto}?subject=unsubscribe>`,
-      // nodemailer's `list` option cannot express this header (GUIDE.md pitfalls).
-      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-      Precedence: 'bulk',
-    },
-  };
+/** The bare address of a `Name <address>` string (the envelope sender). */
+export function bareAddress(from: string): string {
+  return /<([^>]+)>/.exec(from)?.[1]?.trim() ?? from.trim();
 }

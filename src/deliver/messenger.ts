@@ -3,17 +3,32 @@
  * shape): `send` one message, `close` at the end. SMTP and the outbox both
  * implement it.
  */
-import type Mail from 'nodemailer/lib/mailer/index.js';
+import type { OutgoingMessage } from './mime.ts';
 
-/** How one send ended. `temporary` failures may be retried; `permanent` may not. */
+/**
+ * How one send ended. `temporary`: a 4xx reply or a dropped connection, worth
+ * retrying. `permanent`: a 5xx reply about this recipient or message. `fatal`:
+ * nothing can be sent at all (authentication refused, sender refused, TLS
+ * required but not offered), so the run stops and the recipient stays pending.
+ * `bounce`: a permanent refusal of the address itself, which counts towards
+ * marking the subscriber bounced.
+ */
 export type SendOutcome =
   | { ok: true; response: string }
-  | { ok: false; permanent: boolean; error: string };
+  | { ok: false; kind: 'temporary' | 'permanent' | 'fatal'; error: string; bounce?: boolean };
+
+/** Where a message belongs: its issue and a name unique within it (the outbox file name). */
+export interface MessageKey {
+  issueDate: string;
+  name: string;
+}
 
 /** A transport for messages. */
 export interface Messenger {
-  /** Human-readable description for summaries (`smtp://host:port`, `outbox out/outbox/…`). */
+  /** Human-readable description for summaries (`smtp://host:port`, `outbox out/outbox`). */
   readonly description: string;
-  send(mail: Mail.Options, key: { issueDate: string; subscriberId: number }): Promise<SendOutcome>;
+  /** How many messages it can usefully have in flight at once. */
+  readonly concurrency: number;
+  send(message: OutgoingMessage, key: MessageKey): Promise<SendOutcome>;
   close(): Promise<void>;
 }

@@ -1,38 +1,39 @@
 /**
- * The outbox transport: each message becomes `outbox/<date>/<id>.eml`, the
+ * The outbox transport: each message becomes `outbox/<date>/<name>.eml`, the
  * embedded default when no SMTP server is configured. Writing is atomic and a
  * message already in the outbox is never written twice.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import nodemailer from 'nodemailer';
-import type Mail from 'nodemailer/lib/mailer/index.js';
 import { writeAtomic } from '../publish/files.ts';
-import type { Messenger, SendOutcome } from './messenger.ts';
+import type { OutgoingMessage } from './mime.ts';
+import type { MessageKey, Messenger, SendOutcome } from './messenger.ts';
 
-/** A Messenger that writes .eml files. */
+/** A Messenger that writes .eml files (the exact bytes SMTP would carry). */
 export class OutboxMessenger implements Messenger {
-  private readonly transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   readonly description: string;
+  readonly concurrency = 1;
 
   constructor(private readonly dir: string) {
     this.description = `outbox ${dir}`;
   }
 
   /** The file a message for this key goes to. */
-  pathFor(key: { issueDate: string; subscriberId: number }): string {
-    return join(this.dir, key.issueDate, `${String(key.subscriberId).padStart(6, '0')}.eml`);
+  pathFor(key: MessageKey): string {
+    return join(this.dir, key.issueDate, `${key.name}.eml`);
   }
 
-  async send(mail: Mail.Options, key: { issueDate: string; subscriberId: number }): Promise<SendOutcome> {
+  async send(message: OutgoingMessage, key: MessageKey): Promise<SendOutcome> {
     const path = this.pathFor(key);
     if (existsSync(path)) return { ok: true, response: `already in outbox: ${path}` };
-    const info = await this.transport.sendMail(mail);
-    writeAtomic(path, info.message as Buffer);
+    try {
+      writeAtomic(path, message.raw);
+    } catch (err) {
+      // A full or read-only disk stops the run; the delivery stays pending.
+      return { ok: false, kind: 'fatal', error: `cannot write ${path}: ${(err as Error).message}` };
+    }
     return { ok: true, response: `written ${path}` };
   }
 
-  async close(): Promise<void> {
-    this.transport.close();
-  }
+  async close(): Promise<void> {}
 }

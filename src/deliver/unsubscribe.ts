@@ -1,9 +1,12 @@
 /**
  * Signed unsubscribe links. The token is an HMAC of the subscriber id and
  * address under `delivery.unsubscribeSecret`, so nobody can forge a link that
- * unsubscribes someone else.
+ * unsubscribes someone else, and no list of tokens has to be stored.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/** The secret the configuration ships with; fine for trying digest out, never for links people receive. */
+export const DEFAULT_UNSUBSCRIBE_SECRET = 'change-me-digest-unsubscribe-secret';
 
 /** The HMAC token for a subscriber. */
 export function unsubscribeToken(secret: string, subscriberId: number, email: string): string {
@@ -17,10 +20,25 @@ export function verifyUnsubscribeToken(secret: string, subscriberId: number, ema
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
-/** The one-click unsubscribe URL of a subscriber under `baseUrl`. */
+/** The public address of the unsubscribe endpoint: `configured`, else `unsubscribe` under `baseUrl`. */
+export function unsubscribeEndpoint(baseUrl: string, configured?: string): string {
+  return configured ?? new URL('unsubscribe', baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`).href;
+}
+
+/** A subscriber's signed link at `endpoint` (built by string: it runs once per recipient). */
+export function signedUnsubscribeUrl(endpoint: string, secret: string, subscriberId: number, email: string): string {
+  return `${endpoint}${endpoint.includes('?') ? '&' : '?'}u=${subscriberId}&t=${unsubscribeToken(secret, subscriberId, email)}`;
+}
+
+/** The one-click unsubscribe URL of a subscriber under `baseUrl` (`<baseUrl>/unsubscribe?u=…&t=…`). */
 export function unsubscribeUrl(baseUrl: string, secret: string, subscriberId: number, email: string): string {
-  const url = new URL('unsubscribe', baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
-  url.searchParams.set('u', String(subscriberId));
-  url.searchParams.set('t', unsubscribeToken(secret, subscriberId, email));
-  return url.toString();
+  return signedUnsubscribeUrl(unsubscribeEndpoint(baseUrl), secret, subscriberId, email);
+}
+
+/** The subscriber id and token of an unsubscribe request, or null when they are missing or malformed. */
+export function readUnsubscribeParams(params: URLSearchParams): { subscriberId: number; token: string } | null {
+  const u = params.get('u') ?? '';
+  const t = params.get('t') ?? '';
+  if (!/^[1-9]\d{0,15}$/.test(u) || !/^[\w-]{1,64}$/.test(t)) return null;
+  return { subscriberId: Number(u), token: t };
 }

@@ -1,7 +1,10 @@
 /**
  * The ingest stage: read every enabled source (feeds over HTTP or from files,
- * inbox folders of editor items), normalize, dedupe and store. One broken
- * source fails alone; the report names it and says why.
+ * inbox folders of editor items), normalize, dedupe and store. Sources are
+ * fetched concurrently (at most `ingest.concurrency` at once) but stored one
+ * after another in config order, so which copy of a repeated story is kept
+ * does not depend on network timing. One broken source fails alone; its
+ * report names it and says why.
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,19 +13,28 @@ import { errorMessage } from '../errors.ts';
 import type { ItemStore } from '../store/items.ts';
 import type { SourceStore } from '../store/sources.ts';
 import type { Item } from '../types.ts';
-import { decodeFeed } from './charset.ts';
-import { parseFeed, type RawEntry } from './feed.ts';
-import { fetchFeed } from './fetch.ts';
+import { loadNearDuplicateIndex, storeItems, type StoreCounts } from './dedupe.ts';
+import { effectiveState, readFeedSource, type FeedRead, type FeedSourceConfig } from './feed-source.ts';
 import { readEditorFile } from './inbox.ts';
-import { buildItem, type EntryInput } from './item.ts';
+import { buildItem } from './item.ts';
+import type { NearDuplicateIndex } from './similar.ts';
+
+export { storeItems, type StoreCounts } from './dedupe.ts';
 
 /** What happened to one source in one ingest. */
 export interface SourceReport {
   id: string;
+  /** fetched: read and stored; not-modified: HTTP 304 or unchanged file (nothing parsed); gone: 410 just now; disabled: after a 410. */
   status: 'fetched' | 'not-modified' | 'failed' | 'disabled' | 'gone';
   new: number;
   duplicate: number;
   merged: number;
+  /** Entries dropped because they had no title, link or content. */
+  skipped?: number;
+  /** The URL fetched, when a permanent redirect moved it away from the configured one. */
+  movedTo?: string;
+  /** The charset the feed was decoded with. */
+  charset?: string;
   error?: string;
 }
 
@@ -34,133 +46,146 @@ export interface IngestDeps {
   now: () => Date;
 }
 
-/** Counts of storing a batch of items. */
-export interface StoreCounts {
-  new: number;
-  duplicate: number;
-  merged: number;
+const EMPTY = { new: 0, duplicate: 0, merged: 0 };
+
+/** Run `fn` over `list` with at most `limit` in flight; results keep the list's order. */
+async function mapLimit<T, R>(list: T[], limit: number, fn: (t: T, index: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(list.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < list.length) {
+      const i = next++;
+      out[i] = await fn(list[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, list.length)) }, worker));
+  return out;
 }
 
-/**
- * Store items with dedupe: guid, then canonical link, then content
- * fingerprint. A fingerprint match from another source is the same news from
- * another outlet: it is merged (listed as an other outlet), not added.
- */
-export function storeItems(items: Item[], store: ItemStore): StoreCounts {
-  const counts = { new: 0, duplicate: 0, merged: 0 };
-  for (const item of items) {
-    const dup = store.findDuplicate(item);
-    if (!dup) {
-      store.insert(item);
-      counts.new++;
-    } else if (dup.item.sourceId !== item.sourceId && dup.by !== 'guid' && (item.outlet ?? item.sourceId) !== (dup.item.outlet ?? dup.item.sourceId)) {
-      store.addOtherOutlet(dup.item.id, { outlet: item.outlet, link: item.link, sourceId: item.sourceId });
-      counts.merged++;
-    } else {
-      counts.duplicate++;
+/** Turns in list order: `wait(i)` resolves once `done(i - 1)` was called. */
+function inOrder(count: number) {
+  const gates = Array.from({ length: count + 1 }, () => {
+    let open!: () => void;
+    const promise = new Promise<void>((resolve) => (open = resolve));
+    return { promise, open };
+  });
+  gates[0]!.open();
+  return { wait: (i: number) => gates[i]!.promise, done: (i: number) => gates[i + 1]!.open() };
+}
+
+function sourceLabel(source: SourceConfig): string {
+  return `source "${source.id}" (${source.type === 'rss' ? source.url : source.path})`;
+}
+
+/** Store what a feed source produced and record its HTTP state. */
+function commitFeed(source: FeedSourceConfig, read: FeedRead, deps: IngestDeps, near: () => NearDuplicateIndex): SourceReport {
+  const { sources } = deps;
+  const nowIso = deps.now().toISOString();
+  const base = { configuredUrl: source.url, lastFetchedAt: nowIso, lastError: null, consecutiveFailures: 0 };
+  const moved = (url: string) => (url !== source.url ? { movedTo: url } : {});
+  switch (read.kind) {
+    case 'disabled':
+      return { id: source.id, status: 'disabled', ...EMPTY, error: read.reason };
+    case 'gone':
+      sources.update(source.id, {
+        ...base,
+        disabled: true,
+        disabledReason: `HTTP 410 Gone from ${read.url} on ${nowIso}; the source is disabled until its url changes in the config`,
+        lastStatus: 'gone',
+      });
+      return { id: source.id, status: 'gone', ...EMPTY, error: `HTTP 410 Gone from ${read.url}: the source is disabled (change its url in the config to enable it again)` };
+    case 'not-modified':
+      sources.update(source.id, { ...base, url: read.url, disabled: false, disabledReason: null, lastStatus: 'not-modified' });
+      return { id: source.id, status: 'not-modified', ...EMPTY, ...moved(read.url) };
+    case 'items': {
+      const counts = storeItems(read.items, deps.items, { nearDuplicates: near() });
+      // Validators are saved only after the items are: a crash in between refetches rather than loses.
+      sources.update(source.id, {
+        ...base,
+        url: read.url,
+        etag: read.etag,
+        lastModified: read.lastModified,
+        disabled: false,
+        disabledReason: null,
+        lastStatus: 'ok',
+      });
+      return { id: source.id, status: 'fetched', ...counts, ...(read.skipped ? { skipped: read.skipped } : {}), charset: read.charset, ...moved(read.url) };
     }
   }
-  return counts;
 }
 
-function entryFromFeed(sourceId: string, outlet: string | null, e: RawEntry): EntryInput {
-  return {
-    sourceId,
-    guid: e.guid,
-    link: e.link,
-    title: e.title,
-    html: e.html || null,
-    text: e.html ? null : e.snippet,
-    date: e.date,
-    outlet,
-    categories: e.categories,
-  };
-}
-
-async function ingestFeed(source: Extract<SourceConfig, { type: 'rss' }>, deps: IngestDeps): Promise<SourceReport> {
-  const { config, sources } = deps;
-  const state = sources.get(source.id);
-  const report: SourceReport = { id: source.id, status: 'fetched', new: 0, duplicate: 0, merged: 0 };
-  if (state?.disabled) return { ...report, status: 'disabled', error: state.disabledReason ?? 'disabled' };
-  // A URL moved by a permanent redirect is remembered, unless the config changed it since.
-  const url = state?.url && state.url !== source.url && state.lastStatus?.startsWith('moved-from:' + source.url) ? state.url : source.url;
-  const nowIso = deps.now().toISOString();
-  const result = await fetchFeed(url, { ...config.ingest, etag: state?.etag, lastModified: state?.lastModified });
-  if (result.kind === 'not-modified') {
-    sources.update(source.id, { lastFetchedAt: nowIso, lastError: null, consecutiveFailures: 0 });
-    return { ...report, status: 'not-modified' };
-  }
-  if (result.kind === 'gone') {
-    sources.update(source.id, { disabled: true, disabledReason: `HTTP 410 Gone at ${nowIso}; remove the source or re-enable it`, lastFetchedAt: nowIso });
-    return { ...report, status: 'gone', error: 'HTTP 410 Gone: the source is disabled' };
-  }
-  const { text } = decodeFeed(result.bytes, result.contentType);
-  const feed = await parseFeed(text);
-  const outlet = source.name ?? feed.title;
-  const items = feed.entries.map((e) => buildItem(entryFromFeed(source.id, outlet, e), nowIso, config.publication.timezone));
-  const counts = storeItems(items, deps.items);
-  sources.update(source.id, {
-    url: result.permanentRedirect ?? url,
-    lastStatus: result.permanentRedirect ? `moved-from:${source.url}` : state?.lastStatus ?? 'ok',
-    etag: result.etag,
-    lastModified: result.lastModified,
-    lastFetchedAt: nowIso,
-    lastError: null,
-    consecutiveFailures: 0,
-  });
-  return { ...report, ...counts };
-}
-
-function ingestInbox(source: Extract<SourceConfig, { type: 'inbox' }>, deps: IngestDeps): SourceReport {
-  const report: SourceReport = { id: source.id, status: 'fetched', new: 0, duplicate: 0, merged: 0 };
+/** Read every editor file of an inbox folder; one bad file fails alone. */
+function readInbox(source: Extract<SourceConfig, { type: 'inbox' }>, deps: IngestDeps): { items: Item[][]; errors: string[] } {
   let files: string[];
   try {
     files = readdirSync(source.path).filter((f) => /\.(md|markdown|txt)$/i.test(f)).sort();
   } catch (err) {
     throw new Error(`cannot read inbox folder ${source.path}: ${errorMessage(err)}`);
   }
-  const errors: string[] = [];
   const nowIso = deps.now().toISOString();
+  const items: Item[][] = [];
+  const errors: string[] = [];
   for (const f of files) {
     try {
-      const items = readEditorFile(join(source.path, f), source.id).map((e) => buildItem(e, nowIso, deps.config.publication.timezone));
-      const c = storeItems(items, deps.items);
-      report.new += c.new;
-      report.duplicate += c.duplicate;
-      report.merged += c.merged;
+      items.push(readEditorFile(join(source.path, f), source.id).map((e) => buildItem(e, nowIso, deps.config.publication.timezone)));
     } catch (err) {
-      // One bad editor file fails alone; the others are still read.
       errors.push(errorMessage(err));
     }
   }
-  return errors.length ? { ...report, status: 'failed', error: errors.join('; ') } : report;
+  return { items, errors };
 }
 
-/** Run `fn` over `list` with at most `limit` in flight. */
-async function mapLimit<T, R>(list: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(list.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < list.length) {
-      const i = next++;
-      out[i] = await fn(list[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, list.length) }, worker));
-  return out;
+function commitInbox(source: SourceConfig, read: { items: Item[][]; errors: string[] }, deps: IngestDeps, near: () => NearDuplicateIndex): SourceReport {
+  const total: StoreCounts = { ...EMPTY };
+  for (const batch of read.items) {
+    // Editor items are never merged away into a feed's copy; feed items may merge into them.
+    const c = storeItems(batch, deps.items, { nearDuplicates: near(), mergeable: false });
+    total.new += c.new;
+    total.duplicate += c.duplicate;
+    total.merged += c.merged;
+  }
+  deps.sources.update(source.id, { lastFetchedAt: deps.now().toISOString(), lastError: read.errors.join('; ') || null, lastStatus: read.errors.length ? 'failed' : 'ok' });
+  const report: SourceReport = { id: source.id, status: 'fetched', ...total };
+  return read.errors.length ? { ...report, status: 'failed', error: read.errors.join('; ') } : report;
+}
+
+function failure(source: SourceConfig, err: unknown, deps: IngestDeps): SourceReport {
+  const message = errorMessage(err);
+  const prev = deps.sources.get(source.id);
+  deps.sources.update(source.id, {
+    lastError: message,
+    lastStatus: 'failed',
+    consecutiveFailures: (prev?.consecutiveFailures ?? 0) + 1,
+    lastFetchedAt: deps.now().toISOString(),
+  });
+  return { id: source.id, status: 'failed', ...EMPTY, error: `${sourceLabel(source)}: ${message}` };
 }
 
 /** Ingest every enabled source; never throws for a single source's failure. */
 export async function ingestAll(deps: IngestDeps): Promise<SourceReport[]> {
   const enabled = deps.config.sources.filter((s) => s.enabled);
-  return mapLimit(enabled, deps.config.ingest.concurrency, async (source) => {
+  const turns = inOrder(enabled.length);
+  // Loaded when the first source has items to store (a run of 304s never needs it).
+  let index: NearDuplicateIndex | undefined;
+  const near = () => (index ??= loadNearDuplicateIndex(deps.items, deps.now()));
+  return mapLimit(enabled, deps.config.ingest.concurrency, async (source, i) => {
+    let read: { feed: FeedRead } | { inbox: ReturnType<typeof readInbox> } | { error: unknown };
     try {
-      return source.type === 'rss' ? await ingestFeed(source, deps) : ingestInbox(source, deps);
+      read =
+        source.type === 'rss'
+          ? { feed: await readFeedSource(source, effectiveState(source, deps.sources.get(source.id)), deps.config, deps.now().toISOString()) }
+          : { inbox: readInbox(source, deps) };
     } catch (err) {
-      const message = errorMessage(err);
-      const prev = deps.sources.get(source.id);
-      deps.sources.update(source.id, { lastError: message, consecutiveFailures: (prev?.consecutiveFailures ?? 0) + 1, lastFetchedAt: deps.now().toISOString() });
-      return { id: source.id, status: 'failed', new: 0, duplicate: 0, merged: 0, error: `source "${source.id}" (${source.type === 'rss' ? source.url : source.path}): ${message}` };
+      read = { error: err };
+    }
+    await turns.wait(i);
+    try {
+      if ('error' in read) return failure(source, read.error, deps);
+      return 'feed' in read ? commitFeed(source as FeedSourceConfig, read.feed, deps, near) : commitInbox(source, read.inbox, deps, near);
+    } catch (err) {
+      return failure(source, err, deps);
+    } finally {
+      turns.done(i);
     }
   });
 }

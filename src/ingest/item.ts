@@ -6,7 +6,8 @@
 import type { Item } from '../types.ts';
 import { parseDate } from './dates.ts';
 import {
-  canonicalLink, escapeHtml, extractAttachments, fingerprint, htmlToText, joinHardBreaks, splitIssuer, stableId, textToHtml,
+  canonicalLink, decodeEntities, escapeHtml, extractAttachments, fingerprint, htmlToText, joinHardBreaks, repairHtml, splitIssuer, stableId,
+  textToHtml,
 } from './normalize.ts';
 import { sanitize } from './sanitize.ts';
 
@@ -26,20 +27,47 @@ export interface EntryInput {
   attachments?: string[];
   section?: string | null;
   categories?: string[];
+  /** Where relative links resolve from (the feed's site, else its URL). */
+  base?: string | null;
+  /**
+   * The feed's own date, for entries without one: a feed last built at T
+   * published its entries no later than T, a tighter bound than first-seen.
+   */
+  feedDate?: string | null;
+}
+
+/** Dates further ahead than this are taken as wrong (a clock or a typo) and ignored. */
+const MAX_FUTURE_MS = 36 * 3600_000;
+
+function itemDate(input: EntryInput, now: string, zone: string): string | null {
+  const limit = Date.parse(now) + MAX_FUTURE_MS;
+  const plausible = (iso: string | null) => (iso && Date.parse(iso) <= limit ? iso : null);
+  return plausible(parseDate(input.date, zone)) ?? (input.date ? null : plausible(parseDate(input.feedDate, zone)));
+}
+
+/** A headline for an entry without one: the start of its text, else its link. */
+function fallbackTitle(text: string, link: string | null): string {
+  const first = text.split(/\n/)[0]?.trim() ?? '';
+  if (first) {
+    const sentence = /^(.{4,40}?[。！？.!?])/u.exec(first)?.[1] ?? first;
+    return [...sentence].length > 40 ? `${[...sentence].slice(0, 40).join('')}…` : sentence;
+  }
+  return link ?? '(无标题)';
 }
 
 /** Build a normalized Item. `now` is the first-seen time; `zone` reads dates without offset. */
 export function buildItem(input: EntryInput, now: string, zone: string): Item {
-  const { issuer: splitOff, headline } = splitIssuer(input.title || '(无标题)');
-  const issuer = input.issuer?.trim() || splitOff;
-  const safeHtml = input.html ? sanitize(input.html) : '';
+  const link = canonicalLink(input.link, input.base);
+  const rawTitle = decodeEntities(/<[a-z/][^>]*>/i.test(input.title) ? htmlToText(input.title) : input.title).trim();
+  const safeHtml = input.html ? sanitize(input.html, link ?? input.base ?? null) : '';
   const rawText = input.text ?? (safeHtml ? htmlToText(safeHtml) : '');
   const joined = joinHardBreaks(rawText);
   const { text, attachments: found } = extractAttachments(joined);
-  const attachments = [...(input.attachments ?? []), ...found];
+  const { issuer: splitOff, headline } = splitIssuer(rawTitle || fallbackTitle(text, link));
+  const issuer = input.issuer?.trim() || splitOff;
+  const attachments = [...new Set([...(input.attachments ?? []), ...found])];
   // With only text, the HTML is built from the text (escaped); with HTML, keep its markup.
-  const html = safeHtml && !input.text ? safeHtml : textToHtml(text);
-  const link = canonicalLink(input.link);
+  const html = safeHtml && !input.text ? repairHtml(safeHtml) : textToHtml(text);
   const fp = fingerprint(headline, text);
   const guid = input.guid?.trim() || null;
   return {
@@ -50,7 +78,7 @@ export function buildItem(input: EntryInput, now: string, zone: string): Item {
     title: headline,
     issuer,
     outlet: input.outlet?.trim() || null,
-    publishedAt: parseDate(input.date, zone),
+    publishedAt: itemDate(input, now, zone),
     firstSeenAt: now,
     text,
     html: html || `<p>${escapeHtml(headline)}</p>`,

@@ -1,26 +1,54 @@
 /**
  * Sanitizing feed HTML before it is stored: an allowlist of tags and
- * attributes; no script, iframe, object/embed, forms, event handlers, styles,
- * javascript:/data: URLs, or tracking pixels. Safe images and links are kept.
+ * attributes. Gone: script, style, iframe, object/embed, forms, svg/math,
+ * event handlers, inline styles (and so CSS expressions), javascript:/data:/
+ * vbscript: URLs, protocol-relative or unresolvable links, tracking pixels.
+ * Kept: text structure, safe links (made absolute against the item's or the
+ * feed's URL, without tracking parameters, opened without referrer) and safe
+ * images.
  */
 import sanitizeHtml from 'sanitize-html';
+import { canonicalLink } from './normalize.ts';
 
-/** Is this <img> a tracking pixel (1×1, zero size, or a known beacon path)? */
-function isTrackingPixel(attribs: Record<string, string>): boolean {
-  const w = attribs.width?.replace('px', '');
-  const h = attribs.height?.replace('px', '');
-  if ((w && Number(w) <= 1) || (h && Number(h) <= 1)) return true;
-  return /(pixel|beacon|track(ing)?|open)\.(gif|png)|\/(pixel|beacon|track|open)(\?|\/|$)|feedburner\.com\/~r\/|feedsportal|doubleclick/i.test(attribs.src ?? '');
+/** Is this <img> a tracking pixel (1×1, zero size, or a known beacon)? */
+export function isTrackingPixel(attribs: Record<string, string>): boolean {
+  const size = (v?: string) => (v && /^\s*\d+(\.\d+)?\s*(px)?\s*$/i.test(v) ? Number.parseFloat(v) : null);
+  const w = size(attribs.width);
+  const h = size(attribs.height);
+  if ((w !== null && w <= 1) || (h !== null && h <= 1)) return true;
+  return /(^|[/._-])(pixel|beacon|track(ing)?|open|spacer|blank)\.(gif|png)\b|\/(pixel|beacon|track|open|o)(\.gif)?(\?|\/|$)|feedburner\.com\/~r\/|feeds\.feedburner\.com\/~ff\/|feedsportal|doubleclick\.net|google-analytics\.com|stats\.wp\.com|pixel\.wp\.com|\/i\.gif\?|mf\.gif|\/count\?|hm\.baidu\.com|cnzz\.com|\/ga\.gif/i.test(
+    attribs.src ?? '',
+  );
 }
 
+/** Resolve a URL against `base`; null when it cannot be made absolute http(s)/mailto. */
+function absolute(url: string | undefined, base: string | null, schemes: string[]): string | null {
+  if (!url) return null;
+  try {
+    const resolved = base ? new URL(url.trim(), base) : new URL(url.trim());
+    return schemes.includes(resolved.protocol.slice(0, -1)) ? resolved.toString() : null;
+  } catch {
+    return null;
+  }
+}
+
+const ALLOWED_TAGS = [
+  'p', 'br', 'hr', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'code', 'ul', 'ol', 'li', 'dl', 'dt', 'dd',
+  'strong', 'b', 'em', 'i', 'u', 's', 'sub', 'sup', 'small', 'mark', 'a', 'img', 'figure', 'figcaption',
+  'table', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'caption', 'span', 'div',
+];
+
+/**
+ * The base URL of the call in progress. sanitize-html is synchronous, so one
+ * options object (prepared once, not per item) can read it from here.
+ */
+let currentBase: string | null = null;
+const base = () => currentBase;
+
 const OPTIONS: sanitizeHtml.IOptions = {
-  allowedTags: [
-    'p', 'br', 'hr', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'code', 'ul', 'ol', 'li', 'dl', 'dt', 'dd',
-    'strong', 'b', 'em', 'i', 'u', 's', 'sub', 'sup', 'small', 'mark', 'a', 'img', 'figure', 'figcaption',
-    'table', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'caption', 'span', 'div',
-  ],
+  allowedTags: ALLOWED_TAGS,
   allowedAttributes: {
-    a: ['href', 'title'],
+    a: ['href', 'title', 'rel'],
     img: ['src', 'alt', 'title', 'width', 'height'],
     td: ['colspan', 'rowspan'],
     th: ['colspan', 'rowspan'],
@@ -30,16 +58,39 @@ const OPTIONS: sanitizeHtml.IOptions = {
   allowProtocolRelative: false,
   disallowedTagsMode: 'discard',
   // Contents of these are dropped entirely, not unwrapped into text.
-  nonTextTags: ['script', 'style', 'textarea', 'noscript', 'iframe', 'object', 'embed', 'form', 'select', 'button', 'svg', 'math', 'template'],
-  exclusiveFilter: (frame) => frame.tag === 'img' && (isTrackingPixel(frame.attribs) || !frame.attribs.src),
+  nonTextTags: ['script', 'style', 'textarea', 'noscript', 'iframe', 'object', 'embed', 'applet', 'form', 'select', 'option', 'button', 'svg', 'math', 'template', 'title', 'head'],
+  exclusiveFilter: (frame) => frame.tag === 'img' && (!frame.attribs.src || isTrackingPixel(frame.attribs)),
   transformTags: {
-    a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, rel: 'noopener noreferrer' } }),
+    // Links and images are made absolute here; the scheme allowlist then judges the result.
+    a: (tagName, attribs) => {
+      const resolved = absolute(attribs.href, base(), ['http', 'https', 'mailto']);
+      // Links in the body lose their tracking parameters too.
+      const href = resolved?.startsWith('mailto:') ? resolved : canonicalLink(resolved);
+      const { href: _drop, ...rest } = attribs;
+      return { tagName, attribs: href ? { href, ...rest, rel: 'noopener noreferrer' } : rest };
+    },
+    img: (tagName, attribs) => {
+      const src = absolute(attribs.src, base(), ['http', 'https']);
+      const { src: _drop, ...rest } = attribs;
+      return { tagName, attribs: src ? { src, ...rest } : rest };
+    },
     h1: 'h2',
   },
 };
-OPTIONS.allowedAttributes = { ...(OPTIONS.allowedAttributes as Record<string, string[]>), a: ['href', 'title', 'rel'] };
 
-/** Sanitize untrusted HTML from a feed or an editor item. */
-export function sanitize(html: string): string {
-  return sanitizeHtml(html, OPTIONS).trim();
+/**
+ * Sanitize untrusted HTML from a feed or an editor item. `base` (the item's
+ * link, else the feed's) resolves relative links and images; without it they
+ * are dropped, as a reader of the email could not follow them.
+ */
+export function sanitize(html: string, base: string | null = null): string {
+  currentBase = base;
+  try {
+    // A link whose target was unsafe keeps its text, not an empty <a>.
+    return sanitizeHtml(html, OPTIONS)
+      .replace(/<a>([\s\S]*?)<\/a>/g, '$1')
+      .trim();
+  } finally {
+    currentBase = null;
+  }
 }

@@ -1,68 +1,121 @@
 /**
- * Feed renderers (pure): the latest issues as RSS 2.0, Atom 1.0 and JSON Feed
- * 1.1, one entry per issue with the full web content.
+ * What the feeds say (pure): issues (or their items) turned into a
+ * FeedDocument that rss.ts, atom.ts and json-feed.ts then write out. Titles,
+ * summaries and web addresses come from the render stage's view model, so a
+ * feed entry reads exactly like the email and the web page.
  */
-import { Feed } from 'feed';
-import { DateTime } from 'luxon';
-import type { Issue } from '../types.ts';
-import { numberingLine } from '../render/numerals.ts';
-
-/** One issue as a feed entry: the issue and its rendered web content (the <main> part). */
-export interface FeedEntry {
-  issue: Issue;
-  contentHtml: string;
-}
+import { escapeHtml } from '../ingest/normalize.ts';
+import { issueView, type ItemView, type PublicationView } from '../render/view.ts';
+import type { Issue, IsoTime } from '../types.ts';
+import { absolutizeLinks, mainContent } from './links.ts';
+import type { FeedDocument, FeedEntry } from './model.ts';
 
 /** Publication settings the feeds need. */
 export interface FeedSettings {
-  title: string;
-  description: string;
-  baseUrl: string;
-  language: string;
-  timezone: string;
+  publication: PublicationView & { language: string };
+  /** Summary length, as in the email. */
+  summaryChars: number;
 }
 
-/** Build the feed object shared by the three formats. Entries newest first. */
-function buildFeed(entries: FeedEntry[], s: FeedSettings): Feed {
-  const base = s.baseUrl.endsWith('/') ? s.baseUrl : `${s.baseUrl}/`;
-  const dateOf = (issue: Issue) => DateTime.fromISO(issue.cutoff, { zone: s.timezone }).toJSDate();
-  const feed = new Feed({
-    id: base,
-    title: s.title,
-    description: s.description,
-    link: base,
-    language: s.language,
-    updated: entries[0] ? dateOf(entries[0].issue) : new Date(0),
-    generator: 'digest',
-    copyright: s.title,
-    feedLinks: { rss: `${base}feed.xml`, atom: `${base}atom.xml`, json: `${base}feed.json` },
+/** An issue and its published web page (the page's `<main>` is the entry's content). */
+export interface PublishedIssue {
+  issue: Issue;
+  webHtml: string;
+}
+
+/** `baseUrl` with exactly one trailing slash. */
+export function homeUrl(baseUrl: string): string {
+  return baseUrl.replace(/\/*$/, '/');
+}
+
+function latest(times: IsoTime[]): IsoTime {
+  // An empty feed (no issue yet) still needs a date; the epoch says "never updated".
+  return times.reduce<IsoTime>((max, t) => (Date.parse(t) > Date.parse(max) ? t : max), '1970-01-01T00:00:00Z');
+}
+
+function document(s: FeedSettings, entries: FeedEntry[], updated: IsoTime, titleSuffix = ''): FeedDocument {
+  const p = s.publication;
+  return {
+    title: p.title + titleSuffix,
+    description: p.description + titleSuffix,
+    language: p.language,
+    homeUrl: homeUrl(p.baseUrl),
+    author: p.editorialUnit || p.title,
+    updated,
+    timezone: p.timezone,
+    entries,
+  };
+}
+
+/**
+ * The issue feed: one entry per issue (newest first) with the full web
+ * content, every link made absolute against the issue's web address.
+ */
+export function issueFeed(issues: PublishedIssue[], s: FeedSettings): FeedDocument {
+  const entries = issues.map(({ issue, webHtml }): FeedEntry => {
+    const view = issueView(issue, s.publication, s.summaryChars);
+    const counts = view.sections.map((sec) => `${sec.title}${sec.items.length}条`).join('，');
+    return {
+      id: view.webUrl,
+      idIsUrl: true,
+      url: view.webUrl,
+      title: view.subject,
+      summary: `本期${view.itemCount}条：${counts}`,
+      contentHtml: absolutizeLinks(mainContent(webHtml), view.webUrl),
+      published: issue.cutoff,
+      updated: issue.cutoff,
+      categories: view.sections.map((sec) => sec.title),
+      author: null,
+    };
   });
-  for (const { issue, contentHtml } of entries) {
-    const url = `${base}issues/${issue.date}/`;
-    const n = issue.numbering;
-    const count = issue.sections.reduce((k, sec) => k + sec.items.length, 0);
-    feed.addItem({
-      title: `${issue.title} ${numberingLine(n.year, n.number, n.totalNumber)}`,
-      id: url,
-      guid: url,
-      link: url,
-      date: dateOf(issue),
-      published: dateOf(issue),
-      description: `本期${count}条：${issue.sections.filter((x) => x.items.length).map((x) => `${x.title}${x.items.length}条`).join('，')}`,
-      content: contentHtml,
-    });
+  return document(s, entries, latest(entries.map((e) => e.updated)));
+}
+
+/** A stable id for an item that is not a URL (RFC 4151 tag URI). */
+function itemId(baseUrl: string, year: number, itemId: string): string {
+  const u = new URL(homeUrl(baseUrl));
+  return `tag:${u.hostname},${year}:${u.pathname}item/${itemId}`;
+}
+
+function itemContent(v: ItemView, sourceBase: string, issueTitle: string): string {
+  const also = v.otherOutlets.length ? `（另见：${v.otherOutlets.map(escapeHtml).join('、')}）` : '';
+  const meta = v.outlet ? `<p>${escapeHtml(v.outlet)}${v.date ? ` ${v.date}` : ''}${also}</p>\n` : '';
+  const attachments = v.attachments.map((a) => `<p>附：${escapeHtml(a)}</p>\n`).join('');
+  const original = v.link ? `<a href="${escapeHtml(v.link)}">原文链接</a> · ` : '';
+  return `${meta}${absolutizeLinks(v.html, sourceBase)}\n${attachments}<p>${original}收录于 <a href="${escapeHtml(v.webLink)}">${escapeHtml(issueTitle)}</a></p>`;
+}
+
+/**
+ * The per-item feed: the items of the given issues (newest issue first, in
+ * issue order), at most `maxItems`. Each links to its place in the web page;
+ * relative links in its body resolve against the original article.
+ */
+export function itemFeed(issues: Issue[], s: FeedSettings, maxItems: number): FeedDocument {
+  const entries: FeedEntry[] = [];
+  // The feed changes when an issue brings items, whatever the items' own dates say.
+  const updated = latest(issues.map((i) => i.cutoff));
+  for (const issue of issues) {
+    const view = issueView(issue, s.publication, s.summaryChars);
+    const views = new Map(view.sections.flatMap((sec) => sec.items.map((v) => [v.position, { v, section: sec.title }] as const)));
+    for (const item of issue.sections.flatMap((sec) => sec.items)) {
+      if (entries.length >= maxItems) return document(s, entries, updated, ' · 逐条');
+      const shown = views.get(item.position);
+      if (!shown) continue; // not shown on the web page, so nothing to link to
+      const { v, section } = shown;
+      const when = item.publishedAt ?? item.firstSeenAt;
+      entries.push({
+        id: itemId(s.publication.baseUrl, issue.numbering.year, item.id),
+        idIsUrl: false,
+        url: v.webLink,
+        title: v.fullTitle,
+        summary: v.summary,
+        contentHtml: itemContent(v, v.link ?? v.webLink, view.subject),
+        published: when,
+        updated: when,
+        categories: [section],
+        author: v.outlet,
+      });
+    }
   }
-  return feed;
-}
-
-/** RSS 2.0, Atom 1.0 and JSON Feed 1.1 texts for the given entries (newest first). */
-export function renderFeeds(entries: FeedEntry[], s: FeedSettings): { rss: string; atom: string; json: string } {
-  const feed = buildFeed(entries, s);
-  return { rss: feed.rss2(), atom: feed.atom1(), json: feed.json1() };
-}
-
-/** The <main> element of a web page: the full content carried by feed entries. */
-export function mainContent(webHtml: string): string {
-  const m = /<main>([\s\S]*)<\/main>/.exec(webHtml);
-  return (m ? m[1]! : webHtml).replace(/<nav class="neighbours"[\s\S]*?<\/nav>/, '').trim();
+  return document(s, entries, updated, ' · 逐条');
 }

@@ -1,14 +1,29 @@
 /**
- * The publish stage (edge): write an issue's files and refresh the archive
- * and feeds. Earlier issues' files are never touched; only the archive index
- * and the feeds are rewritten, each atomically.
+ * The publish stage (edge): write an issue's files, then refresh the archive
+ * and the feeds. Files of other issues are never written, rewritten or
+ * deleted: once published, `issues/<date>/` stays as readers first saw it.
+ * Only the archive index and the feeds are rewritten, each atomically and
+ * only when their content changes. Everything under `out/` is a static file.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { personalize } from '../render/personalize.ts';
-import type { Issue, RenderedIssue } from '../types.ts';
-import { renderArchive } from './archive.ts';
-import { mainContent, renderFeeds, type FeedSettings } from './feeds.ts';
-import { writeAtomic } from './files.ts';
+import type { Issue, IsoDate, RenderedIssue } from '../types.ts';
+import { renderArchive, type ArchiveEntry } from './archive.ts';
+import { renderAtom } from './atom.ts';
+import { homeUrl, issueFeed, itemFeed, type FeedSettings, type PublishedIssue } from './feeds.ts';
+import { sweepStaleTemps, writeIfChanged } from './files.ts';
+import { renderJsonFeed } from './json-feed.ts';
+import { renderRss } from './rss.ts';
+
+export { archiveEntry, type ArchiveEntry } from './archive.ts';
+export type { FeedSettings, PublishedIssue } from './feeds.ts';
+
+/** Everything publishing needs from the configuration. */
+export interface PublishSettings extends FeedSettings {
+  /** The per-item feed `items.xml`: on/off and how many items it carries. */
+  itemFeed: { enabled: boolean; maxItems: number };
+}
 
 /** The `issue.json` contract (GUIDE.md): a stable, documented shape for scripts. */
 export function issueJson(issue: Issue, summaries: Map<string, string>): unknown {
@@ -42,41 +57,65 @@ export function issueJson(issue: Issue, summaries: Map<string, string>): unknown
   };
 }
 
-/** Write `issues/<date>/{email.html,email.txt,index.html,issue.json}`; returns the paths. */
-export function writeIssueFiles(outDir: string, issue: Issue, rendered: RenderedIssue, summaries: Map<string, string>, baseUrl: string): string[] {
-  const dir = join(outDir, 'issues', issue.date);
-  // The published copy of the email is nobody's: generic greeting, unsubscribe info page.
-  const generic = personalize(rendered, { name: null, unsubscribeUrl: `${baseUrl.replace(/\/?$/, '/')}unsubscribe` });
-  const files: [string, string][] = [
-    ['email.html', generic.html],
-    ['email.txt', generic.text],
-    ['index.html', rendered.webHtml],
-    ['issue.json', JSON.stringify(issueJson(issue, summaries), null, 2) + '\n'],
-  ];
+function writeAll(dir: string, files: [string, string][]): string[] {
   return files.map(([name, content]) => {
     const path = join(dir, name);
-    writeAtomic(path, content);
+    writeIfChanged(path, content);
     return path;
   });
 }
 
-/** Rewrite the archive index and the feeds from the latest issues (newest first). */
-export function writeArchiveAndFeeds(
-  outDir: string,
-  all: Issue[],
-  latest: { issue: Issue; webHtml: string }[],
-  settings: FeedSettings,
-): string[] {
-  const feeds = renderFeeds(latest.map((l) => ({ issue: l.issue, contentHtml: mainContent(l.webHtml) })), settings);
+/**
+ * Write `issues/<date>/{email.html,email.txt,index.html,issue.json}` of the
+ * issue being published (and nothing of any other issue); returns the paths.
+ * The caller makes sure a sent issue is never published again.
+ */
+export function writeIssueFiles(outDir: string, issue: Issue, rendered: RenderedIssue, summaries: Map<string, string>, baseUrl: string): string[] {
+  const dir = join(outDir, 'issues', issue.date);
+  sweepStaleTemps(dir, Date.now());
+  // The published copy of the email is nobody's: generic greeting, unsubscribe info page.
+  const generic = personalize(rendered, { name: null, unsubscribeUrl: `${homeUrl(baseUrl)}unsubscribe` });
+  return writeAll(dir, [
+    ['email.html', generic.html],
+    ['email.txt', generic.text],
+    ['index.html', rendered.webHtml],
+    ['issue.json', JSON.stringify(issueJson(issue, summaries), null, 2) + '\n'],
+  ]);
+}
+
+/**
+ * The web page of `date` as it was published, or null when it is not on
+ * disk. Feeds carry this page rather than a fresh render, so an entry's
+ * content never drifts after publication (a changed template restyles new
+ * issues only).
+ */
+export function publishedPage(outDir: string, date: IsoDate): string | null {
+  try {
+    return readFileSync(join(outDir, 'issues', date, 'index.html'), 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Rewrite the archive index (from `archive`: every issue) and the feeds
+ * (from `latest`: the issues they carry, newest first, with their pages).
+ * Returns the paths of the archive and feed files.
+ */
+export function writeArchiveAndFeeds(outDir: string, archive: ArchiveEntry[], latest: PublishedIssue[], s: PublishSettings): string[] {
+  sweepStaleTemps(outDir, Date.now());
+  const p = s.publication;
+  const base = homeUrl(p.baseUrl);
+  const issues = issueFeed(latest, s);
   const files: [string, string][] = [
-    ['index.html', renderArchive(all, settings.title, settings.description, settings.language)],
-    ['feed.xml', feeds.rss],
-    ['atom.xml', feeds.atom],
-    ['feed.json', feeds.json],
+    ['feed.xml', renderRss(issues, `${base}feed.xml`)],
+    ['atom.xml', renderAtom(issues, `${base}atom.xml`)],
+    ['feed.json', renderJsonFeed(issues, `${base}feed.json`)],
   ];
-  return files.map(([name, content]) => {
-    const path = join(outDir, name);
-    writeAtomic(path, content);
-    return path;
-  });
+  // Turned off, items.xml is no longer updated; like every published file it is not deleted.
+  if (s.itemFeed.enabled) {
+    files.push(['items.xml', renderRss(itemFeed(latest.map((l) => l.issue), s, s.itemFeed.maxItems), `${base}items.xml`)]);
+  }
+  files.push(['index.html', renderArchive(archive, { title: p.title, description: p.description, language: p.language, itemFeed: s.itemFeed.enabled })]);
+  return writeAll(outDir, files);
 }

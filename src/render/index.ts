@@ -6,14 +6,18 @@
 import mjml2html from 'mjml';
 import { DigestError } from '../errors.ts';
 import type { Issue, RenderedIssue } from '../types.ts';
+import { DEFAULT_EMAIL_MAX_BYTES, fitEmail, type EmailFit } from './fit.ts';
 import type { Templates } from './templates.ts';
 import { wrapText } from './text.ts';
-import { issueView, type IssueView, type PublicationView } from './view.ts';
+import { issueView, type EmailShape, type IssueView, type PublicationView } from './view.ts';
 
 /** Options of one render. */
 export interface RenderOptions {
   publication: PublicationView & { language: string };
+  /** Email summaries are cut at a sentence end near this many characters. */
   summaryChars: number;
+  /** Size budget of the email HTML (default 100,000 bytes, under Gmail's 102 KB clipping). */
+  emailMaxBytes?: number;
   /** Neighbouring issue dates for the web page's navigation. */
   previous?: string | null;
   next?: string | null;
@@ -29,11 +33,24 @@ export async function compileMjml(mjml: string): Promise<string> {
     throw new DigestError(`MJML rejected the email template: ${details ?? (err as Error).message}`, 'fix templates/issue.mjml.hbs or its partials');
   }
   if (!result.html) throw new DigestError('MJML produced no HTML', 'check templates/issue.mjml.hbs');
-  return result.html;
+  return compactHtml(result.html);
 }
 
-function templateData(issue: Issue, opts: RenderOptions) {
-  const view = issueView(issue, opts.publication, opts.summaryChars);
+/**
+ * Drop the indentation MJML and the templates leave (about a tenth of the
+ * email). Only whitespace that holds a line break is touched: between two
+ * tags it is removed, elsewhere (inside a tag, CSS, text) it becomes a single
+ * line break, which HTML treats like the space it replaces. Text of the issue
+ * never holds line breaks (summaries are flattened), so nothing visible
+ * changes; a template that wants a space between two inline tags keeps them
+ * on one line.
+ */
+export function compactHtml(html: string): string {
+  return html.replace(/>\s*\n\s*</g, '><').replace(/[ \t]*\n\s*/g, '\n').trim() + '\n';
+}
+
+function templateData(issue: Issue, opts: RenderOptions, shape: EmailShape | number = opts.summaryChars) {
+  const view = issueView(issue, opts.publication, shape);
   return { ...view, lang: opts.publication.language, previous: opts.previous ?? null, next: opts.next ?? null };
 }
 
@@ -42,17 +59,30 @@ export function renderWebPage(issue: Issue, templates: Templates, opts: RenderOp
   return templates.web(templateData(issue, opts));
 }
 
-/** Render an issue to its email HTML, text part and web page. */
-export async function renderIssue(issue: Issue, templates: Templates, opts: RenderOptions): Promise<RenderedIssue & { view: IssueView }> {
-  const data = templateData(issue, opts);
-  const view: IssueView = data;
-  const emailHtml = await compileMjml(templates.email(data));
+/** An issue rendered, with its view model and how the email was fitted under the size budget. */
+export type RenderResult = RenderedIssue & { view: IssueView; fit: EmailFit };
+
+/**
+ * Render an issue to its email HTML, text part and web page. The email (and
+ * the text part, which mirrors it) is fitted under `emailMaxBytes`; the web
+ * page always has everything in full.
+ */
+export async function renderIssue(issue: Issue, templates: Templates, opts: RenderOptions): Promise<RenderResult> {
+  const email = await fitEmail(
+    async (shape) => {
+      const data = templateData(issue, opts, shape);
+      return { html: await compileMjml(templates.email(data)), view: data as IssueView, data };
+    },
+    opts.summaryChars,
+    opts.emailMaxBytes ?? DEFAULT_EMAIL_MAX_BYTES,
+  );
   return {
-    subject: view.subject,
-    preheader: view.preheader,
-    emailHtml,
-    emailText: wrapText(templates.text(data)),
-    webHtml: templates.web(data),
-    view,
+    subject: email.view.subject,
+    preheader: email.view.preheader,
+    emailHtml: email.html,
+    emailText: wrapText(templates.text(email.data)),
+    webHtml: templates.web(templateData(issue, opts)),
+    view: email.view,
+    fit: email.fit,
   };
 }

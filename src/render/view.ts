@@ -5,6 +5,7 @@
 import { DateTime } from 'luxon';
 import type { Issue, IssueItem } from '../types.ts';
 import { chineseNumeral, numberingLine } from './numerals.ts';
+import { isWide } from './text.ts';
 
 /** Per-recipient tokens; filled after MJML by personalize.ts. */
 export const TOKENS = {
@@ -33,6 +34,8 @@ export interface ItemView {
   fullTitle: string;
   outlet: string | null;
   date: string | null;
+  /** The line under the title: `新京报　2024-06-19（另见：人民网、新华社）`; null when nothing is known. */
+  meta: string | null;
   /** Email summary, cut at a sentence end. */
   summary: string;
   truncated: boolean;
@@ -40,10 +43,17 @@ export interface ItemView {
   /** Sanitized HTML of the full body (web version). */
   html: string;
   attachments: string[];
+  /** Link to the original; only http(s) links survive. */
   link: string | null;
   webLink: string;
   otherOutlets: string[];
   reason: string;
+  /** The email ran out of room: it lists this item in its table of contents only, linking to the web version. */
+  brief: boolean;
+  /** The email shows less than the whole text, so it links to the web version. */
+  readMore: boolean;
+  /** Where the email's table of contents points: the item in the email, or (brief) on the web. */
+  tocHref: string;
 }
 
 /** One section as the templates see it. */
@@ -54,6 +64,10 @@ export interface SectionView {
   /** 一、二、… */
   numeral: string;
   items: ItemView[];
+  /** Items of this section the email lists only in its table of contents. */
+  briefCount: number;
+  /** This section in the web version. */
+  webLink: string;
 }
 
 /** The whole view model of an issue. */
@@ -69,35 +83,85 @@ export interface IssueView {
   archiveUrl: string;
   sections: SectionView[];
   itemCount: number;
+  /** How many items the email shows as headlines only (0 when everything fits). */
+  briefCount: number;
   tokens: typeof TOKENS;
 }
 
-const SENTENCE_END = /[。！？!?；;]["”』」）)]?/gu;
+// A sentence ends at 。！？ (or their ASCII forms), with any closing quotes or brackets after it.
+const SENTENCE_END = /[。！？!?]+[”’」』）)"]*/gu;
+// Fallback when no sentence ends early enough: a clause boundary.
+const CLAUSE_END = /[；;，,、：:]/gu;
+// A cut shorter than this share of `max` reads as broken; a later boundary or a hard cut is better.
+const MIN_SHARE = 0.3;
+const ELLIPSIS = '……';
 
 /**
- * Cut text at the last sentence end (。！？) at or before `max` characters.
- * A first sentence longer than `max` is cut at `max` with an ellipsis.
+ * Paragraphs joined into one line: no space between two CJK paragraphs
+ * (Chinese never puts spaces between sentences), one space otherwise.
  */
-export function cutAtSentence(text: string, max: number): { text: string; truncated: boolean } {
-  const flat = text.replace(/\s*\n+\s*/g, ' ').trim();
-  if (flat.length <= max) return { text: flat, truncated: false };
+export function flattenParagraphs(text: string): string {
+  const parts = text.split(/\s*\n\s*/).filter(Boolean);
+  let out = parts[0] ?? '';
+  for (const p of parts.slice(1)) out += isWide(out.at(-1)!) || isWide(p[0]!) ? p : ` ${p}`;
+  return out.trim();
+}
+
+function lastBoundary(text: string, re: RegExp, max: number, includeMatch: boolean): number {
   let cut = -1;
-  for (const m of flat.matchAll(SENTENCE_END)) {
-    const end = m.index! + m[0].length;
+  for (const m of text.matchAll(re)) {
+    const end = includeMatch ? m.index + m[0].length : m.index;
     if (end > max) break;
     cut = end;
   }
-  if (cut > max * 0.3) return { text: flat.slice(0, cut), truncated: true };
-  return { text: flat.slice(0, max).trimEnd() + '…', truncated: true };
+  return cut;
+}
+
+/**
+ * Cut text at the last sentence end (。！？) at or before `max` characters.
+ * When the first sentence is too long, cut at the last clause boundary
+ * (；，、：) and add an ellipsis (……); failing that, cut hard (never inside a
+ * Latin word when a space is near). The result never exceeds `max`.
+ */
+export function cutAtSentence(text: string, max: number): { text: string; truncated: boolean } {
+  const flat = flattenParagraphs(text);
+  if (flat.length <= max) return { text: flat, truncated: false };
+  const sentence = lastBoundary(flat, SENTENCE_END, max, true);
+  if (sentence >= max * MIN_SHARE) return { text: flat.slice(0, sentence), truncated: true };
+  // The ellipsis counts towards `max`.
+  const room = max - ELLIPSIS.length;
+  const clause = lastBoundary(flat, CLAUSE_END, room, false);
+  if (clause >= max * MIN_SHARE) return { text: flat.slice(0, clause) + ELLIPSIS, truncated: true };
+  let hard = flat.slice(0, room);
+  const partialWord = /[A-Za-z0-9]+$/.exec(hard);
+  if (partialWord && /[A-Za-z0-9]/.test(flat[room] ?? '') && partialWord.index > max * MIN_SHARE) hard = hard.slice(0, partialWord.index);
+  return { text: hard.trimEnd() + ELLIPSIS, truncated: true };
+}
+
+/** Only http(s) links reach an email or page; anything else (javascript:, data:) is dropped. */
+export function safeLink(link: string | null): string | null {
+  return link && /^https?:\/\/[^\s"<>]+$/i.test(link) ? link : null;
+}
+
+/**
+ * Images in feed HTML often lack alt text; screen readers then read the file
+ * name. An empty alt marks them decorative (we cannot know what they show);
+ * lazy loading keeps long web pages light.
+ */
+export function withAltText(html: string): string {
+  return html.replace(/<img\b(?![^>]*\salt=)/gi, '<img alt=""').replace(/<img\b(?![^>]*\sloading=)/gi, '<img loading="lazy"');
 }
 
 function day(iso: string, zone: string): string {
   return DateTime.fromISO(iso, { zone }).toFormat('yyyy-MM-dd');
 }
 
-function itemView(item: IssueItem, zone: string, summaryChars: number, webUrl: string): ItemView {
+function itemView(item: IssueItem, zone: string, summaryChars: number, webUrl: string, brief: boolean): ItemView {
   const anchor = `item-${item.position}`;
   const { text: summary, truncated } = cutAtSentence(item.text, summaryChars);
+  const date = item.publishedAt ? day(item.publishedAt, zone) : null;
+  const otherOutlets = item.otherOutlets.map((o) => o.outlet ?? o.sourceId);
+  const meta = [item.outlet, date].filter(Boolean).join('　') + (otherOutlets.length ? `（另见：${otherOutlets.join('、')}）` : '');
   return {
     anchor,
     position: item.position,
@@ -105,48 +169,81 @@ function itemView(item: IssueItem, zone: string, summaryChars: number, webUrl: s
     issuer: item.issuer,
     fullTitle: item.issuer ? `${item.issuer}：${item.title}` : item.title,
     outlet: item.outlet,
-    date: item.publishedAt ? day(item.publishedAt, zone) : null,
+    date,
+    meta: meta || null,
     summary,
     truncated,
     paragraphs: item.text.split(/\n{2,}/).map((p) => p.trim()).filter(Boolean),
-    html: item.html,
+    html: withAltText(item.html),
     attachments: item.attachments,
-    link: item.link,
+    link: safeLink(item.link),
     webLink: `${webUrl}#${anchor}`,
-    otherOutlets: item.otherOutlets.map((o) => o.outlet ?? o.sourceId),
+    otherOutlets,
     reason: item.reason,
+    brief,
+    readMore: brief || truncated,
+    tocHref: brief ? `${webUrl}#${anchor}` : `#${anchor}`,
   };
 }
 
-/** Build the view model of an issue. */
-export function issueView(issue: Issue, publication: PublicationView, summaryChars: number): IssueView {
+/** How much of the issue the email shows; see fit.ts. */
+export interface EmailShape {
+  /** Email summaries are cut near this many characters. */
+  summaryChars: number;
+  /** Items from this position on are listed in the table of contents only (Infinity: none). */
+  briefFrom: number;
+}
+
+// Inbox previews show roughly this many characters; whole headlines read better than a cut one.
+const PREHEADER_CHARS = 110;
+
+/** `本期63条：两部门：…；工信部：…` — the lead headline of each section, as many as fit. */
+function preheader(itemCount: number, sections: SectionView[]): string {
+  let out = `本期${itemCount}条：`;
+  for (const [i, s] of sections.entries()) {
+    const next = (i ? '；' : '') + s.items[0]!.fullTitle;
+    if (i && out.length + next.length > PREHEADER_CHARS) break;
+    out += next;
+  }
+  return out.length > PREHEADER_CHARS + 20 ? out.slice(0, PREHEADER_CHARS) + '…' : out;
+}
+
+/** Build the view model of an issue. `summaryChars` alone means: everything in full. */
+export function issueView(issue: Issue, publication: PublicationView, shape: EmailShape | number): IssueView {
+  const { summaryChars, briefFrom } = typeof shape === 'number' ? { summaryChars: shape, briefFrom: Infinity } : shape;
   const zone = publication.timezone;
   const base = publication.baseUrl.endsWith('/') ? publication.baseUrl : `${publication.baseUrl}/`;
   const webUrl = `${base}issues/${issue.date}/`;
   const sections = issue.sections
     .filter((s) => s.items.length)
-    .map((s, i) => ({
-      id: s.id,
-      anchor: `section-${s.id}`,
-      title: s.title,
-      numeral: chineseNumeral(i + 1),
-      items: s.items.map((item) => itemView(item, zone, summaryChars, webUrl)),
-    }));
+    .map((s, i): SectionView => {
+      const items = s.items.map((item) => itemView(item, zone, summaryChars, webUrl, item.position >= briefFrom));
+      const anchor = `section-${s.id}`;
+      return {
+        id: s.id,
+        anchor,
+        title: s.title,
+        numeral: chineseNumeral(i + 1),
+        items,
+        briefCount: items.filter((item) => item.brief).length,
+        webLink: `${webUrl}#${anchor}`,
+      };
+    });
   const fmt = (iso: string) => DateTime.fromISO(iso, { zone }).toFormat('yyyy.MM.dd');
   const numbering = numberingLine(issue.numbering.year, issue.numbering.number, issue.numbering.totalNumber);
   const itemCount = sections.reduce((n, s) => n + s.items.length, 0);
-  const headlines = sections.flatMap((s) => s.items.slice(0, 1).map((i) => i.fullTitle));
   return {
     publication: { ...publication, baseUrl: base },
     date: issue.date,
     numbering,
     window: `${fmt(issue.window.from)}-${fmt(issue.window.to)}`,
     subject: `${issue.title} ${numbering}`,
-    preheader: `本期${itemCount}条：${headlines.join('；')}`.slice(0, 140),
+    preheader: preheader(itemCount, sections),
     webUrl,
     archiveUrl: base,
     sections,
     itemCount,
+    briefCount: sections.reduce((n, s) => n + s.briefCount, 0),
     tokens: TOKENS,
   };
 }

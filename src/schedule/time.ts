@@ -1,7 +1,16 @@
 /**
- * Issue dates and cut-offs in the publication's timezone (luxon). Pure.
+ * Issue dates, cut-offs and scheduled instants in the publication's timezone
+ * (luxon). Pure: every function takes the instant or date it works on.
+ *
+ * DST: a wall-clock time inside a spring-forward gap (02:30 on the day New
+ * York jumps from 02:00 to 03:00) does not exist; luxon moves it forward by the
+ * gap (03:30), and that is "the scheduled instant" of that day. node-cron skips
+ * such a time altogether, so the scheduler's periodic check catches the day up
+ * (see decide.ts). A time that occurs twice (fall-back) means its first
+ * occurrence, as cron users expect.
  */
 import { DateTime } from 'luxon';
+import cron from 'node-cron';
 import { ConfigError } from '../errors.ts';
 import type { IsoDate } from '../types.ts';
 
@@ -21,12 +30,22 @@ export function issueDateAt(now: Date, zone: string): IsoDate {
   return d.toISODate()!;
 }
 
+/**
+ * The instant of wall-clock time `hour:minute:second` on `date` in `zone`: a
+ * time in a DST gap moves forward by the gap, an ambiguous one is its first
+ * occurrence.
+ */
+export function wallTime(date: IsoDate, time: { hour: number; minute: number; second?: number }, zone: string): DateTime {
+  const d = DateTime.fromISO(date, { zone }).set({ hour: time.hour, minute: time.minute, second: time.second ?? 0, millisecond: 0 });
+  if (!d.isValid) throw new ConfigError(`bad issue date "${date}" or timezone "${zone}"`, 'write dates as YYYY-MM-DD and use an IANA timezone name');
+  // Ambiguous (fall-back) times have two offsets; luxon may pick either.
+  const [first] = d.getPossibleOffsets().sort((a, b) => a.toMillis() - b.toMillis());
+  return first ?? d;
+}
+
 /** The cut-off of the issue of `date`: the scheduled time on that date in `zone`. */
 export function cutoffFor(date: IsoDate, cron: string, zone: string): DateTime {
-  const { hour, minute } = dailyTime(cron);
-  const d = DateTime.fromISO(date, { zone }).set({ hour, minute, second: 0, millisecond: 0 });
-  if (!d.isValid) throw new ConfigError(`bad issue date "${date}"`, 'write dates as YYYY-MM-DD');
-  return d;
+  return wallTime(date, dailyTime(cron), zone);
 }
 
 /** Validate a `--date` argument. */
@@ -35,4 +54,78 @@ export function parseIssueDate(raw: string): IsoDate {
     throw new ConfigError(`--date: "${raw}" is not a date`, 'write it as YYYY-MM-DD, e.g. --date 2024-07-15');
   }
   return raw;
+}
+
+/** Whether `expression` is a cron expression node-cron accepts (5 fields, or 6 with seconds first). */
+export function isValidCron(expression: string): boolean {
+  return cron.validate(expression);
+}
+
+// node-cron's matcher knows every day-field syntax (L, 1W, 5#2 …); a never-started
+// task on `0 0 12 <day fields>` asks it about a day without re-implementing any of it.
+// Noon is never inside a DST transition.
+const dayMatchers = new Map<string, ReturnType<typeof cron.createTask>>();
+
+function dayFields(expression: string): string {
+  const f = expression.trim().split(/\s+/);
+  return f.slice(-3).join(' ');
+}
+
+/** Whether the cron expression fires at all on `date` (its day-of-month, month and day-of-week fields). */
+export function isScheduledDay(date: IsoDate, expression: string, zone: string): boolean {
+  const key = `${dayFields(expression)}|${zone}`;
+  let task = dayMatchers.get(key);
+  if (!task) {
+    task = cron.createTask(`0 0 12 ${dayFields(expression)}`, () => undefined, { timezone: zone, name: `digest-day-matcher ${key}` });
+    dayMatchers.set(key, task);
+  }
+  return task.match(wallTime(date, { hour: 12, minute: 0 }, zone).toJSDate());
+}
+
+function sortedFields(expression: string): { hours: number[]; minutes: number[]; seconds: number[] } {
+  const p = cron.parse(expression);
+  const asc = (a: number, b: number) => a - b;
+  return { hours: [...p.hour].sort(asc), minutes: [...p.minute].sort(asc), seconds: [...p.second].sort(asc) };
+}
+
+/**
+ * The scheduled instant of day `date`: the first time the cron fires that day
+ * (07:00 for `0 7 * * *`), gap times shifted forward; null when it does not
+ * fire that day (a weekday-only schedule on a Sunday).
+ */
+export function scheduledAt(date: IsoDate, expression: string, zone: string): DateTime | null {
+  if (!isScheduledDay(date, expression, zone)) return null;
+  const { hours, minutes, seconds } = sortedFields(expression);
+  return wallTime(date, { hour: hours[0] ?? 0, minute: minutes[0] ?? 0, second: seconds[0] ?? 0 }, zone);
+}
+
+/**
+ * The next scheduled instant strictly after `now`, in `zone` (null only for an
+ * expression that never fires, such as 30 February). Gap times count at their
+ * shifted instant, as the scheduler runs them.
+ */
+export function nextScheduledAt(now: Date, expression: string, zone: string): DateTime | null {
+  const { hours, minutes, seconds } = sortedFields(expression);
+  const start = DateTime.fromJSDate(now, { zone });
+  const nowMs = now.getTime();
+  // On a day with an offset change, wall times up to 3 hours before now may
+  // still lie after it once shifted out of the gap; otherwise skip straight to now.
+  const dayStart = start.startOf('day');
+  const shifts = dayStart.offset !== dayStart.endOf('day').offset;
+  const floor = start.hour * 3600 + start.minute * 60 + start.second - (shifts ? 3 * 3600 : 0);
+  // Eight years cover 29 February on a given weekday.
+  for (let i = 0; i < 366 * 8; i++) {
+    const date = start.plus({ days: i }).toISODate()!;
+    if (!isScheduledDay(date, expression, zone)) continue;
+    for (const hour of hours) {
+      for (const minute of minutes) {
+        for (const second of seconds) {
+          if (i === 0 && hour * 3600 + minute * 60 + second < floor) continue;
+          const t = wallTime(date, { hour, minute, second }, zone);
+          if (t.toMillis() > nowMs) return t;
+        }
+      }
+    }
+  }
+  return null;
 }

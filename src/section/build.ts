@@ -1,10 +1,31 @@
 /**
  * The section stage (pure): place selected items into sections, apply the
  * editors' overrides, order and cap each section, and assemble the Issue.
+ *
+ * Who decides, in order: an editor's override (exclude / move), the editor
+ * item's own `section:` front matter, a decisive rule, and otherwise the
+ * learned classifier — which overrules a non-decisive rule only when it is
+ * confident, and gives its best guess (saying so) when no rule applies.
  */
-import type { Issue, IssueItem, IssueNumber, IssueSection, Item, Override, Placement, SectionConfig } from '../types.ts';
-import { compileRules, placeByRules } from './rules.ts';
+import type { Issue, IssueItem, IssueNumber, IssueSection, Item, Override, Placement, SectionConfig, SectionOrderKey } from '../types.ts';
+import { DEFAULT_ORDER, resolveSectioningData, type NamedLists } from './defaults.ts';
+import { sectionOrder } from './order.ts';
+import { compileRules, placeByRules, type CompiledRules } from './rules.ts';
 import { itemTime } from './select.ts';
+
+/** What the learned classifier says about an item. */
+export interface LearnedPlacement {
+  sectionId: string;
+  /** Probability of its choice, 0…1. */
+  confidence: number;
+  /** True when the confidence reaches the configured threshold. */
+  confident: boolean;
+  /** e.g. `classifier naive-bayes 0.93 (国际视野; top features: 出口, 海外, 中企)`. */
+  reason: string;
+}
+
+/** The learned classifier as the build sees it. */
+export type Fallback = (item: Item) => LearnedPlacement | null;
 
 /** Everything the pure build needs; no I/O, no clock. */
 export interface BuildInput {
@@ -18,33 +39,50 @@ export interface BuildInput {
   items: Item[];
   sections: SectionConfig[];
   overrides: Map<string, Override>;
-  /** Optional fallback placement (the learned classifier) for items no rule decides. */
-  fallback?: (item: Item) => Placement | null;
+  /** Named lists the rules refer to (default: the shipped lists). */
+  lists?: NamedLists;
+  /** Default order inside a section (default: issuer weight, then date). */
+  order?: SectionOrderKey[];
+  /** Issuer weights for the `issuer` order key (default: the shipped weights). */
+  issuerWeights?: Record<string, number>;
+  /** The learned classifier, for items no rule decides. */
+  fallback?: Fallback;
 }
 
-/** Decide where one item goes: override, then editor pin, then rules (then fallback). */
-export function placeItem(item: Item, sections: SectionConfig[], rules: ReturnType<typeof compileRules>, override: Override | undefined, fallback?: BuildInput['fallback']): Placement {
-  const known = (id: string | null) => id !== null && sections.some((s) => s.id === id);
+/** The id of a section named by id or by title (editors write either), or null. */
+export function findSection(sections: SectionConfig[], name: string | null | undefined): string | null {
+  const n = name?.trim();
+  if (!n) return null;
+  return (sections.find((s) => s.id === n) ?? sections.find((s) => s.title === n))?.id ?? null;
+}
+
+/** Decide where one item goes and why. */
+export function placeItem(item: Item, sections: SectionConfig[], rules: CompiledRules, override: Override | undefined, fallback?: Fallback): Placement {
   if (override?.excluded) return { sectionId: null, reason: 'excluded by an editor' };
-  if (override?.sectionId && known(override.sectionId)) return { sectionId: override.sectionId, reason: 'moved here by an editor' };
-  if (item.pinnedSection && known(item.pinnedSection)) return { sectionId: item.pinnedSection, reason: 'section given in the editor item (front matter section:)' };
-  const byRules = placeByRules(item, rules);
-  // A catch-all is not decisive: let the learned classifier try first.
-  if (fallback && (byRules.sectionId === null || byRules.reason.includes('no other rule matched'))) {
-    const learned = fallback(item);
-    if (learned?.sectionId) return learned;
+  const moved = findSection(sections, override?.sectionId);
+  if (moved) return { sectionId: moved, reason: 'moved here by an editor' };
+  const given = findSection(sections, item.pinnedSection);
+  if (given) return { sectionId: given, reason: 'section given in the editor item (front matter section:)' };
+  // An editor's choice that names no configured section must not vanish silently: say so in the reason.
+  const stale = override?.sectionId ? `editor's section "${override.sectionId}"` : item.pinnedSection ? `front matter section "${item.pinnedSection}"` : null;
+  const note = stale ? `${stale} is not a configured section; ` : '';
+  const verdict = placeByRules(item, rules);
+  if (verdict.decisive || !fallback) return { sectionId: verdict.sectionId, reason: note + verdict.reason };
+  const learned = fallback(item);
+  if (!learned || !findSection(sections, learned.sectionId)) return { sectionId: verdict.sectionId, reason: note + verdict.reason };
+  if (verdict.sectionId === null || verdict.catchAll) {
+    return { sectionId: learned.sectionId, reason: note + learned.reason + (learned.confident ? '' : ' — not confident, best guess') };
   }
-  return byRules;
-}
-
-function byPinThenTime(pinned: Set<string>) {
-  return (a: IssueItem, b: IssueItem) =>
-    Number(pinned.has(b.id)) - Number(pinned.has(a.id)) || itemTime(a).localeCompare(itemTime(b)) || a.id.localeCompare(b.id);
+  if (learned.sectionId === verdict.sectionId) return { sectionId: verdict.sectionId, reason: `${note}${verdict.reason}; ${learned.reason} agrees` };
+  if (learned.confident) return { sectionId: learned.sectionId, reason: `${note}${learned.reason}; overrules ${verdict.reason}` };
+  return { sectionId: verdict.sectionId, reason: `${note}${verdict.reason}; ${learned.reason} is not confident enough to overrule it` };
 }
 
 /** Build the issue. Item positions number the items 1…n in issue order. */
 export function buildIssue(input: BuildInput): Issue {
-  const rules = compileRules(input.sections);
+  const data = input.lists && input.issuerWeights ? null : resolveSectioningData();
+  const rules = compileRules(input.sections, input.lists ?? data!.lists);
+  const weights = input.issuerWeights ?? data!.issuerWeights;
   const buckets = new Map<string, IssueItem[]>(input.sections.map((s) => [s.id, []]));
   const unplaced: IssueItem[] = [];
   const pinned = new Set<string>();
@@ -58,12 +96,14 @@ export function buildIssue(input: BuildInput): Issue {
   }
   let position = 0;
   const sections: IssueSection[] = input.sections.map((s) => {
-    const all = buckets.get(s.id)!.sort(byPinThenTime(pinned));
+    const all = buckets.get(s.id)!.sort(sectionOrder(s.order ?? input.order ?? DEFAULT_ORDER, weights, pinned));
     const items = s.cap ? all.slice(0, s.cap) : all;
     for (const item of items) item.position = ++position;
-    return { id: s.id, title: s.title, items, overflow: s.cap ? all.slice(s.cap) : [] };
+    // Over the cap: reported with the issue and left for the next one, never dropped.
+    const overflow = s.cap ? all.slice(s.cap).map((i) => ({ ...i, reason: `${i.reason}; over the cap (${s.cap}) of ${s.title}, stays a candidate for the next issue` })) : [];
+    return { id: s.id, title: s.title, items, overflow };
   });
-  const times = sections.flatMap((s) => s.items.map(itemTime)).sort();
+  const times = sections.flatMap((s) => s.items.map(itemTime)).sort((a, b) => Date.parse(a) - Date.parse(b));
   return {
     date: input.date,
     title: input.title,

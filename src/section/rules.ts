@@ -1,85 +1,229 @@
 /**
  * Rule matching (pure): which configured rule places an item, and why.
- * Rules are data (config `sections[].rules`); the highest priority match wins,
- * ties go to the earlier section.
+ * Rules are data (config `sections[].rules`, shipped defaults in
+ * rule-data.yaml). The highest priority match wins, ties go to the earlier
+ * section; a rule with no condition is a catch-all used only when nothing
+ * else matches. Non-decisive rules and catch-alls leave room for the learned
+ * classifier (see build.ts).
  */
-import type { Item, Placement, SectionConfig, SectionRule } from '../types.ts';
+import type { Item, SectionCondition, SectionConfig, SectionRule } from '../types.ts';
+import type { NamedLists } from './defaults.ts';
 
-/** A rule with its patterns compiled once. */
+/** A word or pattern and the named list it came from (for the reason). */
+interface Entry<T> {
+  value: T;
+  list: string | null;
+}
+
+/** A condition with its lists resolved and patterns compiled once. */
+interface CompiledCondition {
+  issuers: Map<string, string | null> | null;
+  issuerRes: Entry<RegExp>[];
+  titleRes: Entry<RegExp>[] | null;
+  keywords: Entry<string>[] | null;
+  inText: boolean;
+  minHits: number;
+  sources: Set<string> | null;
+  outlets: Map<string, string | null> | null;
+  outletRes: Entry<RegExp>[];
+}
+
 interface CompiledRule {
   sectionId: string;
   rule: SectionRule;
   order: number;
-  issuerSet: Set<string> | null;
-  issuerRes: RegExp[];
-  titleRes: RegExp[];
+  when: CompiledCondition;
+  unless: CompiledCondition[];
   catchAll: boolean;
+  priority: number;
+  decisive: boolean;
 }
 
 /** Rules of all sections, compiled for repeated matching. */
 export type CompiledRules = CompiledRule[];
 
-/** Compile the rules of the configured sections. */
-export function compileRules(sections: SectionConfig[]): CompiledRules {
+/** What the rules say about one item. */
+export interface RuleVerdict {
+  sectionId: string | null;
+  /** `rule <id> (<why>)`, or why nothing matched. */
+  reason: string;
+  ruleId: string | null;
+  /** False for catch-alls, non-decisive rules and no match: the classifier may decide. */
+  decisive: boolean;
+  catchAll: boolean;
+}
+
+/** Rule fields that name lists, and the kind of list they expect. */
+const LIST_FIELDS = ['issuerLists', 'titlePatternLists', 'keywordLists', 'outletLists'] as const;
+const PATTERN_FIELDS = ['issuerPatterns', 'titlePatterns', 'outletPatterns'] as const;
+
+function lookup(lists: NamedLists, name: string): string[] {
+  const list = lists[name];
+  if (!list) throw new Error(`unknown list "${name}"`);
+  return list;
+}
+
+function entries(direct: string[] | undefined, names: string[] | undefined, lists: NamedLists): Entry<string>[] {
+  return [...(direct ?? []).map((value) => ({ value, list: null })), ...(names ?? []).flatMap((n) => lookup(lists, n).map((value) => ({ value, list: n })))];
+}
+
+function toMap(list: Entry<string>[]): Map<string, string | null> | null {
+  if (!list.length) return null;
+  const map = new Map<string, string | null>();
+  for (const e of list) if (!map.has(e.value)) map.set(e.value, e.list);
+  return map;
+}
+
+const regex = (e: Entry<string>): Entry<RegExp> => ({ value: new RegExp(e.value, 'u'), list: e.list });
+
+function compileCondition(c: SectionCondition, lists: NamedLists): CompiledCondition {
+  const title = entries(c.titlePatterns, c.titlePatternLists, lists).map(regex);
+  const keywords = entries(c.keywords, c.keywordLists, lists);
+  return {
+    issuers: toMap(entries(c.issuers, c.issuerLists, lists)),
+    issuerRes: (c.issuerPatterns ?? []).map((value) => regex({ value, list: null })),
+    titleRes: title.length ? title : null,
+    keywords: keywords.length ? keywords : null,
+    inText: !!c.inText,
+    minHits: c.minHits ?? 1,
+    sources: c.sources?.length ? new Set(c.sources) : null,
+    outlets: toMap(entries(c.outlets, c.outletLists, lists)),
+    outletRes: (c.outletPatterns ?? []).map((value) => regex({ value, list: null })),
+  };
+}
+
+function isEmpty(c: CompiledCondition): boolean {
+  return !c.issuers && !c.issuerRes.length && !c.titleRes && !c.keywords && !c.sources && !c.outlets && !c.outletRes.length;
+}
+
+/** Compile the rules of the configured sections against the named lists. */
+export function compileRules(sections: SectionConfig[], lists: NamedLists): CompiledRules {
   let order = 0;
   return sections.flatMap((s) =>
-    s.rules.map((rule) => ({
-      sectionId: s.id,
-      rule,
-      order: order++,
-      issuerSet: rule.issuers ? new Set(rule.issuers) : null,
-      issuerRes: (rule.issuerPatterns ?? []).map((p) => new RegExp(p, 'u')),
-      titleRes: (rule.titlePatterns ?? []).map((p) => new RegExp(p, 'u')),
-      catchAll: !rule.issuers && !rule.issuerPatterns && !rule.titlePatterns && !rule.keywords && !rule.sources && !rule.outlets,
-    })),
+    s.rules.map((rule) => {
+      const when = compileCondition(rule, lists);
+      const catchAll = isEmpty(when);
+      return {
+        sectionId: s.id,
+        rule,
+        order: order++,
+        when,
+        unless: (rule.unless ?? []).map((u) => compileCondition(u, lists)),
+        catchAll,
+        priority: catchAll ? -Infinity : (rule.priority ?? 0),
+        decisive: !catchAll && rule.decisive !== false,
+      };
+    }),
   );
 }
 
-/** Why a rule matched, or null if it did not. */
-function matchRule(c: CompiledRule, item: Item): string | null {
+const via = (list: string | null) => (list ? ` in ${list}` : '');
+
+/** Count keyword occurrences in `hay`, up to `enough`. */
+function hits(hay: string, word: string, enough: number): number {
+  let n = 0;
+  for (let i = hay.indexOf(word); i >= 0 && n < enough; i = hay.indexOf(word, i + word.length)) n++;
+  return n;
+}
+
+/** The headline as printed: `issuer：title` (a prefix that is not a known body is still part of what readers see). */
+export function fullHeadline(item: Pick<Item, 'issuer' | 'title'>): string {
+  return item.issuer ? `${item.issuer}：${item.title}` : item.title;
+}
+
+/** Why a condition holds for the item, or null if it does not. */
+function matchCondition(c: CompiledCondition, item: Item): string[] | null {
   const why: string[] = [];
   const issuer = item.issuer ?? '';
-  if (c.issuerSet) {
-    if (!c.issuerSet.has(issuer)) return null;
-    why.push(`issuer ${issuer}`);
+  const headline = fullHeadline(item);
+  if (c.issuers || c.issuerRes.length) {
+    if (c.issuers?.has(issuer)) why.push(`issuer ${issuer}${via(c.issuers.get(issuer)!)}`);
+    else {
+      const re = issuer ? c.issuerRes.find((r) => r.value.test(issuer)) : undefined;
+      if (!re) return null;
+      why.push(`issuer ${issuer} ~ /${re.value.source}/`);
+    }
   }
-  if (c.issuerRes.length) {
-    const re = c.issuerRes.find((r) => r.test(issuer));
+  if (c.titleRes) {
+    const re = c.titleRes.find((r) => r.value.test(headline));
     if (!re) return null;
-    why.push(`issuer ${issuer} ~ /${re.source}/`);
+    why.push(`title ~ /${re.value.source}/${via(re.list)}`);
   }
-  if (c.titleRes.length) {
-    const re = c.titleRes.find((r) => r.test(item.title));
-    if (!re) return null;
-    why.push(`title ~ /${re.source}/`);
+  if (c.keywords) {
+    const hay = c.inText ? `${headline}\n${item.text}` : headline;
+    let total = 0;
+    let first: Entry<string> | null = null;
+    for (const k of c.keywords) {
+      const n = hits(hay, k.value, c.minHits - total);
+      if (n && !first) first = k;
+      total += n;
+      if (total >= c.minHits) break;
+    }
+    if (!first || total < c.minHits) return null;
+    why.push(`keyword 「${first.value}」${via(first.list)}${c.minHits > 1 ? ` (${c.minHits}+ mentions)` : ''}`);
   }
-  if (c.rule.keywords) {
-    const hay = c.rule.inText ? `${item.title}\n${item.text}` : item.title;
-    const word = c.rule.keywords.find((k) => hay.includes(k));
-    if (!word) return null;
-    why.push(`keyword 「${word}」`);
-  }
-  if (c.rule.sources) {
-    if (!c.rule.sources.includes(item.sourceId)) return null;
+  if (c.sources) {
+    if (!c.sources.has(item.sourceId)) return null;
     why.push(`source ${item.sourceId}`);
   }
-  if (c.rule.outlets) {
-    if (!item.outlet || !c.rule.outlets.includes(item.outlet)) return null;
-    why.push(`outlet ${item.outlet}`);
+  if (c.outlets || c.outletRes.length) {
+    const outlet = item.outlet ?? '';
+    if (c.outlets?.has(outlet)) why.push(`outlet ${outlet}${via(c.outlets.get(outlet)!)}`);
+    else {
+      const re = outlet ? c.outletRes.find((r) => r.value.test(outlet)) : undefined;
+      if (!re) return null;
+      why.push(`outlet ${outlet} ~ /${re.value.source}/`);
+    }
   }
-  return c.catchAll ? 'no other rule matched' : why.join(', ');
+  return why;
+}
+
+/** Why a rule applies to the item, or null if it does not. */
+function matchRule(c: CompiledRule, item: Item): string | null {
+  if (c.catchAll) return 'no other rule matched';
+  const why = matchCondition(c.when, item);
+  if (!why || c.unless.some((u) => matchCondition(u, item))) return null;
+  return why.join(', ');
 }
 
 /** Place an item by the rules alone. */
-export function placeByRules(item: Item, rules: CompiledRules): Placement {
+export function placeByRules(item: Item, rules: CompiledRules): RuleVerdict {
   let best: { c: CompiledRule; why: string } | null = null;
   for (const c of rules) {
+    if (best && (c.priority < best.c.priority || (c.priority === best.c.priority && c.order > best.c.order))) continue;
     const why = matchRule(c, item);
-    if (why === null) continue;
-    const p = c.catchAll ? -Infinity : (c.rule.priority ?? 0);
-    const bp = best ? (best.c.catchAll ? -Infinity : (best.c.rule.priority ?? 0)) : -Infinity;
-    if (!best || p > bp || (p === bp && c.order < best.c.order && !c.catchAll)) best = { c, why };
+    if (why !== null) best = { c, why };
   }
-  if (!best) return { sectionId: null, reason: 'no rule matched and no catch-all rule is configured' };
-  return { sectionId: best.c.sectionId, reason: `rule ${best.c.rule.id} (${best.why})` };
+  if (!best) return { sectionId: null, reason: 'no rule matched and no catch-all rule is configured', ruleId: null, decisive: false, catchAll: false };
+  const { c, why } = best;
+  return { sectionId: c.sectionId, reason: `rule ${c.rule.id} (${why})`, ruleId: c.rule.id, decisive: c.decisive, catchAll: c.catchAll };
+}
+
+/**
+ * Problems in configured rules: unknown list names and invalid regular
+ * expressions, each naming `sections.<id>.rules.<rule id>`. Empty when fine.
+ */
+export function checkRules(sections: SectionConfig[], lists: NamedLists): string[] {
+  const problems: string[] = [];
+  for (const s of sections) {
+    for (const rule of s.rules) {
+      const where = `sections.${s.id}.rules.${rule.id}`;
+      for (const cond of [rule, ...(rule.unless ?? [])]) {
+        for (const field of LIST_FIELDS) {
+          for (const name of cond[field] ?? []) {
+            if (!lists[name]) problems.push(`${where}: ${field} names an unknown list "${name}" (known: ${Object.keys(lists).sort().join(', ')})`);
+          }
+        }
+        const patterns = [...PATTERN_FIELDS.flatMap((f) => cond[f] ?? []), ...(cond.titlePatternLists ?? []).flatMap((n) => lists[n] ?? [])];
+        for (const p of patterns) {
+          try {
+            new RegExp(p, 'u');
+          } catch (err) {
+            problems.push(`${where}: bad pattern ${JSON.stringify(p)} (${(err as Error).message})`);
+          }
+        }
+      }
+    }
+  }
+  return problems;
 }

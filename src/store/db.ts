@@ -103,6 +103,86 @@ const MIGRATIONS: string[] = [
     expires_at TEXT NOT NULL
   );
   `,
+  // 2 (ingest): the URL the config gave, next to the URL in force, so a
+  // permanent redirect is remembered only until the config changes the URL;
+  // and the keys (guid/link/fingerprint) of items merged into another item,
+  // so a merged copy seen again in a later run counts as a duplicate.
+  `
+  ALTER TABLE sources ADD COLUMN configured_url TEXT;
+  UPDATE sources SET configured_url = substr(last_status, 12), last_status = 'ok' WHERE last_status LIKE 'moved-from:%';
+  CREATE TABLE item_aliases (
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    item_id TEXT NOT NULL,
+    source_id TEXT NOT NULL,
+    PRIMARY KEY (kind, key)
+  );
+  `,
+  // 3 (deliver): the totals of every send run; the server's reply to each
+  // submitted message (its queue id, for tracing); sent deliveries by time,
+  // which seed the sliding-hour rate limit after a restart.
+  `
+  CREATE TABLE send_runs (
+    id INTEGER PRIMARY KEY,
+    issue_date TEXT NOT NULL,
+    transport TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL,
+    planned INTEGER NOT NULL DEFAULT 0,
+    submitted INTEGER NOT NULL DEFAULT 0,
+    retried INTEGER NOT NULL DEFAULT 0,
+    failed INTEGER NOT NULL DEFAULT 0,
+    skipped INTEGER NOT NULL DEFAULT 0,
+    resumed INTEGER NOT NULL DEFAULT 0,
+    remaining INTEGER NOT NULL DEFAULT 0,
+    error TEXT
+  );
+  CREATE INDEX send_runs_issue ON send_runs (issue_date, id);
+  ALTER TABLE deliveries ADD COLUMN response TEXT;
+  CREATE INDEX deliveries_sent_at ON deliveries (status, updated_at);
+  `,
+  // 4 (section): every item's final section in every issue, what the section
+  // classifier learns from. Triggers keep it in step with issues.issue_json
+  // (whoever saves an issue), so a build reads small rows instead of parsing
+  // a year of issue JSON; existing issues are copied in once.
+  `
+  CREATE TABLE section_labels (
+    issue_date TEXT NOT NULL,
+    item_id TEXT NOT NULL,
+    section_id TEXT NOT NULL,
+    position INTEGER,
+    title TEXT NOT NULL DEFAULT '',
+    issuer TEXT,
+    outlet TEXT,
+    text_head TEXT NOT NULL DEFAULT '',
+    reason TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (issue_date, item_id)
+  );
+  CREATE TRIGGER section_labels_insert AFTER INSERT ON issues BEGIN
+    INSERT OR REPLACE INTO section_labels
+    SELECT NEW.date, json_extract(it.value, '$.id'), json_extract(s.value, '$.id'), json_extract(it.value, '$.position'),
+           coalesce(json_extract(it.value, '$.title'), ''), json_extract(it.value, '$.issuer'), json_extract(it.value, '$.outlet'),
+           coalesce(substr(json_extract(it.value, '$.text'), 1, 400), ''), coalesce(json_extract(it.value, '$.reason'), '')
+      FROM json_each(NEW.issue_json, '$.sections') AS s, json_each(s.value, '$.items') AS it;
+  END;
+  CREATE TRIGGER section_labels_update AFTER UPDATE OF issue_json ON issues BEGIN
+    DELETE FROM section_labels WHERE issue_date = OLD.date;
+    INSERT OR REPLACE INTO section_labels
+    SELECT NEW.date, json_extract(it.value, '$.id'), json_extract(s.value, '$.id'), json_extract(it.value, '$.position'),
+           coalesce(json_extract(it.value, '$.title'), ''), json_extract(it.value, '$.issuer'), json_extract(it.value, '$.outlet'),
+           coalesce(substr(json_extract(it.value, '$.text'), 1, 400), ''), coalesce(json_extract(it.value, '$.reason'), '')
+      FROM json_each(NEW.issue_json, '$.sections') AS s, json_each(s.value, '$.items') AS it;
+  END;
+  CREATE TRIGGER section_labels_delete AFTER DELETE ON issues BEGIN
+    DELETE FROM section_labels WHERE issue_date = OLD.date;
+  END;
+  INSERT OR REPLACE INTO section_labels
+  SELECT i.date, json_extract(it.value, '$.id'), json_extract(s.value, '$.id'), json_extract(it.value, '$.position'),
+         coalesce(json_extract(it.value, '$.title'), ''), json_extract(it.value, '$.issuer'), json_extract(it.value, '$.outlet'),
+         coalesce(substr(json_extract(it.value, '$.text'), 1, 400), ''), coalesce(json_extract(it.value, '$.reason'), '')
+    FROM issues AS i, json_each(i.issue_json, '$.sections') AS s, json_each(s.value, '$.items') AS it;
+  `,
 ];
 
 /** Open (creating if needed) the store at `path` and bring its schema up to date. */

@@ -1,7 +1,8 @@
 /**
- * The delivery ledger: one row per (issue, subscriber). A row is written
- * before the SMTP transaction (`sending`) and after it (`sent`/`failed`), so a
- * crashed send resumes exactly where it stopped.
+ * The delivery ledger: one row per (issue, subscriber). A row is marked
+ * `sending` just before its SMTP transaction and `sent`/`failed` right after
+ * it, so a crashed send resumes exactly where it stopped (see README "Exactly
+ * once"). Send runs and their totals live in `send_runs`.
  */
 import type { Delivery, DeliveryStatus, IsoDate } from '../types.ts';
 import type { Db } from './db.ts';
@@ -33,14 +34,60 @@ function fromRow(r: DeliveryRow): Delivery {
 /** Totals of one issue's deliveries by status. */
 export type DeliveryTotals = Record<DeliveryStatus, number>;
 
-/** Repository of deliveries. */
+/** A delivery still to do, with its subscriber as it is now. */
+export interface PendingDelivery {
+  subscriberId: number;
+  email: string;
+  name: string | null;
+  /** The subscriber's status now (they may have left since the row was planned). */
+  subscriberStatus: 'active' | 'unsubscribed' | 'bounced' | null;
+  messageId: string;
+  attempts: number;
+}
+
+/** How a send run ended. `interrupted`: its process died (found by the next run). */
+export type SendRunStatus = 'running' | 'completed' | 'stopped' | 'aborted' | 'interrupted';
+
+/** The counters of one send run. */
+export interface SendRunCounts {
+  planned: number;
+  submitted: number;
+  retried: number;
+  failed: number;
+  skipped: number;
+  resumed: number;
+  remaining: number;
+}
+
+/** One send run as recorded. */
+export interface SendRun extends SendRunCounts {
+  id: number;
+  issueDate: IsoDate;
+  transport: string;
+  startedAt: string;
+  finishedAt: string | null;
+  status: SendRunStatus;
+  error: string | null;
+}
+
+/** Repository of deliveries and send runs. */
 export class DeliveryStore {
-  constructor(private readonly db: Db) {}
+  // Prepared once: the send loop runs these twice per message.
+  private readonly sendingStmt;
+  private readonly doneStmt;
+
+  constructor(private readonly db: Db) {
+    this.sendingStmt = db.prepare(
+      "UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = ? WHERE issue_date = ? AND subscriber_id = ?",
+    );
+    this.doneStmt = db.prepare('UPDATE deliveries SET status = ?, error = ?, response = ?, updated_at = ? WHERE issue_date = ? AND subscriber_id = ?');
+  }
 
   /**
    * Create `pending` rows for every active subscriber that has none for this
    * issue, in one statement (nothing is loaded into memory). Message-IDs are
-   * fixed here so a resumed send reuses them.
+   * fixed here, so a resumed or retried send reuses them and receivers can
+   * recognise a repeat.
    */
   plan(issueDate: IsoDate, messageIdDomain: string, now: string): number {
     const r = this.db
@@ -56,30 +103,55 @@ export class DeliveryStore {
     return r.changes;
   }
 
-  /** The next batch of deliveries still to do, in subscriber order, after `afterId`. */
-  pending(issueDate: IsoDate, afterId: number, limit: number): Delivery[] {
-    return (
-      this.db
-        .prepare(
-          `SELECT * FROM deliveries WHERE issue_date = ? AND status IN ('pending', 'sending') AND subscriber_id > ?
-           ORDER BY subscriber_id LIMIT ?`,
-        )
-        .all(issueDate, afterId, limit) as DeliveryRow[]
-    ).map(fromRow);
+  /**
+   * Put rows left `sending` by a process that died back to `pending`; returns
+   * how many. Their SMTP transaction may or may not have completed: they are
+   * sent again with the same Message-ID (the policy in README "Exactly once").
+   * Call only while holding the issue's send lock.
+   */
+  resumeInterrupted(issueDate: IsoDate, now: string): number {
+    return this.db
+      .prepare(
+        `UPDATE deliveries SET status = 'pending', error = 'interrupted during the SMTP transaction; sent again with the same Message-ID', updated_at = ?
+         WHERE issue_date = ? AND status = 'sending'`,
+      )
+      .run(now, issueDate).changes;
   }
 
-  /** Mark a delivery in flight (written before the SMTP transaction starts). */
+  /**
+   * Put failed deliveries of subscribers still active back to `pending` (after
+   * an outage made retries run out); returns how many.
+   */
+  requeueFailed(issueDate: IsoDate, now: string): number {
+    return this.db
+      .prepare(
+        `UPDATE deliveries SET status = 'pending', updated_at = ?
+         WHERE issue_date = ? AND status = 'failed' AND subscriber_id IN (SELECT id FROM subscribers WHERE status = 'active')`,
+      )
+      .run(now, issueDate).changes;
+  }
+
+  /** The next batch of `pending` deliveries after `afterId`, in subscriber order, joined with the subscriber. */
+  pending(issueDate: IsoDate, afterId: number, limit: number): PendingDelivery[] {
+    return this.db
+      .prepare(
+        `SELECT d.subscriber_id AS subscriberId, d.email AS email, s.name AS name, s.status AS subscriberStatus,
+                d.message_id AS messageId, d.attempts AS attempts
+         FROM deliveries d LEFT JOIN subscribers s ON s.id = d.subscriber_id
+         WHERE d.issue_date = ? AND d.status = 'pending' AND d.subscriber_id > ?
+         ORDER BY d.subscriber_id LIMIT ?`,
+      )
+      .all(issueDate, afterId, limit) as PendingDelivery[];
+  }
+
+  /** Mark a delivery in flight: written just before its SMTP transaction starts. */
   markSending(issueDate: IsoDate, subscriberId: number, now: string): void {
-    this.db
-      .prepare("UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = ? WHERE issue_date = ? AND subscriber_id = ?")
-      .run(now, issueDate, subscriberId);
+    this.sendingStmt.run(now, issueDate, subscriberId);
   }
 
-  /** Record the outcome of a delivery. */
-  markDone(issueDate: IsoDate, subscriberId: number, status: 'sent' | 'failed' | 'pending', error: string | null, now: string): void {
-    this.db
-      .prepare('UPDATE deliveries SET status = ?, error = ?, updated_at = ? WHERE issue_date = ? AND subscriber_id = ?')
-      .run(status, error, now, issueDate, subscriberId);
+  /** Record the outcome of a delivery (`pending` again while it waits for a retry). */
+  markDone(issueDate: IsoDate, subscriberId: number, status: 'sent' | 'failed' | 'pending' | 'skipped', error: string | null, now: string, response: string | null = null): void {
+    this.doneStmt.run(status, error, response, now, issueDate, subscriberId);
   }
 
   get(issueDate: IsoDate, subscriberId: number): Delivery | undefined {
@@ -88,9 +160,61 @@ export class DeliveryStore {
   }
 
   totals(issueDate: IsoDate): DeliveryTotals {
-    const out: DeliveryTotals = { pending: 0, sending: 0, sent: 0, failed: 0 };
+    const out: DeliveryTotals = { pending: 0, sending: 0, sent: 0, failed: 0, skipped: 0 };
     const rows = this.db.prepare('SELECT status, count(*) AS n FROM deliveries WHERE issue_date = ? GROUP BY status').all(issueDate) as { status: DeliveryStatus; n: number }[];
     for (const row of rows) out[row.status] = row.n;
     return out;
+  }
+
+  /**
+   * When the most recent `limit` messages of any issue were submitted, if
+   * after `since` (ISO), newest first: seeds the sliding-hour rate limit.
+   */
+  sentSince(since: string, limit: number): string[] {
+    const rows = this.db
+      .prepare("SELECT updated_at AS at FROM deliveries WHERE status = 'sent' AND updated_at > ? ORDER BY updated_at DESC LIMIT ?")
+      .all(since, limit) as { at: string }[];
+    return rows.map((r) => r.at);
+  }
+
+  /**
+   * Record the start of a send run. Runs of this issue still `running` belong
+   * to a process that died (the caller holds the send lock): they become
+   * `interrupted`.
+   */
+  startRun(issueDate: IsoDate, transport: string, now: string): number {
+    return this.db.transaction(() => {
+      this.db.prepare("UPDATE send_runs SET status = 'interrupted', finished_at = ? WHERE issue_date = ? AND status = 'running'").run(now, issueDate);
+      return Number(
+        this.db.prepare("INSERT INTO send_runs (issue_date, transport, started_at, status) VALUES (?, ?, ?, 'running')").run(issueDate, transport, now).lastInsertRowid,
+      );
+    })();
+  }
+
+  /** Save a run's counters so far (called as it goes, so a crash keeps them). */
+  updateRun(id: number, counts: SendRunCounts): void {
+    this.db
+      .prepare(
+        `UPDATE send_runs SET planned = @planned, submitted = @submitted, retried = @retried, failed = @failed,
+           skipped = @skipped, resumed = @resumed, remaining = @remaining WHERE id = @id`,
+      )
+      .run({ ...counts, id });
+  }
+
+  /** Record how a run ended, with its final counters. */
+  finishRun(id: number, status: Exclude<SendRunStatus, 'running' | 'interrupted'>, counts: SendRunCounts, now: string, error: string | null = null): void {
+    this.updateRun(id, counts);
+    this.db.prepare('UPDATE send_runs SET status = ?, finished_at = ?, error = ? WHERE id = ?').run(status, now, error, id);
+  }
+
+  /** The send runs of an issue, oldest first. */
+  runs(issueDate: IsoDate): SendRun[] {
+    return this.db
+      .prepare(
+        `SELECT id, issue_date AS issueDate, transport, started_at AS startedAt, finished_at AS finishedAt, status, planned, submitted,
+                retried, failed, skipped, resumed, remaining, error
+         FROM send_runs WHERE issue_date = ? ORDER BY id`,
+      )
+      .all(issueDate) as SendRun[];
   }
 }

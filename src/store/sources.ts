@@ -1,13 +1,17 @@
 /**
- * Per-source HTTP state: the URL in force (updated by permanent redirects),
- * validators for conditional GET, and whether the source is disabled (410).
+ * Per-source HTTP state: the URL in force (updated by permanent redirects)
+ * next to the URL the config gave when that happened, validators for
+ * conditional GET, and whether the source is disabled (410).
  */
 import type { Db } from './db.ts';
 
 /** What we remember about a source between runs. */
 export interface SourceState {
   id: string;
+  /** The URL in force: the configured one, or where a permanent redirect moved it. */
   url: string | null;
+  /** The configured URL `url` belongs to; when the config changes, `url` no longer applies. */
+  configuredUrl: string | null;
   etag: string | null;
   lastModified: string | null;
   disabled: boolean;
@@ -21,6 +25,7 @@ export interface SourceState {
 interface SourceRow {
   id: string;
   url: string | null;
+  configured_url: string | null;
   etag: string | null;
   last_modified: string | null;
   disabled: number;
@@ -35,12 +40,14 @@ interface SourceRow {
 export class SourceStore {
   constructor(private readonly db: Db) {}
 
+  /** The stored state of a source, if it was ever ingested. */
   get(id: string): SourceState | undefined {
     const row = this.db.prepare('SELECT * FROM sources WHERE id = ?').get(id) as SourceRow | undefined;
     if (!row) return undefined;
     return {
       id: row.id,
       url: row.url,
+      configuredUrl: row.configured_url,
       etag: row.etag,
       lastModified: row.last_modified,
       disabled: row.disabled === 1,
@@ -55,15 +62,15 @@ export class SourceStore {
   /** Merge `patch` into the stored state of `id` (creating it if needed). */
   update(id: string, patch: Partial<Omit<SourceState, 'id'>>): void {
     const current = this.get(id) ?? {
-      id, url: null, etag: null, lastModified: null, disabled: false, disabledReason: null,
+      id, url: null, configuredUrl: null, etag: null, lastModified: null, disabled: false, disabledReason: null,
       lastStatus: null, lastError: null, lastFetchedAt: null, consecutiveFailures: 0,
     };
     const next = { ...current, ...patch };
     this.db
       .prepare(
-        `INSERT INTO sources (id, url, etag, last_modified, disabled, disabled_reason, last_status, last_error, last_fetched_at, consecutive_failures)
-         VALUES (@id, @url, @etag, @lastModified, @disabled, @disabledReason, @lastStatus, @lastError, @lastFetchedAt, @consecutiveFailures)
-         ON CONFLICT(id) DO UPDATE SET url=excluded.url, etag=excluded.etag, last_modified=excluded.last_modified,
+        `INSERT INTO sources (id, url, configured_url, etag, last_modified, disabled, disabled_reason, last_status, last_error, last_fetched_at, consecutive_failures)
+         VALUES (@id, @url, @configuredUrl, @etag, @lastModified, @disabled, @disabledReason, @lastStatus, @lastError, @lastFetchedAt, @consecutiveFailures)
+         ON CONFLICT(id) DO UPDATE SET url=excluded.url, configured_url=excluded.configured_url, etag=excluded.etag, last_modified=excluded.last_modified,
            disabled=excluded.disabled, disabled_reason=excluded.disabled_reason, last_status=excluded.last_status,
            last_error=excluded.last_error, last_fetched_at=excluded.last_fetched_at, consecutive_failures=excluded.consecutive_failures`,
       )

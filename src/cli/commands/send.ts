@@ -1,4 +1,11 @@
-/** `digest send [--issue D] [--to ADDRESS]`: send an issue, or one test copy. */
+/**
+ * `digest send [--issue D] [--to ADDRESS] [--retry-failed]`: send an issue
+ * (resuming where an earlier send stopped), or one test copy. SIGINT/SIGTERM
+ * stop it after the messages in flight, which are recorded.
+ */
+import { DigestError } from '../../errors.ts';
+import { createLogger } from '../../log.ts';
+import { onShutdownSignals } from '../../schedule/signals.ts';
 import { parseIssueDate } from '../../schedule/time.ts';
 import type { Command } from '../command.ts';
 import { issueDate, seedSubscribers, sendStep } from '../cycle.ts';
@@ -7,8 +14,12 @@ import { progressReporter } from '../progress.ts';
 import { sendTest } from '../send-test.ts';
 
 export const command: Command = {
-  usage: ['digest send [--issue D] [--to ADDRESS] [--json]          send the issue of D; --to sends one test copy only'],
-  options: { issue: { type: 'string' }, date: { type: 'string' }, to: { type: 'string' } },
+  usage: [
+    'digest send [--issue D] [--to ADDRESS] [--retry-failed] [--json]',
+    '                                           send the issue of D; --to sends one test copy only;',
+    '                                           --retry-failed tries failed recipients again',
+  ],
+  options: { issue: { type: 'string' }, date: { type: 'string' }, to: { type: 'string' }, 'retry-failed': { type: 'boolean' } },
   async run(ctx, _args, values) {
     const given = (values.issue ?? values.date) as string | undefined;
     const date = issueDate(ctx, given ? parseIssueDate(given) : undefined);
@@ -17,7 +28,18 @@ export const command: Command = {
       return { summary: { test }, lines: [`test copy of ${test.date} sent to ${test.to} via ${test.transport} (delivery records untouched)`] };
     }
     seedSubscribers(ctx);
-    const send = await sendStep(ctx, date, progressReporter(ctx.json));
-    return { summary: { send }, lines: formatSend(send) };
+    const requeued = values['retry-failed'] ? ctx.store.deliveries.requeueFailed(date, ctx.now().toISOString()) : 0;
+    const stop = new AbortController();
+    const removeSignals = onShutdownSignals(() => stop.abort(), createLogger());
+    try {
+      const send = await sendStep(ctx, date, progressReporter(ctx.json), stop.signal);
+      if (stop.signal.aborted && send.remaining) {
+        throw new DigestError(`stopped: ${send.submitted} submitted, ${send.remaining} left pending for the issue of ${date}`, `digest send --issue ${date} resumes (nobody gets it twice)`);
+      }
+      const lines = [...(requeued ? [`${requeued} failed recipient(s) tried again`] : []), ...formatSend(send)];
+      return { summary: { send: { ...send, requeued } }, lines };
+    } finally {
+      removeSignals();
+    }
   },
 };

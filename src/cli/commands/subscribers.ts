@@ -1,12 +1,18 @@
 /**
- * `digest subscribers add|remove|list|import FILE.csv`.
+ * `digest subscribers add EMAIL [NAME] | remove EMAIL | list [--status S] | import FILE.csv`.
+ *
+ * Imports are streamed (a record at a time, committed every 1,000 rows), so a
+ * list of any size never sits in memory; `list` streams too. A bad row is
+ * reported with its file and line and never stops the others.
  */
-import { readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { DigestError, UsageError, errorMessage } from '../../errors.ts';
-import type { Command, CommandResult } from '../command.ts';
+import { SUBSCRIBER_STATUSES, validateEmail, type SubscriberStatus } from '../../store/subscribers.ts';
+import type { Command, CommandResult, OptionValues } from '../command.ts';
 import type { Context } from '../context.ts';
 
-/** Parse one CSV line (RFC 4180 quotes). */
+/** Parse one CSV record (RFC 4180 quotes; a quoted field may hold commas, quotes and newlines). */
 export function parseCsvLine(line: string): string[] {
   const out: string[] = [];
   let cur = '';
@@ -25,59 +31,161 @@ export function parseCsvLine(line: string): string[] {
   return out.map((s) => s.trim());
 }
 
+/** Records of a CSV file with the line each starts on, read as a stream (quoted newlines joined). */
+export async function* csvRecords(file: string): AsyncGenerator<{ line: number; fields: string[] }> {
+  const input = createReadStream(file, { encoding: 'utf8' });
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  let buffer = '';
+  let start = 0;
+  let n = 0;
+  try {
+    for await (const raw of lines) {
+      n++;
+      const text = n === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+      if (!buffer) start = n;
+      buffer = buffer ? `${buffer}\n${text}` : text;
+      // An odd number of quotes so far: the record goes on on the next line.
+      if ((buffer.match(/"/g)?.length ?? 0) % 2 === 1) continue;
+      if (buffer.trim()) yield { line: start, fields: parseCsvLine(buffer) };
+      buffer = '';
+    }
+    if (buffer.trim()) yield { line: start, fields: parseCsvLine(buffer) };
+  } finally {
+    lines.close();
+    input.destroy();
+  }
+}
+
+// Header names recognised (English and Chinese); without a header the columns are email, name, status.
+const HEADERS: Record<'email' | 'name' | 'status', string[]> = {
+  email: ['email', 'e-mail', 'mail', 'address', '邮箱', '电子邮件', '邮件地址'],
+  name: ['name', 'full name', '姓名', '名称', '称呼'],
+  status: ['status', '状态'],
+};
+
+function headerColumns(fields: string[]): { email: number; name: number; status: number } | null {
+  const find = (names: string[]) => fields.findIndex((f) => names.includes(f.toLowerCase()));
+  const email = find(HEADERS.email);
+  return email < 0 ? null : { email, name: find(HEADERS.name), status: find(HEADERS.status) };
+}
+
+function readStatus(raw: string): SubscriberStatus {
+  const s = raw.trim().toLowerCase();
+  if (!s || s === 'subscribed') return 'active';
+  if ((SUBSCRIBER_STATUSES as readonly string[]).includes(s)) return s as SubscriberStatus;
+  throw new DigestError(`status "${raw}" is not one of ${SUBSCRIBER_STATUSES.join(', ')}`);
+}
+
+const MAX_REPORTED = 50;
+const COMMIT_EVERY = 1000;
+
+async function importCsv(ctx: Context, file: string): Promise<CommandResult> {
+  const store = ctx.store.subscribers;
+  const now = ctx.now().toISOString();
+  const counts: Record<string, number> = {};
+  const errors: string[] = [];
+  let rejected = 0;
+  let columns = { email: 0, name: 1, status: 2 };
+  let pending: { line: number; fields: string[] }[] = [];
+  const flush = () => {
+    store.batch(() => {
+      for (const { line, fields } of pending) {
+        try {
+          const email = validateEmail(fields[columns.email] ?? '', `${file}:${line}`);
+          const name = (columns.name >= 0 ? fields[columns.name] : '') || null;
+          const status = columns.status >= 0 ? readStatus(fields[columns.status] ?? '') : 'active';
+          const outcome = store.record(email, name, status, now);
+          counts[outcome] = (counts[outcome] ?? 0) + 1;
+        } catch (err) {
+          rejected++;
+          const message = errorMessage(err);
+          if (errors.length < MAX_REPORTED) errors.push(message.startsWith(`${file}:`) ? message : `${file}:${line}: ${message}`);
+        }
+      }
+    });
+    pending = [];
+  };
+  try {
+    let first = true;
+    for await (const record of csvRecords(file)) {
+      if (first) {
+        first = false;
+        const header = headerColumns(record.fields);
+        if (header) {
+          columns = header;
+          continue;
+        }
+      }
+      pending.push(record);
+      if (pending.length >= COMMIT_EVERY) flush();
+    }
+    flush();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code) throw new DigestError(`cannot read ${file}: ${errorMessage(err)}`, 'check the path');
+    throw err;
+  }
+  const done = Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ') || 'nothing imported';
+  const lines = [`${file}: ${done}${rejected ? `; ${rejected} rejected` : ''}`, ...errors.map((e) => `  ✗ ${e}`)];
+  if (rejected > errors.length) lines.push(`  … and ${rejected - errors.length} more rejected rows`);
+  return { summary: { subscribers: { import: file, counts, rejected, errors } }, lines };
+}
+
+function list(ctx: Context, values: OptionValues): CommandResult {
+  const store = ctx.store.subscribers;
+  const raw = values.status as string | undefined;
+  if (raw !== undefined && !(SUBSCRIBER_STATUSES as readonly string[]).includes(raw)) {
+    throw new UsageError(`--status ${raw} is not one of ${SUBSCRIBER_STATUSES.join(', ')}`);
+  }
+  const status = raw as SubscriberStatus | undefined;
+  const all: unknown[] = [];
+  let chunk = '';
+  for (const s of store.all(1000, status)) {
+    // --json prints one object, so it holds the list; text output streams in chunks.
+    if (ctx.json) all.push(s);
+    else {
+      chunk += `${s.email}\t${s.name ?? ''}\t${s.status}\n`;
+      if (chunk.length > 64 * 1024) (process.stdout.write(chunk), (chunk = ''));
+    }
+  }
+  if (chunk) process.stdout.write(chunk);
+  const c = store.counts();
+  return { summary: { subscribers: all, counts: c }, lines: [`${c.active} active, ${c.unsubscribed} unsubscribed, ${c.bounced} bounced`] };
+}
+
 /** Run a subscribers subcommand. */
-function subscribersCommand(ctx: Context, args: string[]): CommandResult {
+async function subscribersCommand(ctx: Context, args: string[], values: OptionValues): Promise<CommandResult> {
   const [sub, ...rest] = args;
   const now = ctx.now().toISOString();
   const store = ctx.store.subscribers;
+  const address = (what: string) => {
+    if (!rest[0]) throw new UsageError(`subscribers ${what} needs an EMAIL`, `digest subscribers ${what} name@example.org`);
+    try {
+      return validateEmail(rest[0], 'EMAIL');
+    } catch (err) {
+      throw new UsageError(errorMessage(err), (err as DigestError).hint);
+    }
+  };
   switch (sub) {
     case 'add': {
-      if (!rest[0]) throw new UsageError('subscribers add needs an EMAIL', 'digest subscribers add name@example.org "姓名"');
-      const outcome = store.add(rest[0], rest[1] ?? null, now, true);
-      return { summary: { subscribers: { add: rest[0], outcome } }, lines: [`${rest[0]}: ${outcome}`] };
+      const email = address('add');
+      // Adding by hand is the person asking: it resubscribes someone who had left.
+      const outcome = store.add(email, rest[1] ?? null, now, true);
+      return { summary: { subscribers: { add: email, outcome } }, lines: [`${email}: ${outcome}`] };
     }
     case 'remove': {
-      if (!rest[0]) throw new UsageError('subscribers remove needs an EMAIL', 'digest subscribers remove name@example.org');
-      const removed = store.unsubscribe(rest[0], now);
-      return { summary: { subscribers: { remove: rest[0], removed } }, lines: [removed ? `${rest[0]}: unsubscribed` : `${rest[0]}: not an active subscriber`] };
-    }
-    case 'list': {
-      const lines: string[] = [];
-      const list: unknown[] = [];
-      for (const s of store.all()) {
-        if (ctx.json) list.push(s);
-        else lines.push(`${s.email}\t${s.name ?? ''}\t${s.status}`);
-      }
-      const c = store.counts();
-      lines.push(`${c.active} active, ${c.unsubscribed} unsubscribed, ${c.bounced} bounced`);
-      return { summary: { subscribers: list, counts: c }, lines };
-    }
-    case 'import': {
-      const file = rest[0];
-      if (!file) throw new UsageError('subscribers import needs a FILE.csv', 'columns: email,name[,status]');
-      let text: string;
-      try {
-        text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
-      } catch (err) {
-        throw new DigestError(`cannot read ${file}: ${errorMessage(err)}`, 'check the path');
-      }
-      const counts: Record<string, number> = {};
-      const errors: string[] = [];
-      text.split(/\r?\n/).forEach((line, i) => {
-        if (!line.trim()) return;
-        const [email = '', name = '', status = ''] = parseCsvLine(line);
-        if (i === 0 && email.toLowerCase() === 'email') return; // header
-        try {
-          const outcome = status === 'unsubscribed' ? (store.add(email, name || null, now), store.unsubscribe(email, now), 'unsubscribed') : store.add(email, name || null, now);
-          counts[outcome] = (counts[outcome] ?? 0) + 1;
-        } catch (err) {
-          errors.push(`${file}:${i + 1}: ${errorMessage(err)}`);
-        }
-      });
+      const email = address('remove');
+      const removed = store.unsubscribe(email, now);
+      const known = removed || !!store.find(email);
       return {
-        summary: { subscribers: { import: file, counts, errors } },
-        lines: [`${file}: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ') || 'nothing imported'}`, ...errors.map((e) => `  ✗ ${e}`)],
+        summary: { subscribers: { remove: email, removed } },
+        lines: [removed ? `${email}: unsubscribed (kept on the list so it is never mailed again)` : known ? `${email}: already unsubscribed` : `${email}: not on the list`],
       };
+    }
+    case 'list':
+      return list(ctx, values);
+    case 'import': {
+      if (!rest[0]) throw new UsageError('subscribers import needs a FILE.csv', 'columns: email,name[,status] (a header row may name them in any order)');
+      return importCsv(ctx, rest[0]);
     }
     default:
       throw new UsageError(`unknown subscribers subcommand "${sub ?? ''}"`, 'use add, remove, list or import');
@@ -85,8 +193,9 @@ function subscribersCommand(ctx: Context, args: string[]): CommandResult {
 }
 
 export const command: Command = {
-  usage: ['digest subscribers add EMAIL [NAME] | remove EMAIL | list | import FILE.csv'],
-  async run(ctx, args) {
-    return subscribersCommand(ctx, args);
+  usage: ['digest subscribers add EMAIL [NAME] | remove EMAIL | list [--status S] | import FILE.csv'],
+  options: { status: { type: 'string' } },
+  run(ctx, args, values) {
+    return subscribersCommand(ctx, args, values);
   },
 };

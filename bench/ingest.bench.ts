@@ -1,0 +1,290 @@
+/**
+ * Ingest throughput: 50 feeds × 50 items (Chinese bulletin text, 10 of the
+ * feeds GBK-encoded) served from a local HTTP server with ETag and
+ * Last-Modified. A cold run (empty store: fetch, decode, parse, sanitize,
+ * normalize, dedupe, store) and a warm run (every feed answers 304), for
+ * digest and, in the same run on the same feeds, rss2email (`r2e run
+ * --no-send`, which fetches, parses and processes every entry but mails
+ * nothing). Each side runs in its own process so peak RSS is its own.
+ *
+ * Reports items/s, wall times and peak memory, and the ratio rss2email ÷
+ * digest. Targets: cold ≥ 3× faster than rss2email, warm < 0.3 s.
+ * Writes out/bench/ingest.json.
+ *
+ * Run with `npm run bench ingest`. Internally the same file is also the
+ * child that runs digest's ingest (`--child CONFIG.json`).
+ */
+import { execFile, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import iconv from 'iconv-lite';
+
+const FEEDS = 50;
+const ITEMS = 50;
+const GBK_FEEDS = 10;
+const NOW = new Date('2024-07-15T00:30:00Z');
+const TARGET_COLD_RATIO = 3;
+const TARGET_WARM_MS = 300;
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** A small deterministic PRNG (mulberry32), so every run ingests the same text. */
+function prng(seed: number): () => number {
+  return () => {
+    seed |= 0;
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ISSUERS = '两部门 多部门 国务院 工信部 证监会 国资委 央行 市监局 药监局 国家能源局 商务部 财政部 北京 上海 广州 深圳 江苏 浙江 四川 重庆 湖南 江西 福建 海南 青岛 济南 厦门 日媒 韩媒 德媒 西媒'.split(' ');
+const OUTLETS = '新京报 人民网 新华社 央广网 人民日报 证券日报 中国证券网 中国新闻网 参考消息网 经济日报 第一财经 澎湃新闻'.split(' ');
+
+/**
+ * Real Chinese news text to build items from: the sentences of the bundled
+ * samples (config/samples). Headlines are made of their clauses, bodies of
+ * runs of their sentences, so headline overlap is like real news, not like a
+ * small made-up vocabulary where every headline shares words.
+ */
+function sampleSentences(): string[] {
+  const dir = join(ROOT, 'config/samples');
+  const files = [
+    ...['feeds/policy.rss', 'feeds/regions.atom'].map((f) => readFileSync(join(dir, f), 'utf8')),
+    iconv.decode(readFileSync(join(dir, 'feeds/world-gbk.rss')), 'gb18030'),
+    ...readdirSync(join(dir, 'inbox')).map((f) => readFileSync(join(dir, 'inbox', f), 'utf8')),
+  ];
+  const text = files
+    .join('\n')
+    .replace(/&lt;|&gt;|&amp;|&quot;/g, ' ')
+    .replace(/<[^>]*>/g, '\n');
+  return [...new Set(text.match(/[^。！？\n]{8,120}[。！？]/gu) ?? [])].map((x) => x.trim()).filter((x) => /\p{Script=Han}{6}/u.test(x));
+}
+
+/** Sentences and headline-sized clauses of the samples (read when generating, not in the child). */
+let corpus: { sentences: string[]; clauses: string[] } | undefined;
+function text(): { sentences: string[]; clauses: string[] } {
+  if (!corpus) {
+    const sentences = sampleSentences();
+    const clauses = sentences.flatMap((x) => x.split(/[，；：。！？、“”]/u)).map((c) => c.trim()).filter((c) => [...c].length >= 5 && [...c].length <= 16);
+    corpus = { sentences, clauses: [...new Set(clauses)] };
+  }
+  return corpus;
+}
+
+function pick<T>(rand: () => number, list: T[]): T {
+  return list[Math.floor(rand() * list.length)]!;
+}
+
+/** One feed's XML: 50 items, each a headline `发布机构：标题`, an outlet, a date, ~600 characters of HTML. */
+function feedXml(f: number, encoding: string): string {
+  const rand = prng(f + 1);
+  const { sentences: SENTENCES, clauses: CLAUSES } = text();
+  const items = Array.from({ length: ITEMS }, (_, i) => {
+    const title = `${pick(rand, ISSUERS)}：${pick(rand, CLAUSES)}${rand() < 0.6 ? ` ${pick(rand, CLAUSES)}` : ''}`;
+    const date = new Date(NOW.getTime() - Math.floor(rand() * 3 * 86_400_000)).toUTCString();
+    const paragraphs = Array.from({ length: 4 }, () => {
+      const at = Math.floor(rand() * (SENTENCES.length - 3));
+      return `<p>${SENTENCES.slice(at, at + 2).join('')}</p>`;
+    }).join('');
+    const url = `https://news${f}.example.org/2024/07/${i}.html`;
+    return (
+      `<item><title>${title}</title><link>${url}?utm_source=rss</link><guid isPermaLink="true">${url}</guid><pubDate>${date}</pubDate>` +
+      `<source url="https://news${f}.example.org/">${OUTLETS[f % OUTLETS.length]}</source>` +
+      `<description><![CDATA[${paragraphs}<p><img src="/img/${i}.jpg" alt="配图"><a href="${url}?from=timeline">阅读原文</a></p><p>附：《${pick(rand, CLAUSES)}实施方案》</p>]]></description></item>`
+    );
+  }).join('\n');
+  return `<?xml version="1.0" encoding="${encoding}"?>\n<rss version="2.0"><channel><title>基准源 ${f}</title><link>https://news${f}.example.org/</link><description>bench</description>\n${items}\n</channel></rss>\n`;
+}
+
+interface ChildResult {
+  ms: number;
+  /** CPU time (user + system, all threads) spent in ingestAll. */
+  cpuMs: number;
+  /** CPU time of the whole process, start-up included. */
+  processCpuMs: number;
+  maxRssKb: number;
+  statuses: Record<string, number>;
+  stored: number;
+  failed: string[];
+}
+
+/** The child: digest's ingest over the config in `file`, timed around ingestAll. */
+async function child(file: string): Promise<void> {
+  const { parseConfig } = await import('../src/config/load.ts');
+  const { openStore } = await import('../src/store/index.ts');
+  const { ingestAll } = await import('../src/ingest/index.ts');
+  const config = parseConfig(JSON.parse(readFileSync(file, 'utf8')), file);
+  const store = openStore(config.store.path);
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const reports = await ingestAll({ config, items: store.items, sources: store.sources, now: () => NOW });
+  const ms = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  const usage = process.resourceUsage();
+  const statuses: Record<string, number> = {};
+  for (const r of reports) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+  const result: ChildResult = {
+    ms,
+    cpuMs: (used.user + used.system) / 1000,
+    processCpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
+    maxRssKb: usage.maxRSS,
+    statuses,
+    stored: store.items.count(),
+    failed: reports.filter((r) => r.status === 'failed').map((r) => r.error ?? r.id),
+  };
+  store.close();
+  process.stdout.write(JSON.stringify(result) + '\n');
+}
+
+/** Run a command asynchronously (the feed server lives in this process); resolves with output and wall time. */
+function run(cmd: string, args: string[]): Promise<{ stdout: string; stderr: string; ms: number; code: number }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d));
+    p.stderr.on('data', (d: Buffer) => (stderr += d));
+    p.on('error', reject);
+    p.on('close', (code) => resolve({ stdout, stderr, ms: performance.now() - started, code: code ?? -1 }));
+  });
+}
+
+function startServer(bodies: { body: Buffer; contentType: string }[]): Promise<Server> {
+  const server = createServer((req, res) => {
+    const i = Number(/^\/feed(\d+)\.xml$/.exec(req.url ?? '')?.[1] ?? -1);
+    const feed = bodies[i];
+    if (!feed) return void res.writeHead(404).end();
+    const etag = `"feed${i}-v1"`;
+    const lastModified = 'Mon, 15 Jul 2024 00:00:00 GMT';
+    if (req.headers['if-none-match'] === etag || req.headers['if-modified-since'] === lastModified) return void res.writeHead(304, { etag }).end();
+    res.writeHead(200, { 'content-type': feed.contentType, 'content-length': feed.body.length, etag, 'last-modified': lastModified }).end(feed.body);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+async function digestRun(configFile: string): Promise<ChildResult & { wallMs: number }> {
+  const r = await run(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', configFile]);
+  if (r.code !== 0) throw new Error(`digest child failed: ${r.stderr}`);
+  return { ...(JSON.parse(r.stdout.trim().split('\n').at(-1)!) as ChildResult), wallMs: r.ms };
+}
+
+async function r2eRun(dir: string): Promise<{ wallMs: number; cpuMs: number; maxRssKb: number; seen: number }> {
+  const r = await run('/usr/bin/time', ['-f', '%M %U %S', 'r2e', '-c', join(dir, 'r2e.cfg'), '-d', join(dir, 'r2e.json'), 'run', '--no-send']);
+  if (r.code !== 0) throw new Error(`r2e failed (${r.code}): ${r.stderr.slice(-500)}`);
+  const [maxRssKb, user, system] = r.stderr.trim().split('\n').at(-1)!.split(' ').map(Number) as [number, number, number];
+  const data = JSON.parse(readFileSync(join(dir, 'r2e.json'), 'utf8')) as { feeds: { seen: Record<string, unknown> }[] };
+  return { wallMs: r.ms, cpuMs: (user + system) * 1000, maxRssKb, seen: data.feeds.reduce((n, f) => n + Object.keys(f.seen).length, 0) };
+}
+
+function median(xs: number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+}
+
+async function main(): Promise<void> {
+  const hasR2e = await new Promise<boolean>((resolve) => execFile('r2e', ['--version'], (err) => resolve(!err)));
+  const bodies = Array.from({ length: FEEDS }, (_, f) =>
+    f < GBK_FEEDS
+      ? { body: iconv.encode(feedXml(f, 'GBK'), 'gbk'), contentType: 'application/rss+xml; charset=GBK' }
+      : { body: Buffer.from(feedXml(f, 'UTF-8')), contentType: 'application/rss+xml; charset=utf-8' },
+  );
+  const totalItems = FEEDS * ITEMS;
+  const server = await startServer(bodies);
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const urls = bodies.map((_, i) => `${base}/feed${i}.xml`);
+  const work = mkdtempSync(join(tmpdir(), 'digest-bench-ingest-'));
+  try {
+    // digest: three fresh stores, each ingested cold then warm.
+    const rounds = 3;
+    const cold: (ChildResult & { wallMs: number })[] = [];
+    const warm: (ChildResult & { wallMs: number })[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const dir = join(work, `digest-${round}`);
+      mkdirSync(dir);
+      const configFile = join(dir, 'config.json');
+      writeFileSync(
+        configFile,
+        JSON.stringify({
+          store: { path: join(dir, 'digest.db') },
+          output: { dir: join(dir, 'out') },
+          ingest: { concurrency: 6, retries: 0 },
+          sources: urls.map((url, i) => ({ id: `feed${i}`, type: 'rss', url })),
+        }),
+      );
+      cold.push(await digestRun(configFile));
+      warm.push(await digestRun(configFile));
+    }
+    for (const r of [...cold, ...warm]) if (r.failed.length) throw new Error(`digest sources failed: ${r.failed.join('; ')}`);
+    const c = cold[Math.floor(rounds / 2)]!;
+
+    // rss2email on the same feeds: cold (empty data file), then warm (all 304).
+    let r2e: { cold: Awaited<ReturnType<typeof r2eRun>>; warm: Awaited<ReturnType<typeof r2eRun>> } | null = null;
+    if (hasR2e) {
+      const dir = join(work, 'r2e');
+      mkdirSync(dir);
+      writeFileSync(
+        join(dir, 'r2e.cfg'),
+        ['[DEFAULT]', 'to = bench@example.org', 'same-server-fetch-interval = 0', 'feed-timeout = 60', '', ...urls.flatMap((url, i) => [`[feed.feed${i}]`, `url = ${url}`, ''])].join('\n'),
+      );
+      writeFileSync(join(dir, 'r2e.json'), JSON.stringify({ version: 2, feeds: urls.map((_, i) => ({ name: `feed${i}`, etag: null, modified: null, seen: {} })) }));
+      r2e = { cold: await r2eRun(dir), warm: await r2eRun(dir) };
+    }
+
+    const coldCpu = median(cold.map((r) => r.processCpuMs));
+    const coldMs = median(cold.map((r) => r.ms));
+    const coldWall = median(cold.map((r) => r.wallMs));
+    const warmMs = median(warm.map((r) => r.ms));
+    const warmWall = median(warm.map((r) => r.wallMs));
+    const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
+    const lines = [
+      `ingest: ${FEEDS} feeds × ${ITEMS} items (${GBK_FEEDS} GBK) over local HTTP; digest median of ${rounds}`,
+      `  digest cold: ${coldMs.toFixed(0)} ms in ingestAll (${((totalItems / coldMs) * 1000).toFixed(0)} items/s), ${coldWall.toFixed(0)} ms as a process (CPU ${coldCpu.toFixed(0)} ms); ${c.stored} stored, the rest merged as near-duplicates; peak RSS ${mb(c.maxRssKb)}`,
+      `  digest warm: ${warmMs.toFixed(0)} ms in ingestAll, ${warmWall.toFixed(0)} ms as a process (${JSON.stringify(warm[0]!.statuses)}); target < ${TARGET_WARM_MS} ms: ${warmMs < TARGET_WARM_MS ? 'met' : 'NOT met'}`,
+    ];
+    const ratios: Record<string, number> = {};
+    if (r2e) {
+      ratios.coldProcess = r2e.cold.wallMs / coldWall;
+      ratios.coldCpu = r2e.cold.cpuMs / coldCpu;
+      ratios.coldIngest = r2e.cold.wallMs / coldMs;
+      ratios.warmProcess = r2e.warm.wallMs / warmWall;
+      lines.push(
+        `  rss2email cold: ${r2e.cold.wallMs.toFixed(0)} ms (${((totalItems / r2e.cold.wallMs) * 1000).toFixed(0)} items/s, CPU ${r2e.cold.cpuMs.toFixed(0)} ms), ${r2e.cold.seen} entries seen, peak RSS ${mb(r2e.cold.maxRssKb)}`,
+        `  rss2email warm: ${r2e.warm.wallMs.toFixed(0)} ms, peak RSS ${mb(r2e.warm.maxRssKb)}`,
+        `  ratio cold (rss2email ÷ digest): ${ratios.coldProcess.toFixed(1)}× wall, process to process; ${ratios.coldCpu.toFixed(1)}× CPU, process to process; ${ratios.coldIngest.toFixed(1)}× against ingestAll; target ≥ ${TARGET_COLD_RATIO}× (wall, process to process): ${ratios.coldProcess >= TARGET_COLD_RATIO ? 'met' : 'NOT met'}`,
+        `  ratio warm (rss2email ÷ digest, process to process): ${ratios.warmProcess.toFixed(1)}×`,
+      );
+    } else {
+      lines.push('  rss2email (r2e) not installed: no baseline (scripts/install-system-deps.sh installs it)');
+    }
+    process.stdout.write(lines.join('\n') + '\n');
+    const out = join(ROOT, 'out/bench');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(
+      join(out, 'ingest.json'),
+      JSON.stringify(
+        {
+          feeds: FEEDS,
+          itemsPerFeed: ITEMS,
+          digest: { cold, warm, coldMs, coldWallMs: coldWall, coldCpuMs: coldCpu, warmMs, warmWallMs: warmWall, itemsPerSecond: (totalItems / coldMs) * 1000 },
+          rss2email: r2e,
+          ratios,
+          targets: { coldRatio: TARGET_COLD_RATIO, warmMs: TARGET_WARM_MS, coldMet: r2e ? ratios.coldProcess! >= TARGET_COLD_RATIO : null, warmMet: warmMs < TARGET_WARM_MS },
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+  } finally {
+    server.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[2] === '--child') await child(process.argv[3]!);
+else await main();

@@ -1,0 +1,283 @@
+/**
+ * Send throughput and memory, against Postfix's smtp-sink on loopback.
+ *
+ * 1. digest's send loop (sendIssue: ledger writes before and after every
+ *    message, the MIME composed once per issue, a pool of N connections fed
+ *    by N workers) to 10,000 subscribers of a 60-item issue built from the
+ *    bundled samples;
+ * 2. smtp-source sending as many messages of the same size over N sessions
+ *    (connections reused, -d): the practical ceiling of this machine;
+ * 3. plain nodemailer sendMail per recipient, one after the other (MailComposer
+ *    per message, a connection per message): the naive baseline.
+ * Rounds 1–2 alternate twice (other work on the machine varies); the best of
+ * each counts. Then composition alone (IssueMessage vs MailComposer), and the
+ * peak memory of a real `digest send` to 100,000 subscribers, in a child
+ * process. Targets: ≥ 50% of smtp-source's messages/s, ≥ 3× the naive
+ * baseline, peak RSS < 200 MB. Writes out/bench/send.json.
+ *
+ * Env: BENCH_SEND_SUBSCRIBERS (10000), BENCH_SEND_MEMORY_SUBSCRIBERS (100000),
+ * BENCH_SEND_CONNECTIONS (4), BENCH_SEND_NAIVE (1000 messages).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import nodemailer from 'nodemailer';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import { stringify } from 'yaml';
+import { openContext, listSettings } from '../src/cli/context.ts';
+import { buildStep, ingestStep, renderStored } from '../src/cli/cycle.ts';
+import { sendIssue } from '../src/deliver/index.ts';
+import { IssueMessage } from '../src/deliver/mime.ts';
+import { SmtpMessenger } from '../src/deliver/smtp.ts';
+import { signedUnsubscribeUrl } from '../src/deliver/unsubscribe.ts';
+import { personalize } from '../src/render/personalize.ts';
+import { loadTemplates } from '../src/render/templates.ts';
+import { openStore } from '../src/store/index.ts';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const DATE = '2024-07-15';
+const SECRET = 'bench-secret';
+const ENDPOINT = 'https://example.org/digest/unsubscribe';
+const SINK = '/usr/sbin/smtp-sink';
+const SOURCE = '/usr/sbin/smtp-source';
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+
+// ── Child mode: a real `digest send`, reporting its peak memory. ──
+if (process.argv[2] === '--child-send') {
+  const { main } = await import('../src/cli.ts');
+  const code = await main(['send', '--issue', DATE, '--config', process.argv[3]!, '--json']);
+  process.stderr.write(`PEAK_RSS_KB=${process.resourceUsage().maxRSS}\n`);
+  process.exit(code);
+}
+
+const SUBSCRIBERS = env('BENCH_SEND_SUBSCRIBERS', 10_000);
+const MEMORY_SUBSCRIBERS = env('BENCH_SEND_MEMORY_SUBSCRIBERS', 100_000);
+const CONNECTIONS = env('BENCH_SEND_CONNECTIONS', 4);
+const NAIVE = env('BENCH_SEND_NAIVE', 1000);
+
+const work = mkdtempSync(join(tmpdir(), 'digest-send-bench-'));
+let sink: ReturnType<typeof spawn> | undefined;
+const cleanup = () => {
+  sink?.kill();
+  rmSync(work, { recursive: true, force: true });
+};
+process.on('exit', cleanup);
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+async function startSink(): Promise<number> {
+  const port = await freePort();
+  // smtp-sink drops privileges when started as root (it insists on -u then).
+  const user = process.getuid?.() === 0 ? ['-u', 'postfix'] : [];
+  sink = spawn(SINK, [...user, `127.0.0.1:${port}`, '1024'], { stdio: 'ignore' });
+  for (let i = 0; i < 100; i++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = connect(port, '127.0.0.1', () => (s.end(), resolve(true)));
+      s.on('error', () => resolve(false));
+    });
+    if (ok) return port;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`smtp-sink did not start on port ${port}`);
+}
+
+// ── The issue: the bundled samples, ingested and built as `digest run` would. ──
+process.env.DIGEST_NOW = '2024-07-15T00:30:00Z';
+const configFile = join(work, 'digest.yaml');
+const config = {
+  store: { path: join(work, 'digest.db') },
+  output: { dir: join(work, 'out') },
+  render: { templates: join(ROOT, 'templates') },
+  selection: { maxAgeDays: 3650 },
+  sources: [
+    { id: 'policy', type: 'rss', url: join(ROOT, 'config/samples/feeds/policy.rss') },
+    { id: 'world', type: 'rss', url: join(ROOT, 'config/samples/feeds/world-gbk.rss') },
+    { id: 'regions', type: 'rss', url: join(ROOT, 'config/samples/feeds/regions.atom') },
+    { id: 'inbox', type: 'inbox', path: join(ROOT, 'config/samples/inbox') },
+  ],
+  subscribers: [],
+  delivery: { from: '信息摘编 <digest@example.org>', unsubscribeSecret: SECRET },
+};
+writeFileSync(configFile, stringify(config));
+const ctx = openContext({ config: configFile }, () => {});
+await ingestStep(ctx);
+await buildStep(ctx, DATE, { force: true });
+const stored = ctx.store.issues.get(DATE)!;
+const items = stored.issue.sections.reduce((n, s) => n + s.items.length, 0);
+const rendered = await renderStored(ctx, stored.issue, loadTemplates(join(ROOT, 'templates')));
+const list = listSettings(ctx.config);
+const message = new IssueMessage(rendered, list);
+ctx.store.close();
+const builtDb = join(work, 'built.db');
+copyFileSync(join(work, 'digest.db'), builtDb);
+
+/** A store (copy of the built one) with `n` subscribers. */
+function storeWith(path: string, n: number) {
+  copyFileSync(builtDb, path);
+  const store = openStore(path);
+  const now = new Date().toISOString();
+  store.subscribers.batch(() => {
+    for (let i = 1; i <= n; i++) store.subscribers.add(`reader${i}@example.org`, i % 3 ? `读者${i}` : null, now);
+  });
+  return store;
+}
+
+const sample = (i: number) => ({ email: `reader${i}@example.org`, name: `读者${i}`, messageId: `<digest-${DATE}-${i}-0a1b2c3d@example.org>`, unsubscribeUrl: signedUnsubscribeUrl(ENDPOINT, SECRET, i, `reader${i}@example.org`) });
+const sizes = Array.from({ length: 200 }, (_, i) => message.forRecipient(sample(i + 1), new Date()).raw.length);
+const messageBytes = Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length);
+
+const port = await startSink();
+const url = `smtp://127.0.0.1:${port}`;
+
+/** digest's send loop to `SUBSCRIBERS` subscribers (a fresh ledger each round). */
+async function digestRound(round: number): Promise<{ perSecond: number; seconds: number; cpuSeconds: number }> {
+  const store = storeWith(join(work, `round${round}.db`), SUBSCRIBERS);
+  const messenger = new SmtpMessenger({ url, pool: true, maxConnections: CONNECTIONS });
+  const cpu = process.cpuUsage();
+  const t = performance.now();
+  const totals = await sendIssue(
+    {
+      issueDate: DATE,
+      message,
+      unsubscribeUrl: (id, email) => signedUnsubscribeUrl(ENDPOINT, SECRET, id, email),
+      messageIdDomain: 'example.org',
+      bounceAfter: 3,
+      concurrency: CONNECTIONS,
+      retries: 3,
+      retryDelayMs: 1000,
+      transport: messenger.description,
+      now: () => new Date(),
+    },
+    { deliveries: store.deliveries, subscribers: store.subscribers, messenger },
+  );
+  const seconds = (performance.now() - t) / 1000;
+  const used = process.cpuUsage(cpu);
+  await messenger.close();
+  store.close();
+  if (totals.submitted !== SUBSCRIBERS || totals.failed) throw new Error(`digest round ${round}: ${JSON.stringify(totals)}`);
+  return { perSecond: SUBSCRIBERS / seconds, seconds, cpuSeconds: (used.user + used.system) / 1e6 };
+}
+
+/** smtp-source: the same number of messages of the same size over as many reused sessions. */
+function sourceRound(): { perSecond: number; seconds: number } {
+  const t = performance.now();
+  const r = spawnSync(SOURCE, ['-d', '-s', String(CONNECTIONS), '-m', String(SUBSCRIBERS), '-l', String(messageBytes), '-f', 'digest@example.org', '-t', 'reader@example.org', `127.0.0.1:${port}`], { stdio: 'inherit' });
+  const seconds = (performance.now() - t) / 1000;
+  if (r.status !== 0) throw new Error(`smtp-source exited with ${r.status}`);
+  return { perSecond: SUBSCRIBERS / seconds, seconds };
+}
+
+/** The naive way: MailComposer and a new connection per message, one after the other. */
+async function naiveRound(): Promise<{ perSecond: number; seconds: number; bytes: number }> {
+  const transport = nodemailer.createTransport(url);
+  let bytes = 0;
+  const t = performance.now();
+  for (let i = 1; i <= NAIVE; i++) {
+    const r = sample(i);
+    const parts = personalize(rendered, { name: r.name, unsubscribeUrl: r.unsubscribeUrl });
+    const info = await transport.sendMail({
+      from: list.from,
+      to: { name: r.name, address: r.email },
+      subject: rendered.subject,
+      messageId: r.messageId,
+      text: parts.text,
+      html: parts.html,
+      headers: { 'List-Unsubscribe': `<${r.unsubscribeUrl}>, <mailto:${list.unsubscribeMailto}?subject=unsubscribe>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    });
+    bytes = (info as { messageSize?: number }).messageSize ?? bytes;
+  }
+  const seconds = (performance.now() - t) / 1000;
+  transport.close();
+  return { perSecond: NAIVE / seconds, seconds, bytes };
+}
+
+/** Milliseconds of CPU per composed message: IssueMessage vs nodemailer's MailComposer. */
+async function composeCost(): Promise<{ issueMessageMs: number; mailComposerMs: number }> {
+  const n = 300;
+  let t = performance.now();
+  for (let i = 1; i <= n; i++) message.forRecipient(sample(i), new Date());
+  const issueMessageMs = (performance.now() - t) / n;
+  t = performance.now();
+  for (let i = 1; i <= n; i++) {
+    const r = sample(i);
+    const parts = personalize(rendered, { name: r.name, unsubscribeUrl: r.unsubscribeUrl });
+    await new MailComposer({ from: list.from, to: r.email, subject: rendered.subject, messageId: r.messageId, text: parts.text, html: parts.html }).compile().build();
+  }
+  return { issueMessageMs, mailComposerMs: (performance.now() - t) / n };
+}
+
+/** Peak RSS of a real `digest send` (the CLI, in a child process) to `MEMORY_SUBSCRIBERS`. */
+async function memoryRound(): Promise<{ peakMb: number; seconds: number; submitted: number }> {
+  const db = join(work, 'memory.db');
+  storeWith(db, MEMORY_SUBSCRIBERS).close();
+  const file = join(work, 'memory.yaml');
+  writeFileSync(file, stringify({ ...config, store: { path: db }, delivery: { ...config.delivery, smtp: { url, maxConnections: CONNECTIONS } } }));
+  const t = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child-send', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    for (const line of d.toString().split('\n')) if (line.startsWith('send progress')) process.stdout.write(`    ${line}\n`);
+  });
+  const code = await new Promise<number | null>((r) => child.on('exit', r));
+  if (code !== 0) throw new Error(`digest send (memory round) exited with ${code}: ${stderr.slice(-2000)}`);
+  const peakKb = Number(/PEAK_RSS_KB=(\d+)/.exec(stderr)?.[1]);
+  return { peakMb: peakKb / 1024, seconds: (performance.now() - t) / 1000, submitted: JSON.parse(stdout).send.submitted };
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+console.log(`send: ${fmt(SUBSCRIBERS)} subscribers, ${items}-item issue, ${fmt(messageBytes)}-byte messages, ${CONNECTIONS} connections, smtp-sink on 127.0.0.1:${port}`);
+
+const sources: { perSecond: number; seconds: number }[] = [];
+const ours: { perSecond: number; seconds: number; cpuSeconds: number }[] = [];
+for (let round = 1; round <= 2; round++) {
+  sources.push(sourceRound());
+  console.log(`  round ${round}: smtp-source ${fmt(sources.at(-1)!.perSecond)} msg/s`);
+  ours.push(await digestRound(round));
+  console.log(`  round ${round}: digest      ${fmt(ours.at(-1)!.perSecond)} msg/s (${fmt((ours.at(-1)!.cpuSeconds * 1000) / SUBSCRIBERS, 2)} ms CPU per message)`);
+}
+const naive = await naiveRound();
+console.log(`  naive nodemailer sendMail: ${fmt(naive.perSecond)} msg/s over ${fmt(NAIVE)} messages of ${fmt(naive.bytes)} bytes`);
+const compose = await composeCost();
+const memory = await memoryRound();
+
+const best = (xs: { perSecond: number }[]) => Math.max(...xs.map((x) => x.perSecond));
+const ceiling = best(sources);
+const digest = best(ours);
+const ofCeiling = digest / ceiling;
+const overNaive = digest / naive.perSecond;
+const checks = [
+  { name: '≥ 50% of smtp-source', ok: ofCeiling >= 0.5 },
+  { name: '≥ 3× the naive baseline', ok: overNaive >= 3 },
+  { name: 'peak RSS < 200 MB at 100,000 subscribers', ok: memory.peakMb < 200 && MEMORY_SUBSCRIBERS >= 100_000 },
+];
+const mark = (ok: boolean) => (ok ? '✓' : '✗');
+console.log(`
+  smtp-source (ceiling)        ${fmt(ceiling).padStart(7)} msg/s
+  digest send                  ${fmt(digest).padStart(7)} msg/s  = ${fmt(ofCeiling * 100)}% of smtp-source  ${mark(checks[0]!.ok)} (target ≥ 50%)
+  naive nodemailer sendMail    ${fmt(naive.perSecond).padStart(7)} msg/s  → digest is ${fmt(overNaive, 1)}×  ${mark(checks[1]!.ok)} (target ≥ 3×)
+  composing one message        IssueMessage ${fmt(compose.issueMessageMs, 3)} ms, MailComposer ${fmt(compose.mailComposerMs, 2)} ms (${fmt(compose.mailComposerMs / compose.issueMessageMs)}× less CPU)
+  digest send to ${fmt(MEMORY_SUBSCRIBERS)}: peak RSS ${fmt(memory.peakMb)} MB in ${fmt(memory.seconds)} s  ${mark(checks[2]!.ok)} (target < 200 MB)`);
+
+mkdirSync(join(ROOT, 'out/bench'), { recursive: true });
+writeFileSync(
+  join(ROOT, 'out/bench/send.json'),
+  JSON.stringify(
+    { subscribers: SUBSCRIBERS, items, messageBytes, connections: CONNECTIONS, smtpSource: sources, digest: ours, naive, compose, memory: { subscribers: MEMORY_SUBSCRIBERS, ...memory }, ratios: { ofSmtpSource: ofCeiling, overNaive }, checks },
+    null,
+    2,
+  ) + '\n',
+);
+if (checks.some((c) => !c.ok)) process.exitCode = 1;

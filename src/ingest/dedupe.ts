@@ -1,0 +1,82 @@
+/**
+ * Storing items with dedupe, across runs and sources: guid, then canonical
+ * link, then content fingerprint; then near-duplicate headlines from another
+ * outlet (similar.ts). A repeat from another outlet is merged: the stored
+ * item lists it among its other outlets instead of appearing twice.
+ */
+import type { ItemStore } from '../store/items.ts';
+import type { Item } from '../types.ts';
+import { NearDuplicateIndex, type HeadlineEntry } from './similar.ts';
+
+/** Counts of storing a batch of items. */
+export interface StoreCounts {
+  new: number;
+  duplicate: number;
+  merged: number;
+}
+
+/** Options of {@link storeItems}. */
+export interface StoreOptions {
+  /** Near-duplicate index over recent items; without it only exact keys dedupe. */
+  nearDuplicates?: NearDuplicateIndex;
+  /**
+   * Whether these items may be merged into another item as near-duplicates.
+   * Editor items are not: an editor's text never disappears into a feed's.
+   */
+  mergeable?: boolean;
+}
+
+/** Stored items are compared (for near-duplicates) if first seen this many days back. */
+export const NEAR_DUPLICATE_LOOKBACK_DAYS = 30;
+
+/** A near-duplicate index over the items first seen in the last {@link NEAR_DUPLICATE_LOOKBACK_DAYS} days. */
+export function loadNearDuplicateIndex(store: ItemStore, now: Date): NearDuplicateIndex {
+  const index = new NearDuplicateIndex();
+  const since = new Date(now.getTime() - NEAR_DUPLICATE_LOOKBACK_DAYS * 86_400_000).toISOString();
+  for (const h of store.headlinesSince(since)) index.add({ ...h, time: h.publishedAt ?? h.firstSeenAt });
+  return index;
+}
+
+function headline(item: Item): HeadlineEntry {
+  return { id: item.id, sourceId: item.sourceId, outlet: item.outlet, issuer: item.issuer, title: item.title, time: item.publishedAt ?? item.firstSeenAt };
+}
+
+function sameOutlet(a: Item, b: Item): boolean {
+  return (a.outlet ?? `source:${a.sourceId}`) === (b.outlet ?? `source:${b.sourceId}`);
+}
+
+/**
+ * Store items in one transaction. An exact repeat (guid, link, fingerprint)
+ * from another source and outlet is merged; from the same outlet it is a
+ * duplicate. A near-duplicate headline from another outlet is merged.
+ */
+export function storeItems(items: Item[], store: ItemStore, options: StoreOptions = {}): StoreCounts {
+  const counts: StoreCounts = { new: 0, duplicate: 0, merged: 0 };
+  const { nearDuplicates, mergeable = true } = options;
+  store.transaction(() => {
+    for (const item of items) {
+      const dup = store.findDuplicate(item);
+      if (dup) {
+        const other = dup.by !== 'guid' && dup.item.sourceId !== item.sourceId && !sameOutlet(dup.item, item);
+        if (other && store.addOtherOutlet(dup.item.id, { outlet: item.outlet, link: item.link, sourceId: item.sourceId }, item)) counts.merged++;
+        else counts.duplicate++;
+        continue;
+      }
+      // Same id from another key (a guid-less entry whose link was another entry's guid): the same entry.
+      if (store.has(item.id)) {
+        counts.duplicate++;
+        continue;
+      }
+      const near = mergeable ? nearDuplicates?.findMatch(headline(item)) : null;
+      if (near) {
+        store.addOtherOutlet(near.id, { outlet: item.outlet, link: item.link, sourceId: item.sourceId }, item);
+        counts.merged++;
+        continue;
+      }
+      store.insert(item);
+      nearDuplicates?.add(headline(item));
+      counts.new++;
+    }
+  });
+  return counts;
+}

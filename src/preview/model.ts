@@ -1,0 +1,355 @@
+/**
+ * What the preview shows and what its buttons do. The next issue is composed
+ * exactly as `digest build` would compose it now (composeIssue in cli/cycle.ts),
+ * without assigning items or saving it: looking never changes state. Only the
+ * editors' actions write — overrides, a test send, approval, updating a draft.
+ */
+import Handlebars from 'handlebars';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DateTime } from 'luxon';
+import { loadConfig } from '../config/load.ts';
+import type { Config } from '../config/schema.ts';
+import { UsageError, errorMessage } from '../errors.ts';
+import { ingestAll } from '../ingest/index.ts';
+import { personalize } from '../render/personalize.ts';
+import { loadTemplates, type Templates } from '../render/templates.ts';
+import { signedUnsubscribeUrl, unsubscribeEndpoint } from '../deliver/unsubscribe.ts';
+import type { StoredIssue } from '../store/issues.ts';
+import { approveIssue, type ApprovalResult } from '../schedule/approval.ts';
+import type { RenderResult } from '../render/index.ts';
+import type { Issue, IssueItem, Override } from '../types.ts';
+import type { Context } from '../cli/context.ts';
+import { buildStep, composeIssue, issueDate, renderStored, type BuildSummary } from '../cli/cycle.ts';
+import { sendTest } from '../cli/send-test.ts';
+
+/** What an editor can do to one item. */
+export const ITEM_ACTIONS = ['move', 'exclude', 'include', 'pin', 'unpin', 'reset'] as const;
+export type ItemAction = (typeof ITEM_ACTIONS)[number];
+
+/** The rendered parts as one sample recipient would get them. */
+export interface RenderedPreview {
+  rendered: RenderResult;
+  emailHtml: string;
+  emailText: string;
+  /** Size of the email HTML; Gmail clips messages over 102 KB. */
+  emailBytes: number;
+}
+
+/** Everything one page of the preview shows. */
+export interface PreviewSnapshot {
+  date: string;
+  /** `today`: today's issue; `next`: today's was sent, this is the following one. */
+  basis: 'today' | 'next';
+  /** The stored issue of `date` when one is built (draft or approved). */
+  stored: StoredIssue | undefined;
+  issue: Issue;
+  overrides: Map<string, Override>;
+  sections: { id: string; title: string }[];
+  /** The render, or why it failed (a template being edited, say). */
+  render: { ok: true; value: RenderedPreview } | { ok: false; error: string };
+  /** The stored draft places items differently from this preview. */
+  draftDiffers: boolean;
+  /** Why a scheduled build would publish nothing today (`skipIfEmpty`, `minItems`), or null. */
+  skipReason: string | null;
+  recipient: { email: string; name: string | null };
+  testRecipients: string[];
+  requireApproval: boolean;
+  /** Current problems from live reload (config, templates, inbox), by area. */
+  problems: [string, string][];
+  generation: number;
+}
+
+/** Result of a test send to one address. */
+export interface TestSendResult {
+  to: string;
+  ok: boolean;
+  error?: string;
+}
+
+/**
+ * Item placement only: what the editor changes and what the draft must match.
+ * Reasons are left out: a classifier's confidence drifts as it learns without moving anything.
+ */
+function placementSignature(issue: Issue): string {
+  const ids = (items: IssueItem[]) => items.map((i) => [i.id, i.title]);
+  return JSON.stringify([issue.sections.map((s) => [s.id, s.title, ids(s.items), ids(s.overflow)]), ids(issue.unplaced)]);
+}
+
+/** Syntax errors of the Handlebars files in `dir` and `dir/partials`, as `file: message`. */
+function templateSyntaxErrors(dir: string): string[] {
+  const files = [dir, join(dir, 'partials')].flatMap((d) => (existsSync(d) ? readdirSync(d).filter((f) => f.endsWith('.hbs')).map((f) => join(d, f)) : []));
+  return files.flatMap((file) => {
+    try {
+      Handlebars.parse(readFileSync(file, 'utf8'));
+      return [];
+    } catch (err) {
+      return [`${file}: ${errorMessage(err)}`];
+    }
+  });
+}
+
+function skipReason(issue: Issue, config: Config): string | null {
+  const placed = issue.sections.reduce((n, s) => n + s.items.length, 0);
+  if (!placed && config.schedule.skipIfEmpty) return 'Nothing is placed in any section: with schedule.skipIfEmpty a build publishes nothing.';
+  if (placed < config.schedule.minItems) return `Only ${placed} item(s), fewer than schedule.minItems (${config.schedule.minItems}): a scheduled build skips this day and keeps the items for the next issue.`;
+  return null;
+}
+
+/** The state of one preview server: current config, templates, and a render cache. */
+export class Preview {
+  private ctx: Context;
+  private templates: Templates | null = null;
+  private readonly problems = new Map<string, string>();
+  private cache: { key: string; result: Promise<RenderedPreview> } | null = null;
+  private readonly listeners = new Set<(generation: number) => void>();
+  /** Bumped on every change the browser should see; pages reload when it moves. */
+  generation = 1;
+
+  constructor(ctx: Context) {
+    this.ctx = ctx;
+    this.reloadTemplates();
+  }
+
+  /** The configuration in force (the last one that loaded without errors). */
+  get config(): Config {
+    return this.ctx.config;
+  }
+
+  /** The config file to watch, when there is one. */
+  get configFile(): string | null {
+    const path = this.ctx.config.configPath;
+    return path && existsSync(resolve(path)) ? resolve(path) : null;
+  }
+
+  /** Be told when the preview changed; returns the unsubscribe function. */
+  onChange(listener: (generation: number) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Tell open pages to reload. */
+  changed(): void {
+    this.generation++;
+    for (const l of this.listeners) l(this.generation);
+  }
+
+  private problem(area: string, message: string | null): void {
+    if (message) this.problems.set(area, message);
+    else this.problems.delete(area);
+  }
+
+  /** Recompile the templates; on error keep showing the error until they compile again. */
+  reloadTemplates(): void {
+    const dir = resolve(this.config.render.templates);
+    try {
+      this.templates = loadTemplates(dir);
+      // Handlebars compiles lazily: parse every file now, so a syntax error names its file and line.
+      const broken = templateSyntaxErrors(dir);
+      this.problem('templates', broken.length ? broken.join('\n') : null);
+    } catch (err) {
+      this.templates = null;
+      this.problem('templates', errorMessage(err));
+    }
+    this.cache = null;
+  }
+
+  /** Reload the config file; a broken file leaves the last good configuration in force. */
+  reloadConfig(): void {
+    const file = this.ctx.config.configPath;
+    if (!file) return;
+    try {
+      const next = loadConfig(file);
+      if (resolve(next.store.path) !== resolve(this.config.store.path)) {
+        this.problem('config', `store.path changed to ${next.store.path}; restart digest preview to use the new database`);
+        return;
+      }
+      this.ctx = { ...this.ctx, config: next };
+      this.problem('config', null);
+      this.reloadTemplates();
+    } catch (err) {
+      this.problem('config', `${errorMessage(err)} (showing the last configuration that loaded)`);
+    }
+  }
+
+  /** Ingest the inbox folders (an editor saved an item there). */
+  async ingestInbox(): Promise<void> {
+    const inboxes = this.config.sources.filter((s) => s.type === 'inbox' && s.enabled);
+    if (!inboxes.length) return;
+    const reports = await ingestAll({
+      config: { ...this.config, sources: inboxes },
+      items: this.ctx.store.items,
+      sources: this.ctx.store.sources,
+      now: this.ctx.now,
+    });
+    const failed = reports.filter((r) => r.error).map((r) => r.error!);
+    this.problem('inbox', failed.length ? failed.join('; ') : null);
+  }
+
+  /** Inbox folders to watch. */
+  inboxFolders(): string[] {
+    return this.config.sources.flatMap((s) => (s.type === 'inbox' && s.enabled ? [resolve(s.path)] : []));
+  }
+
+  /** The date of the next issue: today's, or tomorrow's once today's was sent. */
+  nextDate(): { date: string; basis: 'today' | 'next' } {
+    const today = issueDate(this.ctx);
+    if (this.ctx.store.issues.get(today)?.status !== 'sent') return { date: today, basis: 'today' };
+    return { date: DateTime.fromISO(today).plus({ days: 1 }).toISODate()!, basis: 'next' };
+  }
+
+  /** The sample recipient the email is personalized for: the first test recipient, else the first subscriber. */
+  private sampleRecipient(): { email: string; name: string | null; unsubscribeUrl: string } {
+    const { config, store } = this.ctx;
+    const email = config.delivery.testRecipients[0] ?? store.subscribers.page(0, 1, 'active')[0]?.email ?? 'reader@example.org';
+    const known = store.subscribers.find(email);
+    // As a test send does it: a subscriber's own signed link, else the bare endpoint.
+    const endpoint = unsubscribeEndpoint(config.publication.baseUrl, config.delivery.unsubscribeUrl);
+    const url = known ? signedUnsubscribeUrl(endpoint, config.delivery.unsubscribeSecret, known.id, known.email) : endpoint;
+    return { email, name: known?.name ?? null, unsubscribeUrl: url };
+  }
+
+  private render(issue: Issue): Promise<RenderedPreview> {
+    const templates = this.templates;
+    if (!templates) return Promise.reject(new Error(this.problems.get('templates') ?? 'templates did not load'));
+    const recipient = this.sampleRecipient();
+    // `cutoff` moves with the clock on a late day; it is not shown, so it does not force a re-render.
+    const key = JSON.stringify([{ ...issue, cutoff: null }, recipient, this.config.publication, this.config.render]);
+    if (this.cache?.key !== key) {
+      const result = renderStored(this.ctx, issue, templates).then((rendered) => {
+        const parts = personalize(rendered, recipient);
+        return { rendered, emailHtml: parts.html, emailText: parts.text, emailBytes: Buffer.byteLength(parts.html) };
+      });
+      // A failed render is not cached: the next request tries again.
+      result.catch(() => this.cache?.result === result && (this.cache = null));
+      this.cache = { key, result };
+    }
+    return this.cache.result;
+  }
+
+  /** Compose and render the next issue. */
+  async snapshot(): Promise<PreviewSnapshot> {
+    const { config, store } = this.ctx;
+    const { date, basis } = this.nextDate();
+    const issue = composeIssue(this.ctx, date);
+    const stored = store.issues.get(date);
+    let render: PreviewSnapshot['render'];
+    try {
+      render = { ok: true, value: await this.render(issue) };
+    } catch (err) {
+      render = { ok: false, error: errorMessage(err) };
+    }
+    const recipient = this.sampleRecipient();
+    return {
+      date,
+      basis,
+      stored,
+      issue,
+      overrides: store.overrides.all(),
+      sections: config.sections.map((s) => ({ id: s.id, title: s.title })),
+      render,
+      draftDiffers: !!stored && placementSignature(stored.issue) !== placementSignature(issue),
+      skipReason: skipReason(issue, config),
+      recipient: { email: recipient.email, name: recipient.name },
+      testRecipients: config.delivery.testRecipients,
+      requireApproval: config.schedule.requireApproval,
+      problems: [...this.problems],
+      generation: this.generation,
+    };
+  }
+
+  /** Apply an editor's action to one item of the next issue; the override is stored at once. */
+  applyItemAction(itemId: string, action: ItemAction, sectionId?: string): void {
+    const { store } = this.ctx;
+    const issue = composeIssue(this.ctx, this.nextDate().date);
+    const all = [...issue.sections.flatMap((s) => [...s.items, ...s.overflow]), ...issue.unplaced];
+    if (!all.some((i) => i.id === itemId)) throw new UsageError(`item ${itemId} is not among the candidates of the next issue`, 'reload the preview');
+    const now = this.ctx.now().toISOString();
+    switch (action) {
+      case 'move':
+        if (!sectionId || !this.config.sections.some((s) => s.id === sectionId)) {
+          throw new UsageError(`unknown section "${sectionId ?? ''}"`, `choose one of: ${this.config.sections.map((s) => s.id).join(', ')}`);
+        }
+        store.overrides.set(itemId, { sectionId, excluded: false }, now);
+        break;
+      case 'exclude':
+        store.overrides.set(itemId, { excluded: true }, now);
+        break;
+      case 'include':
+        store.overrides.set(itemId, { excluded: false }, now);
+        break;
+      case 'pin':
+        store.overrides.set(itemId, { pinnedFirst: true, excluded: false }, now);
+        break;
+      case 'unpin':
+        store.overrides.set(itemId, { pinnedFirst: false }, now);
+        break;
+      case 'reset':
+        store.overrides.clear(itemId);
+        break;
+    }
+    this.changed();
+  }
+
+  /**
+   * Send the previewed issue to every `delivery.testRecipients` address through
+   * the configured transport, with a [TEST] subject and no delivery records.
+   */
+  async sendTests(): Promise<TestSendResult[]> {
+    const recipients = this.config.delivery.testRecipients;
+    if (!recipients.length) throw new UsageError('no test recipients configured', 'list addresses under delivery.testRecipients in the config file');
+    const { date } = this.nextDate();
+    const issue = composeIssue(this.ctx, date);
+    const results: TestSendResult[] = [];
+    for (const to of recipients) {
+      try {
+        await sendTest(this.ctx, date, to, issue);
+        results.push({ to, ok: true });
+      } catch (err) {
+        // One bad address does not stop the others.
+        results.push({ to, ok: false, error: errorMessage(err) });
+      }
+    }
+    return results;
+  }
+
+  /** Save the composition as the issue's draft (what `digest build` does). */
+  async updateDraft(): Promise<BuildSummary> {
+    const summary = await buildStep(this.ctx, this.nextDate().date, { rebuild: true, force: true });
+    this.changed();
+    return summary;
+  }
+
+  /**
+   * Approve the next issue as previewed, as `digest approve` does: the draft is
+   * saved first when there is none or it differs, so the scheduler sends what was seen.
+   */
+  async approve(): Promise<ApprovalResult> {
+    const { date } = this.nextDate();
+    const stored = this.ctx.store.issues.get(date);
+    if (!stored || placementSignature(stored.issue) !== placementSignature(composeIssue(this.ctx, date))) await this.updateDraft();
+    const result = approveIssue(this.ctx.store, date, this.ctx.now());
+    this.changed();
+    return result;
+  }
+
+  /**
+   * Called periodically: when another process wrote to the database (a CLI
+   * override or build, the scheduler) and that changed what the page shows,
+   * tell open pages. Writes that change nothing here (the scheduler renewing
+   * its lock every few seconds) do not reload anyone's page.
+   */
+  checkExternalChanges(): void {
+    const version = this.ctx.store.db.pragma('data_version', { simple: true }) as number;
+    if (version === this.dataVersion) return;
+    this.dataVersion = version;
+    const { date } = this.nextDate();
+    const stored = this.ctx.store.issues.get(date);
+    const shown = JSON.stringify([date, stored?.status, stored?.createdAt, stored && placementSignature(stored.issue), placementSignature(composeIssue(this.ctx, date))]);
+    if (this.shownSignature !== null && shown !== this.shownSignature) this.changed();
+    this.shownSignature = shown;
+  }
+
+  private dataVersion = -1;
+  private shownSignature: string | null = null;
+}

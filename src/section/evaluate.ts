@@ -1,0 +1,78 @@
+/**
+ * Accuracy of sectioning on a labelled set (pure): rules only, classifier
+ * only, and both together as the build runs them. Shared by the accuracy test
+ * and bench/sections.bench.ts so both report the same numbers.
+ */
+import type { Placement, SectionConfig } from '../types.ts';
+import { placeItem } from './build.ts';
+import { predict, trainClassifier, type ClassifierOptions } from './classifier.ts';
+import type { NamedLists } from './defaults.ts';
+import type { LabelledItem } from './labelled.ts';
+import { learnedFallback } from './learned.ts';
+import { compileRules } from './rules.ts';
+
+/** Accuracy of one way of placing items. */
+export interface Evaluation {
+  total: number;
+  correct: number;
+  accuracy: number;
+  perSection: { id: string; title: string; total: number; correct: number; accuracy: number }[];
+  /** confusion[true section][predicted section or "(none)"] = count. */
+  confusion: Record<string, Record<string, number>>;
+  errors: { title: string; truth: string; predicted: string; reason: string }[];
+}
+
+/** The three ways of placing compared by the benchmark. */
+export type Mode = 'rules' | 'classifier' | 'combined';
+
+/** Score a placement function on labelled items. */
+export function score(items: LabelledItem[], sections: SectionConfig[], place: (l: LabelledItem) => Placement): Evaluation {
+  const confusion: Record<string, Record<string, number>> = {};
+  const errors: Evaluation['errors'] = [];
+  const per = new Map(sections.map((s) => [s.id, { id: s.id, title: s.title, total: 0, correct: 0, accuracy: 0 }]));
+  for (const l of items) {
+    const p = place(l);
+    const predicted = p.sectionId ?? '(none)';
+    const row = (confusion[l.sectionId] ??= {});
+    row[predicted] = (row[predicted] ?? 0) + 1;
+    const s = per.get(l.sectionId)!;
+    s.total++;
+    if (predicted === l.sectionId) s.correct++;
+    else errors.push({ title: l.item.issuer ? `${l.item.issuer}：${l.item.title}` : l.item.title, truth: l.sectionId, predicted, reason: p.reason });
+  }
+  const perSection = [...per.values()].filter((s) => s.total > 0).map((s) => ({ ...s, accuracy: s.correct / s.total }));
+  const correct = perSection.reduce((n, s) => n + s.correct, 0);
+  return { total: items.length, correct, accuracy: items.length ? correct / items.length : 0, perSection, confusion, errors };
+}
+
+/** Evaluate one mode: the classifier (if used) learns from `train` only and is scored on `test`. */
+export function evaluate(mode: Mode, train: LabelledItem[], test: LabelledItem[], sections: SectionConfig[], lists: NamedLists, minConfidence: number, options?: Partial<ClassifierOptions>): Evaluation {
+  const rules = compileRules(sections, lists);
+  const none = new Map();
+  if (mode === 'rules') return score(test, sections, (l) => placeItem(l.item, sections, rules, none.get(l.item.id)));
+  const model = trainClassifier(train.map((l) => ({ item: l.item, sectionId: l.sectionId })), lists, options);
+  if (mode === 'classifier') {
+    const allowed = new Set(sections.map((s) => s.id));
+    return score(test, sections, (l) => {
+      const p = predict(model, l.item, allowed);
+      return p ? { sectionId: p.sectionId, reason: `classifier ${p.confidence.toFixed(2)}` } : { sectionId: null, reason: 'no model' };
+    });
+  }
+  const fallback = learnedFallback(model, sections, minConfidence);
+  return score(test, sections, (l) => placeItem(l.item, sections, rules, undefined, fallback));
+}
+
+/** Leave-one-out: every item is held out once, the classifier learning from all the others. */
+export function leaveOneOut(mode: Mode, items: LabelledItem[], sections: SectionConfig[], lists: NamedLists, minConfidence: number, options?: Partial<ClassifierOptions>): Evaluation {
+  const rules = compileRules(sections, lists);
+  const allowed = new Set(sections.map((s) => s.id));
+  return score(items, sections, (l) => {
+    if (mode === 'rules') return placeItem(l.item, sections, rules, undefined);
+    const model = trainClassifier(items.filter((o) => o !== l).map((o) => ({ item: o.item, sectionId: o.sectionId })), lists, options);
+    if (mode === 'classifier') {
+      const p = predict(model, l.item, allowed)!;
+      return { sectionId: p.sectionId, reason: `classifier ${p.confidence.toFixed(2)}` };
+    }
+    return placeItem(l.item, sections, rules, undefined, learnedFallback(model, sections, minConfidence));
+  });
+}

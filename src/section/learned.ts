@@ -1,0 +1,75 @@
+/**
+ * The learned classifier in the pipeline (pure): which past placements it
+ * learns from, how much each counts, and how its predictions reach the build
+ * as a `Fallback` with an explainable reason.
+ */
+import type { SectionConfig } from '../types.ts';
+import type { Fallback } from './build.ts';
+import { explain, predict, trainClassifier, type ClassifierOptions, type NaiveBayesModel, type TrainingExample } from './classifier.ts';
+import type { NamedLists } from './defaults.ts';
+import type { ClassifiableItem } from './features.ts';
+
+/** An editor's decision counts this many times a rule's placement. */
+export const EDITOR_WEIGHT = 3;
+
+/** A model that has seen fewer examples may give its best guess but never overrules a rule. */
+export const MIN_EXAMPLES_TO_OVERRULE = 20;
+
+/** An item as it was placed in a past issue. */
+export interface PastPlacement {
+  itemId: string;
+  item: ClassifiableItem;
+  sectionId: string;
+  /** The reason recorded in the issue (rule, editor, classifier). */
+  reason: string;
+  /** Editors looked at approved and sent issues; drafts only show what the machine did. */
+  reviewed: boolean;
+}
+
+/** An editor's correction: the item belongs in this section. */
+export interface Correction {
+  itemId: string;
+  item: ClassifiableItem;
+  sectionId: string;
+}
+
+const BY_EDITOR = /^(moved here by an editor|section given in the editor item)/;
+/** Placements that are only the machine's guesses: learning from them would teach the classifier its own mistakes. */
+const GUESSED = /^classifier|not confident|no other rule matched|is not confident enough/;
+
+/**
+ * Labelled examples from past placements and corrections, for the sections
+ * configured now. A correction replaces what the issue said about the item;
+ * editors' placements weigh more; unreviewed guesses are left out.
+ */
+export function trainingExamples(past: PastPlacement[], corrections: Correction[], sections: SectionConfig[], corpus: TrainingExample[] = []): TrainingExample[] {
+  const known = new Set(sections.map((s) => s.id));
+  const byItem = new Map<string, TrainingExample>();
+  for (const p of past) {
+    if (!known.has(p.sectionId) || byItem.has(p.itemId)) continue;
+    if (!p.reviewed && GUESSED.test(p.reason)) continue;
+    byItem.set(p.itemId, { item: p.item, sectionId: p.sectionId, weight: BY_EDITOR.test(p.reason) ? EDITOR_WEIGHT : 1 });
+  }
+  for (const c of corrections) {
+    if (known.has(c.sectionId)) byItem.set(c.itemId, { item: c.item, sectionId: c.sectionId, weight: EDITOR_WEIGHT });
+  }
+  return [...corpus.filter((e) => known.has(e.sectionId)), ...byItem.values()];
+}
+
+/** Wrap a model as the build's fallback; `minConfidence` decides when it may overrule a non-decisive rule. */
+export function learnedFallback(model: NaiveBayesModel, sections: SectionConfig[], minConfidence: number): Fallback {
+  const allowed = new Set(sections.map((s) => s.id));
+  const titles = new Map(sections.map((s) => [s.id, s.title]));
+  return (item) => {
+    const p = predict(model, item, allowed);
+    if (!p) return null;
+    const confident = p.confidence >= minConfidence && model.examples >= MIN_EXAMPLES_TO_OVERRULE;
+    return { sectionId: p.sectionId, confidence: p.confidence, confident, reason: explain(p, (id) => titles.get(id) ?? id) };
+  };
+}
+
+/** Train on the examples and wrap the model; undefined when there is nothing to learn from. */
+export function buildFallback(examples: TrainingExample[], sections: SectionConfig[], lists: NamedLists, minConfidence: number, options?: Partial<ClassifierOptions>): Fallback | undefined {
+  if (!examples.length) return undefined;
+  return learnedFallback(trainClassifier(examples, lists, options), sections, minConfidence);
+}

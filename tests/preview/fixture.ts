@@ -1,0 +1,100 @@
+/**
+ * A preview running in-process on a temp copy of the bundled samples and
+ * templates (so tests can edit them), with a fixed clock, real SQLite, and a
+ * real SMTP server (smtp-server) as the configured transport.
+ */
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { loadConfig } from '../../src/config/load.ts';
+import type { Context } from '../../src/cli/context.ts';
+import { ingestStep } from '../../src/cli/cycle.ts';
+import { startPreview, type RunningPreview } from '../../src/preview/index.ts';
+import { openStore } from '../../src/store/index.ts';
+import { ROOT } from '../helpers/cli.ts';
+import { startSmtp, type TestSmtp } from '../helpers/smtp.ts';
+import { fixedClock } from '../helpers/tmp.ts';
+
+/** Where the e2e tests save screenshots (gitignored). */
+export const SCREENSHOTS = process.env.DIGEST_SCREENSHOTS ?? join(ROOT, 'out/screenshots');
+
+/** The test addresses "Send test" goes to. */
+export const TEST_RECIPIENTS = ['editor@example.org', 'chief@example.org'];
+
+/** A running test preview and everything around it. */
+export interface PreviewFixture {
+  dir: string;
+  configFile: string;
+  templates: string;
+  inbox: string;
+  ctx: Context;
+  smtp: TestSmtp;
+  running: RunningPreview;
+  logs: string[];
+  close(): Promise<void>;
+}
+
+/** The config the fixture writes; `extra` replaces top-level keys. */
+export function fixtureConfig(dir: string, smtpUrl: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    publication: { title: '信息摘编', baseUrl: 'https://example.org/digest/', timezone: 'Asia/Shanghai' },
+    schedule: { cron: '0 7 * * *', requireApproval: false },
+    store: { path: join(dir, 'digest.db') },
+    output: { dir: join(dir, 'out') },
+    render: { templates: join(dir, 'templates') },
+    selection: { maxAgeDays: 3650 },
+    sources: [
+      { id: 'policy', type: 'rss', name: '政策速递', url: join(dir, 'samples/feeds/policy.rss') },
+      { id: 'world', type: 'rss', name: '国际视野样例', url: join(dir, 'samples/feeds/world-gbk.rss') },
+      { id: 'regions', type: 'rss', name: '地方动态样例', url: join(dir, 'samples/feeds/regions.atom') },
+      { id: 'inbox', type: 'inbox', name: '编辑来稿', path: join(dir, 'samples/inbox') },
+    ],
+    subscribers: [{ email: 'alice@example.org', name: '爱丽丝' }],
+    delivery: {
+      from: '信息摘编 <digest@example.org>',
+      unsubscribeSecret: 'test-secret',
+      smtp: { url: smtpUrl, pool: false },
+      testRecipients: TEST_RECIPIENTS,
+    },
+    ...extra,
+  };
+}
+
+/**
+ * Copy samples and templates into a temp dir, ingest the samples, run
+ * `prepare` (to plant items), then start the preview on a free port.
+ */
+export async function startFixture(opts: { extra?: Record<string, unknown>; prepare?: (ctx: Context, dir: string) => void } = {}): Promise<PreviewFixture> {
+  // Removed by close(): tempDir()'s after-hook would fire early when called from a before() hook.
+  const dir = mkdtempSync(join(tmpdir(), 'digest-preview-'));
+  cpSync(join(ROOT, 'config/samples'), join(dir, 'samples'), { recursive: true });
+  cpSync(join(ROOT, 'templates'), join(dir, 'templates'), { recursive: true });
+  mkdirSync(join(dir, 'out'));
+  const smtp = await startSmtp();
+  const configFile = join(dir, 'digest.yaml');
+  writeFileSync(configFile, stringify(fixtureConfig(dir, smtp.url, opts.extra)));
+  const config = loadConfig(configFile);
+  const logs: string[] = [];
+  const ctx: Context = { config, store: openStore(config.store.path), now: fixedClock(), log: (l) => logs.push(l), json: false };
+  await ingestStep(ctx);
+  opts.prepare?.(ctx, dir);
+  const running = await startPreview(ctx, { port: 0, pollMs: 200, debounceMs: 60 });
+  await running.ready;
+  return {
+    dir,
+    configFile,
+    templates: join(dir, 'templates'),
+    inbox: join(dir, 'samples/inbox'),
+    ctx,
+    smtp,
+    running,
+    logs,
+    close: async () => {
+      await running.close();
+      ctx.store.close();
+      await smtp.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

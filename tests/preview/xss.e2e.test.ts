@@ -1,0 +1,83 @@
+/**
+ * Hostile content stays inert in the preview: an item whose title, issuer,
+ * link and body carry script, and a template that carries script, render as
+ * text or inside sandboxed frames — no script of theirs ever runs. Each
+ * payload would call back to the server; the test watches for any call.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { buildItem } from '../../src/ingest/item.ts';
+import { launchBrowser, type TestBrowser } from './browser.ts';
+import { SCREENSHOTS, startFixture, type PreviewFixture } from './fixture.ts';
+
+const TITLE = `<img src=x onerror="fetch('/pwned-title')">`;
+const ISSUER = `<script>fetch('/pwned-issuer')</script>`;
+
+let fx: PreviewFixture;
+let browser: TestBrowser;
+let page: Page;
+const requests: string[] = [];
+const dialogs: string[] = [];
+
+before(async () => {
+  fx = await startFixture({
+    prepare(ctx, dir) {
+      // Straight into the store, past ingest's sanitizer: the preview must hold on its own.
+      const base = buildItem({ sourceId: 'inbox', title: 'placeholder', text: '正文。', date: '2024-07-14', outlet: '编辑部' }, ctx.now().toISOString(), 'Asia/Shanghai');
+      ctx.store.items.insert({
+        ...base,
+        id: 'hostile-item-1',
+        title: TITLE,
+        issuer: ISSUER,
+        outlet: `"><script>fetch('/pwned-outlet')</script>`,
+        link: `javascript:fetch('/pwned-link')`,
+        text: `</pre><script>fetch('/pwned-text')</script>`,
+        html: `<p>body</p><script>fetch('/pwned-body')</script><img src="/probe-image" onerror="fetch('/pwned-onerror')">`,
+        pinnedSection: ctx.config.sections[0]!.id,
+      });
+      // A template with script in it (an editor's mistake or worse).
+      const web = join(dir, 'templates/web.hbs');
+      writeFileSync(web, readFileSync(web, 'utf8').replace('</body>', `<script>fetch('/pwned-template')</script><img src="/probe-template" onerror="fetch('/pwned-template-onerror')"></body>`));
+    },
+  });
+  browser = await launchBrowser();
+  page = await browser.context.newPage();
+  page.on('request', (r) => requests.push(new URL(r.url()).pathname));
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await fx?.close();
+});
+
+test('an item and a template carrying script render inert in the UI and in the frames', async () => {
+  await page.goto(fx.running.url);
+  await page.locator('#live', { hasText: 'live' }).waitFor();
+  const row = page.locator('li[data-item="hostile-item-1"]');
+  await row.waitFor();
+  // Shown as text, exactly as written.
+  assert.equal(await row.locator('.title').innerText(), `${ISSUER}：${TITLE}`);
+  assert.match(await row.locator('.meta').innerText(), /"><script>fetch\('\/pwned-outlet'\)<\/script>/);
+  // No element was created from it, and the javascript: link is not a link.
+  assert.equal(await page.locator('img[src="x"]').count(), 0);
+  assert.equal(await row.locator('script, img, a').count(), 0);
+  assert.match(await page.locator('pre.plain').innerText(), /<\/pre><script>fetch\('\/pwned-text'\)<\/script>/);
+  assert.equal(await page.locator('pre.plain *').count(), 0, 'the text part is text');
+
+  // The frames load their images (so the probes work); any onerror handler would fire right after.
+  await page.frameLocator('iframe.web').locator('body').waitFor();
+  for (let i = 0; i < 100 && !requests.includes('/probe-template'); i++) await page.waitForTimeout(50);
+  await page.waitForTimeout(500);
+  assert.deepEqual(requests.filter((p) => p.startsWith('/pwned')), [], 'no hostile script ran');
+  assert.ok(requests.includes('/probe-template'), 'the web frame loaded to its end (the probe image at the bottom)');
+  assert.deepEqual(dialogs, []);
+  await row.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(SCREENSHOTS, 'preview-xss.png') });
+});

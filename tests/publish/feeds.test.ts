@@ -1,0 +1,150 @@
+/**
+ * The feed renderers on fixed fixtures: snapshots of the exact output, then
+ * the same files read by rss-parser and by Python's feedparser (bozo must be
+ * false), and the JSON Feed checked against the 1.1 spec.
+ */
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import Parser from 'rss-parser';
+import { renderAtom } from '../../src/publish/atom.ts';
+import { issueFeed, itemFeed } from '../../src/publish/feeds.ts';
+import { renderJsonFeed } from '../../src/publish/json-feed.ts';
+import { renderRss } from '../../src/publish/rss.ts';
+import { FIRST, SECOND, SETTINGS, fixturePage } from '../fixtures/publish/issues.ts';
+import { tempDir } from '../helpers/tmp.ts';
+import { assertSnapshot, feedparser, jsonFeedProblems, pythonJsonFeed, relativeLinks } from './helpers.ts';
+
+const BASE = 'https://example.org/digest/';
+const published = [
+  { issue: SECOND, webHtml: fixturePage(SECOND, FIRST.date) },
+  { issue: FIRST, webHtml: fixturePage(FIRST, null) },
+];
+const issues = issueFeed(published, SETTINGS);
+const items = itemFeed([SECOND, FIRST], SETTINGS, 100);
+const files = {
+  'feed.xml': renderRss(issues, `${BASE}feed.xml`),
+  'atom.xml': renderAtom(issues, `${BASE}atom.xml`),
+  'feed.json': renderJsonFeed(issues, `${BASE}feed.json`),
+  'items.xml': renderRss(items, `${BASE}items.xml`),
+};
+const dir = tempDir();
+for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+
+test('snapshots: feed.xml, atom.xml, feed.json, items.xml', () => {
+  for (const [name, text] of Object.entries(files)) assertSnapshot(name, text);
+});
+
+test('dates are in the publication timezone: RFC 822 with +0800, RFC 3339 with +08:00', () => {
+  assert.match(files['feed.xml'], /<pubDate>Mon, 15 Jul 2024 07:00:00 \+0800<\/pubDate>/);
+  assert.match(files['feed.xml'], /<lastBuildDate>Mon, 15 Jul 2024 07:00:00 \+0800<\/lastBuildDate>/);
+  assert.match(files['atom.xml'], /<published>2024-07-15T07:00:00\+08:00<\/published>/);
+  assert.match(files['atom.xml'], /<feed [^>]*>\n  <id>[^<]+<\/id>\n[\s\S]*?<updated>2024-07-15T07:00:00\+08:00<\/updated>/);
+  assert.equal(JSON.parse(files['feed.json']).items[1].date_published, '2024-07-14T07:00:00+08:00');
+  // An item time given in UTC is shown in the publication's zone too.
+  assert.match(files['items.xml'], /<pubDate>Mon, 15 Jul 2024 06:30:00 \+0800<\/pubDate>/);
+  // Another zone, another offset (summer time in New York).
+  const ny = renderRss(issueFeed(published, { ...SETTINGS, publication: { ...SETTINGS.publication, timezone: 'America/New_York' } }), `${BASE}feed.xml`);
+  assert.match(ny, /<pubDate>Sun, 14 Jul 2024 19:00:00 -0400<\/pubDate>/);
+});
+
+test('rss-parser reads the issue feeds: titles, links, guids, dates, full content with absolute links', async () => {
+  const parser = new Parser();
+  for (const name of ['feed.xml', 'atom.xml'] as const) {
+    const feed = await parser.parseString(files[name]);
+    assert.equal(feed.title, '信息摘编', name);
+    assert.equal(feed.link, BASE, name);
+    assert.deepEqual(feed.items.map((i) => i.title), ['信息摘编 2024年 第二期（总第三十八期）', '信息摘编 2024年 第一期（总第三十七期）'], name);
+    assert.deepEqual(feed.items.map((i) => i.link), [`${BASE}issues/2024-07-15/`, `${BASE}issues/2024-07-14/`], name);
+    assert.deepEqual(feed.items.map((i) => i.isoDate), ['2024-07-14T23:00:00.000Z', '2024-07-13T23:00:00.000Z'], name);
+    const content = name === 'feed.xml' ? (feed.items[0] as Record<string, string>)['content:encoded']! : feed.items[0]!.content!;
+    // Relative links resolve against the issue's web address.
+    assert.match(content, /<a href="https:\/\/example\.org\/policy\/notice\.html">/, name);
+    assert.match(content, /<a href="https:\/\/example\.org\/digest\/issues\/2024-07-15\/#item-1">/, name);
+    assert.deepEqual(relativeLinks(content), [], `${name}: no relative link survives`);
+    assert.ok(!content.includes('neighbours'), `${name}: the neighbour navigation is not content`);
+    assert.ok(content.includes('a[b[0]]>c'), `${name}: "]]>" survives the CDATA section`);
+  }
+  const rss = await parser.parseString(files['feed.xml']);
+  assert.equal(rss.items[0]!.guid, `${BASE}issues/2024-07-15/`);
+  assert.equal(rss.language, 'zh-CN');
+});
+
+test('feedparser reads RSS, Atom and the item feed without errors (bozo false)', () => {
+  for (const name of ['feed.xml', 'atom.xml', 'items.xml'] as const) {
+    const p = feedparser(join(dir, name));
+    assert.equal(p.bozo, false, `${name}: ${p.bozoException}`);
+    assert.equal(p.version, name === 'atom.xml' ? 'atom10' : 'rss20', name);
+    assert.equal(p.feed.language, 'zh-CN', name);
+    assert.equal(p.feed.link, BASE, name);
+    assert.ok(p.feed.links.some((l) => l.rel === 'self' && l.href === `${BASE}${name}`), `${name}: self link`);
+    for (const e of p.entries) assert.deepEqual(relativeLinks(e.content[0]!.value), [], `${name} ${e.title}: absolute links only`);
+  }
+  const rss = feedparser(join(dir, 'feed.xml'));
+  assert.deepEqual(rss.entries.map((e) => [e.id, e.publishedUtc]), [[`${BASE}issues/2024-07-15/`, '2024-07-14T23:00:00Z'], [`${BASE}issues/2024-07-14/`, '2024-07-13T23:00:00Z']]);
+  assert.equal(rss.entries[0]!.content[0]!.type, 'text/html');
+  assert.match(rss.entries[0]!.content[0]!.value, /专精特新中小企业 &amp; “小巨人”/);
+  const atom = feedparser(join(dir, 'atom.xml'));
+  assert.equal(atom.feed.updated, '2024-07-14T23:00:00Z');
+  assert.deepEqual(atom.entries.map((e) => e.updatedUtc), ['2024-07-14T23:00:00Z', '2024-07-13T23:00:00Z']);
+  assert.equal(atom.feed.author, '天津港保税区文教局');
+});
+
+test('JSON Feed 1.1: valid by the spec, readable by Python, same ids and dates as the XML feeds', () => {
+  const doc = JSON.parse(files['feed.json']);
+  assert.deepEqual(jsonFeedProblems(doc), []);
+  assert.equal(doc.feed_url, `${BASE}feed.json`);
+  assert.equal(doc.language, 'zh-CN');
+  assert.deepEqual(relativeLinks(doc.items[0].content_html), []);
+  const py = pythonJsonFeed(join(dir, 'feed.json'));
+  assert.deepEqual(py.items.map((i) => [i.id, i.utc]), [[`${BASE}issues/2024-07-15/`, '2024-07-14T23:00:00Z'], [`${BASE}issues/2024-07-14/`, '2024-07-13T23:00:00Z']]);
+  // The checker itself catches what it should.
+  assert.deepEqual(jsonFeedProblems({ ...doc, items: [{ id: 1, url: '../x', date_published: '15 Jul 2024' }] }), [
+    'items[0].id missing (must be a string)',
+    'items[0] has neither content_html nor content_text',
+    'items[0].url not absolute',
+    'items[0].date_published not RFC 3339',
+  ]);
+});
+
+test('hostile text: markup escaped, characters XML forbids removed, astral characters kept', async () => {
+  assert.ok(!files['feed.xml'].includes('\u0007'));
+  assert.ok(!files['items.xml'].includes('\u0007'));
+  assert.ok(files['items.xml'].includes('<title>两部门：进一步支持专精特新中小企业 &amp; “小巨人”</title>'));
+  const item = (await new Parser().parseString(files['items.xml'])).items.find((i) => i.title?.startsWith('日媒'));
+  assert.equal(item?.title, '日媒：中国风电专利竞争力跃居世界第一 𠮷');
+});
+
+test('per-item feed: one entry per item, stable non-URL guids, links into the web page, bodies resolved against the original', async () => {
+  const feed = await new Parser().parseString(files['items.xml']);
+  assert.equal(feed.items.length, 4);
+  assert.deepEqual(feed.items.map((i) => i.link), [`${BASE}issues/2024-07-15/#item-1`, `${BASE}issues/2024-07-15/#item-2`, `${BASE}issues/2024-07-15/#item-3`, `${BASE}issues/2024-07-14/#item-1`]);
+  assert.deepEqual(feed.items.map((i) => i.guid), ['tag:example.org,2024:/digest/item/item0001', 'tag:example.org,2024:/digest/item/item0002', 'tag:example.org,2024:/digest/item/item0003', 'tag:example.org,2024:/digest/item/older0001']);
+  assert.deepEqual(feed.items.map((i) => i.categories), [['热点关注'], ['热点关注'], ['国内动态'], ['热点关注']]);
+  const first = (feed.items[0] as Record<string, string>)['content:encoded']!;
+  assert.match(first, /href="https:\/\/news\.example\.cn\/policy\/notice\.html"/);
+  assert.match(first, /src="https:\/\/news\.example\.cn\/img\/chart\.png"/);
+  assert.match(first, /附：《关于进一步支持专精特新中小企业高质量发展的通知》/);
+  assert.match(first, /（另见：人民网）/);
+  assert.match(first, /<a href="https:\/\/news\.example\.cn\/a\/1\.html">原文链接<\/a>/);
+  // No original link: relative links resolve against the item's place in our page.
+  const third = (feed.items[2] as Record<string, string>)['content:encoded']!;
+  assert.match(third, /href="https:\/\/example\.org\/digest\/issues\/2024-07-15\/#detail"/);
+  assert.ok(!third.includes('原文链接'));
+  // No publication date: the first-seen time stands in.
+  assert.equal(feed.items[2]!.isoDate, '2024-07-14T04:00:00.000Z');
+  // The cap keeps the newest items.
+  assert.equal(itemFeed([SECOND, FIRST], SETTINGS, 2).entries.length, 2);
+  // Same input, same ids: guids never change between runs.
+  assert.deepEqual(itemFeed([SECOND], SETTINGS, 10).entries.map((e) => e.id), items.entries.slice(0, 3).map((e) => e.id));
+});
+
+test('an empty feed is still valid', () => {
+  const empty = issueFeed([], SETTINGS);
+  const path = join(dir, 'empty.xml');
+  writeFileSync(path, renderAtom(empty, `${BASE}atom.xml`));
+  const p = feedparser(path);
+  assert.equal(p.bozo, false, p.bozoException ?? '');
+  assert.equal(p.entries.length, 0);
+});

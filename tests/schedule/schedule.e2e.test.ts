@@ -1,0 +1,206 @@
+/**
+ * `digest schedule` for real: a child process with a per-second cron, the
+ * sample sources copied to a temp folder, a real SMTP server. However many
+ * ticks fire, exactly one issue is built and each subscriber gets exactly one
+ * message; SIGTERM ends it with exit code 0. Also: two schedulers on one store,
+ * and the approval flow through `digest approve`.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { SMTPServer } from 'smtp-server';
+import { openStore } from '../../src/store/index.ts';
+import { ROOT, runCli } from '../helpers/cli.ts';
+import { sampleConfig } from '../helpers/config.ts';
+import { startSmtp, type TestSmtp } from '../helpers/smtp.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+/** A temp config: per-second cron, the samples copied to a temp dir, delivery over `smtp`. */
+function scheduleConfig(smtp: Pick<TestSmtp, 'url'>, schedule: Record<string, unknown> = {}, more: { subscribers?: unknown[]; smtp?: Record<string, unknown> } = {}) {
+  const samples = tempDir();
+  cpSync(join(ROOT, 'config/samples'), samples, { recursive: true });
+  return sampleConfig({
+    schedule: { cron: '* * * * * *', checkSeconds: 1, ...schedule },
+    sources: [
+      { id: 'policy', type: 'rss', name: '政策速递', url: join(samples, 'feeds/policy.rss') },
+      { id: 'world', type: 'rss', name: '国际视野样例', url: join(samples, 'feeds/world-gbk.rss') },
+      { id: 'regions', type: 'rss', name: '地方动态样例', url: join(samples, 'feeds/regions.atom') },
+      { id: 'inbox', type: 'inbox', path: join(samples, 'inbox') },
+    ],
+    delivery: { from: '信息摘编 <digest@example.org>', unsubscribeSecret: 's', smtp: more.smtp ?? { url: smtp.url, pool: false } },
+    ...(more.subscribers ? { subscribers: more.subscribers } : {}),
+  });
+}
+
+/** A running `digest schedule`. */
+interface Daemon {
+  child: ChildProcess;
+  stderr: () => string;
+  exit: Promise<number | null>;
+}
+
+function startSchedule(file: string): Daemon {
+  const child = spawn(process.execPath, [join(ROOT, 'bin/digest.js'), 'schedule', '--config', file], {
+    cwd: ROOT,
+    env: { ...process.env, DIGEST_NOW: '', DIGEST_LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  child.stdout!.resume();
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, stderr: () => err, exit };
+}
+
+async function until(what: string, cond: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** What the store holds after the run. */
+function storeFacts(dir: string) {
+  const store = openStore(join(dir, 'digest.db'));
+  try {
+    const q = <T>(sql: string) => store.db.prepare(sql).all() as T[];
+    return {
+      issues: q<{ date: string; status: string }>('SELECT date, status FROM issues'),
+      deliveries: q<{ email: string; status: string }>('SELECT email, status FROM deliveries ORDER BY email'),
+      runs: q<{ id: string; kind: string; status: string }>('SELECT id, kind, status FROM runs'),
+      locks: q<{ name: string }>('SELECT name FROM locks'),
+    };
+  } finally {
+    store.close();
+  }
+}
+
+const recipients = (smtp: TestSmtp) => smtp.received.map((m) => m.envelopeTo[0]).sort();
+
+// Each test has its own store, SMTP server and processes; they mostly wait on ticks, so run them side by side.
+describe('digest schedule', { concurrency: true }, () => {
+  test('digest schedule with a per-second cron: one issue, one message per subscriber, SIGTERM exits 0', async (t) => {
+    const smtp = await startSmtp();
+    t.after(() => smtp.close());
+    const { dir, file } = scheduleConfig(smtp);
+    const daemon = startSchedule(file);
+    t.after(() => daemon.child.kill('SIGKILL'));
+    await until('both messages', () => smtp.received.length >= 2);
+    // More ticks and checks must not build or send anything again.
+    await sleep(2000);
+    daemon.child.kill('SIGTERM');
+    assert.equal(await daemon.exit, 0, daemon.stderr());
+
+    assert.deepEqual(recipients(smtp), ['alice@example.org', 'bob@example.org']);
+    const facts = storeFacts(dir);
+    assert.equal(facts.issues.length, 1);
+    assert.equal(facts.issues[0]!.status, 'sent');
+    assert.deepEqual(facts.deliveries, [{ email: 'alice@example.org', status: 'sent' }, { email: 'bob@example.org', status: 'sent' }]);
+    assert.deepEqual(facts.runs.map((r) => [r.kind, r.status]), [['schedule', 'ok']]);
+    assert.deepEqual(facts.locks, [], 'the lock is released');
+
+    // stderr is not a TTY here: JSON lines, the run's records carrying its id.
+    const records = daemon.stderr().trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: string; msg: string; runId?: string });
+    const runId = facts.runs[0]!.id;
+    assert.ok(records.some((r) => r.runId === runId && r.msg === 'run ok'), 'run ok logged with the run id');
+    assert.ok(records.some((r) => /SIGTERM received/.test(r.msg)));
+    assert.ok(!records.some((r) => r.level === 'error'), 'no errors logged');
+  });
+
+  test('two digest schedule processes on one store still make one issue and one message each', async (t) => {
+    const smtp = await startSmtp();
+    t.after(() => smtp.close());
+    const { dir, file } = scheduleConfig(smtp);
+    const daemons = [startSchedule(file), startSchedule(file)];
+    t.after(() => daemons.forEach((d) => d.child.kill('SIGKILL')));
+    await until('both messages', () => smtp.received.length >= 2);
+    await sleep(2000);
+    daemons[0]!.child.kill('SIGTERM');
+    daemons[1]!.child.kill('SIGINT');
+    assert.deepEqual(await Promise.all(daemons.map((d) => d.exit)), [0, 0], daemons.map((d) => d.stderr()).join('\n'));
+    assert.deepEqual(recipients(smtp), ['alice@example.org', 'bob@example.org']);
+    const facts = storeFacts(dir);
+    assert.equal(facts.issues.length, 1);
+    assert.deepEqual(facts.runs.map((r) => r.status), ['ok']);
+  });
+
+  test('with requireApproval the scheduled run builds a draft; digest approve lets it go out at the next check', async (t) => {
+    const smtp = await startSmtp();
+    t.after(() => smtp.close());
+    const { dir, file } = scheduleConfig(smtp, { requireApproval: true });
+    const daemon = startSchedule(file);
+    t.after(() => daemon.child.kill('SIGKILL'));
+    await until('the draft', () => /"run waiting"/.test(daemon.stderr()));
+    await sleep(1500);
+    assert.equal(smtp.received.length, 0, 'nothing is sent before approval');
+    const status = await runCli(['status', '--config', file, '--json']);
+    assert.equal(status.code, 0, status.stderr);
+    const report = JSON.parse(status.stdout).status;
+    assert.equal(report.pending.length, 1);
+    assert.equal(report.pending[0].status, 'draft');
+
+    const approve = await runCli(['approve', '--config', file]);
+    assert.equal(approve.code, 0, approve.stderr);
+    assert.match(approve.stdout, /approved the issue of \d{4}-\d{2}-\d{2}/);
+    await until('both messages', () => smtp.received.length >= 2);
+    await sleep(1500);
+    daemon.child.kill('SIGTERM');
+    assert.equal(await daemon.exit, 0, daemon.stderr());
+    assert.deepEqual(recipients(smtp), ['alice@example.org', 'bob@example.org']);
+    const facts = storeFacts(dir);
+    assert.deepEqual(facts.issues.map((i) => i.status), ['sent']);
+    assert.deepEqual(facts.runs.map((r) => r.status).sort(), ['ok', 'waiting']);
+  });
+
+  /** An SMTP server that takes `delayMs` to accept each message, so a send can be stopped midway. */
+  async function slowSmtp(delayMs: number): Promise<{ url: string; received: string[]; close(): Promise<void> }> {
+    const received: string[] = [];
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData(stream, session, cb) {
+        stream.resume();
+        stream.on('end', () => setTimeout(() => (received.push(session.envelope.rcptTo[0]!.address), cb()), delayMs));
+      },
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.server.address() as AddressInfo).port;
+    return { url: `smtp://127.0.0.1:${port}`, received, close: () => new Promise((r) => server.close(() => r())) };
+  }
+
+  test('SIGTERM during a send finishes the recipient in flight and exits 0; the next start resumes without duplicates', async (t) => {
+    const smtp = await slowSmtp(400);
+    t.after(() => smtp.close());
+    const emails = Array.from({ length: 6 }, (_, i) => `reader${i + 1}@example.org`);
+    const { dir, file } = scheduleConfig(smtp, {}, { subscribers: emails.map((email) => ({ email })), smtp: { url: smtp.url, pool: false, maxConnections: 1 } });
+    const first = startSchedule(file);
+    t.after(() => first.child.kill('SIGKILL'));
+    await until('the first message', () => smtp.received.length >= 1);
+    first.child.kill('SIGTERM');
+    assert.equal(await first.exit, 0, first.stderr());
+    const stopped = storeFacts(dir);
+    const sentBefore = smtp.received.length;
+    assert.ok(sentBefore >= 1 && sentBefore < 6, `stopped midway (${sentBefore} sent)`);
+    assert.equal(stopped.deliveries.filter((d) => d.status === 'sent').length, sentBefore, 'the ledger matches what the server accepted');
+    assert.equal(stopped.deliveries.filter((d) => d.status === 'sending').length, 0, 'nothing left in flight');
+    assert.deepEqual(stopped.runs.map((r) => r.status), ['interrupted']);
+
+    const second = startSchedule(file);
+    t.after(() => second.child.kill('SIGKILL'));
+    await until('all six messages', () => smtp.received.length >= 6);
+    await sleep(1500);
+    second.child.kill('SIGTERM');
+    assert.equal(await second.exit, 0, second.stderr());
+    assert.deepEqual([...smtp.received].sort(), emails, 'each subscriber exactly once');
+    const done = storeFacts(dir);
+    assert.deepEqual(done.issues.map((i) => i.status), ['sent']);
+    assert.deepEqual(done.runs.map((r) => r.status).sort(), ['interrupted', 'ok']);
+  });
+});
