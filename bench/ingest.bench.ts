@@ -1,18 +1,21 @@
 /**
- * Ingest throughput: 50 feeds × 50 items (Chinese bulletin text, 10 of the
- * feeds GBK-encoded) served from a local HTTP server with ETag and
- * Last-Modified. A cold run (empty store: fetch, decode, parse, sanitize,
- * normalize, dedupe, store) and a warm run (every feed answers 304), for
- * digest and, in the same run on the same feeds, rss2email (`r2e run
- * --no-send`, which fetches, parses and processes every entry but mails
- * nothing). Each side runs in its own process so peak RSS is its own.
+ * Ingest throughput: 50 feeds × 50 items (real Chinese news text from the
+ * bundled samples, 10 of the feeds GBK-encoded) served from a local HTTP
+ * server with ETag and Last-Modified. A cold run (empty store: fetch, decode,
+ * parse, sanitize, normalize, dedupe, store) and a warm run (every feed
+ * answers 304), for digest and, in the same run on the same feeds,
+ * rss2email (`r2e run --no-send`, which fetches, parses and processes every
+ * entry but mails nothing). Each runs in its own process, so peak RSS is its
+ * own. Two scenarios: a server that answers at once (pure CPU), and one that
+ * answers after 100 ms, as feeds on the internet do (where digest's bounded
+ * concurrency counts and rss2email's one-feed-at-a-time does not).
  *
- * Reports items/s, wall times and peak memory, and the ratio rss2email ÷
+ * Reports items/s, wall and CPU times, peak memory, and ratios rss2email ÷
  * digest. Targets: cold ≥ 3× faster than rss2email, warm < 0.3 s.
  * Writes out/bench/ingest.json.
  *
- * Run with `npm run bench ingest`. Internally the same file is also the
- * child that runs digest's ingest (`--child CONFIG.json`).
+ * Run with `npm run bench ingest`. The same file is also the child process
+ * that runs digest's ingest (`--child CONFIG.json`).
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,6 +33,8 @@ const GBK_FEEDS = 10;
 const NOW = new Date('2024-07-15T00:30:00Z');
 const TARGET_COLD_RATIO = 3;
 const TARGET_WARM_MS = 300;
+/** Server delay of the second scenario: a modest round trip plus server time for a feed on the internet. */
+const LATENCY_MS = 100;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** A small deterministic PRNG (mulberry32), so every run ingests the same text. */
@@ -156,26 +161,37 @@ function run(cmd: string, args: string[]): Promise<{ stdout: string; stderr: str
   });
 }
 
-function startServer(bodies: { body: Buffer; contentType: string }[]): Promise<Server> {
+/** The feed server; `latency.ms` delays every answer (a feed on the internet is not 0 ms away). */
+function startServer(bodies: { body: Buffer; contentType: string }[], latency: { ms: number }): Promise<Server> {
   const server = createServer((req, res) => {
     const i = Number(/^\/feed(\d+)\.xml$/.exec(req.url ?? '')?.[1] ?? -1);
     const feed = bodies[i];
-    if (!feed) return void res.writeHead(404).end();
-    const etag = `"feed${i}-v1"`;
-    const lastModified = 'Mon, 15 Jul 2024 00:00:00 GMT';
-    if (req.headers['if-none-match'] === etag || req.headers['if-modified-since'] === lastModified) return void res.writeHead(304, { etag }).end();
-    res.writeHead(200, { 'content-type': feed.contentType, 'content-length': feed.body.length, etag, 'last-modified': lastModified }).end(feed.body);
+    const answer = () => {
+      if (!feed) return void res.writeHead(404).end();
+      const etag = `"feed${i}-v1"`;
+      const lastModified = 'Mon, 15 Jul 2024 00:00:00 GMT';
+      if (req.headers['if-none-match'] === etag || req.headers['if-modified-since'] === lastModified) return void res.writeHead(304, { etag }).end();
+      res.writeHead(200, { 'content-type': feed.contentType, 'content-length': feed.body.length, etag, 'last-modified': lastModified }).end(feed.body);
+    };
+    if (latency.ms) setTimeout(answer, latency.ms);
+    else answer();
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-async function digestRun(configFile: string): Promise<ChildResult & { wallMs: number }> {
+type DigestResult = ChildResult & { wallMs: number };
+
+async function digestRun(configFile: string): Promise<DigestResult> {
   const r = await run(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', configFile]);
   if (r.code !== 0) throw new Error(`digest child failed: ${r.stderr}`);
-  return { ...(JSON.parse(r.stdout.trim().split('\n').at(-1)!) as ChildResult), wallMs: r.ms };
+  const result = { ...(JSON.parse(r.stdout.trim().split('\n').at(-1)!) as ChildResult), wallMs: r.ms };
+  if (result.failed.length) throw new Error(`digest sources failed: ${result.failed.join('; ')}`);
+  return result;
 }
 
-async function r2eRun(dir: string): Promise<{ wallMs: number; cpuMs: number; maxRssKb: number; seen: number }> {
+type R2eResult = { wallMs: number; cpuMs: number; maxRssKb: number; seen: number };
+
+async function r2eRun(dir: string): Promise<R2eResult> {
   const r = await run('/usr/bin/time', ['-f', '%M %U %S', 'r2e', '-c', join(dir, 'r2e.cfg'), '-d', join(dir, 'r2e.json'), 'run', '--no-send']);
   if (r.code !== 0) throw new Error(`r2e failed (${r.code}): ${r.stderr.slice(-500)}`);
   const [maxRssKb, user, system] = r.stderr.trim().split('\n').at(-1)!.split(' ').map(Number) as [number, number, number];
@@ -187,6 +203,58 @@ function median(xs: number[]): number {
   return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 }
 
+/** digest (median of `rounds` fresh stores) and rss2email, each cold then warm, at one server latency. */
+async function scenario(name: string, urls: string[], work: string, rounds: number, hasR2e: boolean) {
+  const cold: DigestResult[] = [];
+  const warm: DigestResult[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const dir = join(work, `${name}-digest-${round}`);
+    mkdirSync(dir);
+    const configFile = join(dir, 'config.json');
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        store: { path: join(dir, 'digest.db') },
+        output: { dir: join(dir, 'out') },
+        ingest: { concurrency: 6, retries: 0 },
+        sources: urls.map((url, i) => ({ id: `feed${i}`, type: 'rss', url })),
+      }),
+    );
+    cold.push(await digestRun(configFile));
+    warm.push(await digestRun(configFile));
+  }
+  let r2e: { cold: R2eResult; warm: R2eResult } | null = null;
+  if (hasR2e) {
+    const dir = join(work, `${name}-r2e`);
+    mkdirSync(dir);
+    writeFileSync(
+      join(dir, 'r2e.cfg'),
+      ['[DEFAULT]', 'to = bench@example.org', 'same-server-fetch-interval = 0', 'feed-timeout = 60', '', ...urls.flatMap((url, i) => [`[feed.feed${i}]`, `url = ${url}`, ''])].join('\n'),
+    );
+    writeFileSync(join(dir, 'r2e.json'), JSON.stringify({ version: 2, feeds: urls.map((_, i) => ({ name: `feed${i}`, etag: null, modified: null, seen: {} })) }));
+    r2e = { cold: await r2eRun(dir), warm: await r2eRun(dir) };
+  }
+  const pickMedian = (runs: DigestResult[]) => ({
+    ms: median(runs.map((r) => r.ms)),
+    wallMs: median(runs.map((r) => r.wallMs)),
+    processCpuMs: median(runs.map((r) => r.processCpuMs)),
+    maxRssKb: median(runs.map((r) => r.maxRssKb)),
+    stored: runs[0]!.stored,
+    statuses: runs[0]!.statuses,
+  });
+  const digest = { cold: pickMedian(cold), warm: pickMedian(warm), runs: { cold, warm } };
+  const ratios = r2e
+    ? {
+        coldWall: r2e.cold.wallMs / digest.cold.wallMs,
+        coldCpu: r2e.cold.cpuMs / digest.cold.processCpuMs,
+        coldIngest: r2e.cold.wallMs / digest.cold.ms,
+        warmWall: r2e.warm.wallMs / digest.warm.wallMs,
+        warmIngest: r2e.warm.wallMs / digest.warm.ms,
+      }
+    : null;
+  return { name, digest, r2e, ratios };
+}
+
 async function main(): Promise<void> {
   const hasR2e = await new Promise<boolean>((resolve) => execFile('r2e', ['--version'], (err) => resolve(!err)));
   const bodies = Array.from({ length: FEEDS }, (_, f) =>
@@ -195,69 +263,40 @@ async function main(): Promise<void> {
       : { body: Buffer.from(feedXml(f, 'UTF-8')), contentType: 'application/rss+xml; charset=utf-8' },
   );
   const totalItems = FEEDS * ITEMS;
-  const server = await startServer(bodies);
+  const latency = { ms: 0 };
+  const server = await startServer(bodies, latency);
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const urls = bodies.map((_, i) => `${base}/feed${i}.xml`);
   const work = mkdtempSync(join(tmpdir(), 'digest-bench-ingest-'));
   try {
-    // digest: three fresh stores, each ingested cold then warm.
-    const rounds = 3;
-    const cold: (ChildResult & { wallMs: number })[] = [];
-    const warm: (ChildResult & { wallMs: number })[] = [];
-    for (let round = 0; round < rounds; round++) {
-      const dir = join(work, `digest-${round}`);
-      mkdirSync(dir);
-      const configFile = join(dir, 'config.json');
-      writeFileSync(
-        configFile,
-        JSON.stringify({
-          store: { path: join(dir, 'digest.db') },
-          output: { dir: join(dir, 'out') },
-          ingest: { concurrency: 6, retries: 0 },
-          sources: urls.map((url, i) => ({ id: `feed${i}`, type: 'rss', url })),
-        }),
-      );
-      cold.push(await digestRun(configFile));
-      warm.push(await digestRun(configFile));
-    }
-    for (const r of [...cold, ...warm]) if (r.failed.length) throw new Error(`digest sources failed: ${r.failed.join('; ')}`);
-    const c = cold[Math.floor(rounds / 2)]!;
+    const local = await scenario('local', urls, work, 3, hasR2e);
+    latency.ms = LATENCY_MS;
+    const remote = await scenario('latency', urls, work, 1, hasR2e);
 
-    // rss2email on the same feeds: cold (empty data file), then warm (all 304).
-    let r2e: { cold: Awaited<ReturnType<typeof r2eRun>>; warm: Awaited<ReturnType<typeof r2eRun>> } | null = null;
-    if (hasR2e) {
-      const dir = join(work, 'r2e');
-      mkdirSync(dir);
-      writeFileSync(
-        join(dir, 'r2e.cfg'),
-        ['[DEFAULT]', 'to = bench@example.org', 'same-server-fetch-interval = 0', 'feed-timeout = 60', '', ...urls.flatMap((url, i) => [`[feed.feed${i}]`, `url = ${url}`, ''])].join('\n'),
-      );
-      writeFileSync(join(dir, 'r2e.json'), JSON.stringify({ version: 2, feeds: urls.map((_, i) => ({ name: `feed${i}`, etag: null, modified: null, seen: {} })) }));
-      r2e = { cold: await r2eRun(dir), warm: await r2eRun(dir) };
-    }
-
-    const coldCpu = median(cold.map((r) => r.processCpuMs));
-    const coldMs = median(cold.map((r) => r.ms));
-    const coldWall = median(cold.map((r) => r.wallMs));
-    const warmMs = median(warm.map((r) => r.ms));
-    const warmWall = median(warm.map((r) => r.wallMs));
     const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
-    const lines = [
-      `ingest: ${FEEDS} feeds × ${ITEMS} items (${GBK_FEEDS} GBK) over local HTTP; digest median of ${rounds}`,
-      `  digest cold: ${coldMs.toFixed(0)} ms in ingestAll (${((totalItems / coldMs) * 1000).toFixed(0)} items/s), ${coldWall.toFixed(0)} ms as a process (CPU ${coldCpu.toFixed(0)} ms); ${c.stored} stored, the rest merged as near-duplicates; peak RSS ${mb(c.maxRssKb)}`,
-      `  digest warm: ${warmMs.toFixed(0)} ms in ingestAll, ${warmWall.toFixed(0)} ms as a process (${JSON.stringify(warm[0]!.statuses)}); target < ${TARGET_WARM_MS} ms: ${warmMs < TARGET_WARM_MS ? 'met' : 'NOT met'}`,
-    ];
-    const ratios: Record<string, number> = {};
-    if (r2e) {
-      ratios.coldProcess = r2e.cold.wallMs / coldWall;
-      ratios.coldCpu = r2e.cold.cpuMs / coldCpu;
-      ratios.coldIngest = r2e.cold.wallMs / coldMs;
-      ratios.warmProcess = r2e.warm.wallMs / warmWall;
+    const f0 = (n: number) => n.toFixed(0);
+    const lines = [`ingest: ${FEEDS} feeds × ${ITEMS} items (${GBK_FEEDS} GBK), local HTTP server; digest runs in its own process, median of 3`];
+    for (const s of [local, remote]) {
+      const d = s.digest;
       lines.push(
-        `  rss2email cold: ${r2e.cold.wallMs.toFixed(0)} ms (${((totalItems / r2e.cold.wallMs) * 1000).toFixed(0)} items/s, CPU ${r2e.cold.cpuMs.toFixed(0)} ms), ${r2e.cold.seen} entries seen, peak RSS ${mb(r2e.cold.maxRssKb)}`,
-        `  rss2email warm: ${r2e.warm.wallMs.toFixed(0)} ms, peak RSS ${mb(r2e.warm.maxRssKb)}`,
-        `  ratio cold (rss2email ÷ digest): ${ratios.coldProcess.toFixed(1)}× wall, process to process; ${ratios.coldCpu.toFixed(1)}× CPU, process to process; ${ratios.coldIngest.toFixed(1)}× against ingestAll; target ≥ ${TARGET_COLD_RATIO}× (wall, process to process): ${ratios.coldProcess >= TARGET_COLD_RATIO ? 'met' : 'NOT met'}`,
-        `  ratio warm (rss2email ÷ digest, process to process): ${ratios.warmProcess.toFixed(1)}×`,
+        s.name === 'local' ? '  server answers at once:' : `  server answers after ${LATENCY_MS} ms (like a feed on the internet):`,
+        `    digest    cold ${f0(d.cold.ms)} ms in ingestAll (${f0((totalItems / d.cold.ms) * 1000)} items/s), ${f0(d.cold.wallMs)} ms as a process (CPU ${f0(d.cold.processCpuMs)} ms), ${d.cold.stored} stored (others merged as near-duplicates), peak RSS ${mb(d.cold.maxRssKb)}`,
+        `              warm ${f0(d.warm.ms)} ms in ingestAll, ${f0(d.warm.wallMs)} ms as a process (${JSON.stringify(d.warm.statuses)}), peak RSS ${mb(d.warm.maxRssKb)}`,
+      );
+      if (s.r2e && s.ratios) {
+        lines.push(
+          `    rss2email cold ${f0(s.r2e.cold.wallMs)} ms (${f0((totalItems / s.r2e.cold.wallMs) * 1000)} items/s, CPU ${f0(s.r2e.cold.cpuMs)} ms), ${s.r2e.cold.seen} entries, peak RSS ${mb(s.r2e.cold.maxRssKb)}`,
+          `              warm ${f0(s.r2e.warm.wallMs)} ms, peak RSS ${mb(s.r2e.warm.maxRssKb)}`,
+          `    ratio rss2email ÷ digest: cold ${s.ratios.coldWall.toFixed(1)}× (process wall), ${s.ratios.coldCpu.toFixed(1)}× (process CPU), ${s.ratios.coldIngest.toFixed(1)}× (vs ingestAll); warm ${s.ratios.warmWall.toFixed(1)}× (process wall), ${s.ratios.warmIngest.toFixed(1)}× (vs ingestAll)`,
+        );
+      }
+    }
+    const warmMet = local.digest.warm.ms < TARGET_WARM_MS;
+    lines.push(`  target warm < ${TARGET_WARM_MS} ms (ingestAll, local): ${f0(local.digest.warm.ms)} ms — ${warmMet ? 'met' : 'NOT met'}`);
+    if (local.ratios && remote.ratios) {
+      const met = (r: number) => (r >= TARGET_COLD_RATIO ? 'met' : 'NOT met');
+      lines.push(
+        `  target cold ≥ ${TARGET_COLD_RATIO}× rss2email (process wall): local ${local.ratios.coldWall.toFixed(1)}× — ${met(local.ratios.coldWall)}; with ${LATENCY_MS} ms latency ${remote.ratios.coldWall.toFixed(1)}× — ${met(remote.ratios.coldWall)}`,
       );
     } else {
       lines.push('  rss2email (r2e) not installed: no baseline (scripts/install-system-deps.sh installs it)');
@@ -267,18 +306,7 @@ async function main(): Promise<void> {
     mkdirSync(out, { recursive: true });
     writeFileSync(
       join(out, 'ingest.json'),
-      JSON.stringify(
-        {
-          feeds: FEEDS,
-          itemsPerFeed: ITEMS,
-          digest: { cold, warm, coldMs, coldWallMs: coldWall, coldCpuMs: coldCpu, warmMs, warmWallMs: warmWall, itemsPerSecond: (totalItems / coldMs) * 1000 },
-          rss2email: r2e,
-          ratios,
-          targets: { coldRatio: TARGET_COLD_RATIO, warmMs: TARGET_WARM_MS, coldMet: r2e ? ratios.coldProcess! >= TARGET_COLD_RATIO : null, warmMet: warmMs < TARGET_WARM_MS },
-        },
-        null,
-        2,
-      ) + '\n',
+      JSON.stringify({ feeds: FEEDS, itemsPerFeed: ITEMS, gbkFeeds: GBK_FEEDS, latencyMs: LATENCY_MS, targets: { coldRatio: TARGET_COLD_RATIO, warmMs: TARGET_WARM_MS }, scenarios: [local, remote] }, null, 2) + '\n',
     );
   } finally {
     server.close();

@@ -216,11 +216,11 @@ async function composeCost(): Promise<{ issueMessageMs: number; mailComposerMs: 
   return { issueMessageMs, mailComposerMs: (performance.now() - t) / n };
 }
 
-/** Peak RSS of a real `digest send` (the CLI, in a child process) to `MEMORY_SUBSCRIBERS`. */
-async function memoryRound(): Promise<{ peakMb: number; seconds: number; submitted: number }> {
-  const db = join(work, 'memory.db');
-  storeWith(db, MEMORY_SUBSCRIBERS).close();
-  const file = join(work, 'memory.yaml');
+/** Peak RSS of a real `digest send` (the CLI, in a child process) to `subscribers`. */
+async function memoryRound(subscribers: number): Promise<{ subscribers: number; peakMb: number; seconds: number; submitted: number }> {
+  const db = join(work, `memory-${subscribers}.db`);
+  storeWith(db, subscribers).close();
+  const file = join(work, `memory-${subscribers}.yaml`);
   writeFileSync(file, stringify({ ...config, store: { path: db }, delivery: { ...config.delivery, smtp: { url, maxConnections: CONNECTIONS } } }));
   const t = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child-send', file], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -234,7 +234,7 @@ async function memoryRound(): Promise<{ peakMb: number; seconds: number; submitt
   const code = await new Promise<number | null>((r) => child.on('exit', r));
   if (code !== 0) throw new Error(`digest send (memory round) exited with ${code}: ${stderr.slice(-2000)}`);
   const peakKb = Number(/PEAK_RSS_KB=(\d+)/.exec(stderr)?.[1]);
-  return { peakMb: peakKb / 1024, seconds: (performance.now() - t) / 1000, submitted: JSON.parse(stdout).send.submitted };
+  return { subscribers, peakMb: peakKb / 1024, seconds: (performance.now() - t) / 1000, submitted: JSON.parse(stdout).send.submitted };
 }
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -251,7 +251,8 @@ for (let round = 1; round <= 2; round++) {
 const naive = await naiveRound();
 console.log(`  naive nodemailer sendMail: ${fmt(naive.perSecond)} msg/s over ${fmt(NAIVE)} messages of ${fmt(naive.bytes)} bytes`);
 const compose = await composeCost();
-const memory = await memoryRound();
+const small = await memoryRound(1000);
+const memory = await memoryRound(MEMORY_SUBSCRIBERS);
 
 const best = (xs: { perSecond: number }[]) => Math.max(...xs.map((x) => x.perSecond));
 const ceiling = best(sources);
@@ -269,13 +270,14 @@ console.log(`
   digest send                  ${fmt(digest).padStart(7)} msg/s  = ${fmt(ofCeiling * 100)}% of smtp-source  ${mark(checks[0]!.ok)} (target ≥ 50%)
   naive nodemailer sendMail    ${fmt(naive.perSecond).padStart(7)} msg/s  → digest is ${fmt(overNaive, 1)}×  ${mark(checks[1]!.ok)} (target ≥ 3×)
   composing one message        IssueMessage ${fmt(compose.issueMessageMs, 3)} ms, MailComposer ${fmt(compose.mailComposerMs, 2)} ms (${fmt(compose.mailComposerMs / compose.issueMessageMs)}× less CPU)
-  digest send to ${fmt(MEMORY_SUBSCRIBERS)}: peak RSS ${fmt(memory.peakMb)} MB in ${fmt(memory.seconds)} s  ${mark(checks[2]!.ok)} (target < 200 MB)`);
+  digest send to ${fmt(MEMORY_SUBSCRIBERS)}: peak RSS ${fmt(memory.peakMb)} MB in ${fmt(memory.seconds)} s  ${mark(checks[2]!.ok)} (target < 200 MB)
+  digest send to ${fmt(small.subscribers)}: peak RSS ${fmt(small.peakMb)} MB → ${fmt(memory.peakMb - small.peakMb)} MB more for ${fmt(MEMORY_SUBSCRIBERS / small.subscribers)}× the subscribers`);
 
 mkdirSync(join(ROOT, 'out/bench'), { recursive: true });
 writeFileSync(
   join(ROOT, 'out/bench/send.json'),
   JSON.stringify(
-    { subscribers: SUBSCRIBERS, items, messageBytes, connections: CONNECTIONS, smtpSource: sources, digest: ours, naive, compose, memory: { subscribers: MEMORY_SUBSCRIBERS, ...memory }, ratios: { ofSmtpSource: ofCeiling, overNaive }, checks },
+    { subscribers: SUBSCRIBERS, items, messageBytes, connections: CONNECTIONS, smtpSource: sources, digest: ours, naive, compose, memory: [small, memory], ratios: { ofSmtpSource: ofCeiling, overNaive }, checks },
     null,
     2,
   ) + '\n',

@@ -11,7 +11,7 @@ import { IssueMessage } from '../deliver/mime.ts';
 import { DEFAULT_UNSUBSCRIBE_SECRET, signedUnsubscribeUrl, unsubscribeEndpoint } from '../deliver/unsubscribe.ts';
 import { DigestError } from '../errors.ts';
 import { ingestAll, type SourceReport } from '../ingest/index.ts';
-import { archiveEntry, publishedPage, writeArchiveAndFeeds, writeIssueFiles } from '../publish/index.ts';
+import { publishedPage, writeArchiveAndFeeds, writeIssueFiles } from '../publish/index.ts';
 import { renderIssue, renderWebPage, type RenderResult } from '../render/index.ts';
 import { loadTemplates, type Templates } from '../render/templates.ts';
 import { cutAtSentence } from '../render/view.ts';
@@ -39,7 +39,7 @@ export function issueDate(ctx: Context, date?: string): string {
 
 function renderOptions(ctx: Context, date: string) {
   const p = ctx.config.publication;
-  const all = ctx.store.issues.latest(100000).map((s) => s.issue.date);
+  const all = ctx.store.issues.dates();
   const i = all.indexOf(date);
   return {
     publication: { ...p, language: p.language },
@@ -146,15 +146,14 @@ export async function publishStep(ctx: Context, issue: Issue): Promise<string[]>
   const summaries = new Map(issue.sections.flatMap((s) => s.items.map((i) => [i.id, cutAtSentence(i.text, config.render.summaryChars).text] as const)));
   const outDir = resolve(config.output.dir);
   const files = writeIssueFiles(outDir, issue, rendered, summaries, config.publication.baseUrl);
-  const all = store.issues.latest(100000).map((s) => s.issue);
   // Older issues' pages are never rewritten: their feed entries carry the page as published
   // (rendered in memory only when it is missing from disk).
-  const latest = all.slice(0, config.output.feedIssues).map((i) => ({
+  const latest = store.issues.latest(config.output.feedIssues).map(({ issue: i }) => ({
     issue: i,
     webHtml: i.date === issue.date ? rendered.webHtml : (publishedPage(outDir, i.date) ?? renderWebPage(i, templates, renderOptions(ctx, i.date))),
   }));
   const settings = { publication: config.publication, summaryChars: config.render.summaryChars, itemFeed: config.output.itemFeed };
-  files.push(...writeArchiveAndFeeds(outDir, all.map(archiveEntry), latest, settings));
+  files.push(...writeArchiveAndFeeds(outDir, store.issues.archiveEntries(), latest, settings));
   return files.map((f) => join(config.output.dir, f.slice(outDir.length + 1)));
 }
 

@@ -49,6 +49,8 @@ export type FeedRead =
   | {
       kind: 'items';
       items: Item[];
+      /** Entries not built because their guid is stored already (duplicates). */
+      known: number;
       /** Entries with nothing to show (no title, link or body). */
       skipped: number;
       /** The URL to remember (moved by permanent redirects). */
@@ -71,9 +73,9 @@ export function entryOutlet(entry: RawEntry, source: FeedSourceConfig, feed: Par
 }
 
 /** Items from parsed feed entries. `feedUrl` resolves relative links when the feed names no site. */
-export function feedItems(feed: ParsedFeed, source: FeedSourceConfig, feedUrl: string, now: string, zone: string): Item[] {
+export function feedItems(feed: ParsedFeed, source: FeedSourceConfig, feedUrl: string, now: string, zone: string, entries: RawEntry[] = feed.entries): Item[] {
   const base = feed.link ? safeResolve(feed.link, feedUrl) : isHttpUrl(feedUrl) ? feedUrl : null;
-  return feed.entries.map((e) =>
+  return entries.map((e) =>
     buildItem(
       {
         sourceId: source.id,
@@ -103,8 +105,19 @@ function safeResolve(link: string, base: string): string | null {
   }
 }
 
-/** Fetch, decode, parse and build the items of one feed source. Throws with the reason on failure. */
-export async function readFeedSource(source: FeedSourceConfig, state: EffectiveState, config: Config, now: string): Promise<FeedRead> {
+/**
+ * Fetch, decode, parse and build the items of one feed source. Entries whose
+ * guid `isKnown` are not built at all (a feed without validators is
+ * downloaded whole every run, and most of it is old). Throws with the reason
+ * on failure.
+ */
+export async function readFeedSource(
+  source: FeedSourceConfig,
+  state: EffectiveState,
+  config: Config,
+  now: string,
+  isKnown: (guid: string) => boolean = () => false,
+): Promise<FeedRead> {
   if (state.disabledReason) return { kind: 'disabled', reason: state.disabledReason };
   const result = await fetchFeed(state.url, { ...config.ingest, etag: state.etag, lastModified: state.lastModified });
   if (result.kind === 'gone') return { kind: 'gone', url: result.url };
@@ -114,9 +127,11 @@ export async function readFeedSource(source: FeedSourceConfig, state: EffectiveS
   if (feed.entries.length === 0 && feed.skipped > 0) {
     throw new Error(`the feed has ${feed.skipped} entr${feed.skipped === 1 ? 'y' : 'ies'}, none with a title, link or content`);
   }
+  const fresh = feed.entries.filter((e) => !e.guid || !isKnown(e.guid.trim()));
   return {
     kind: 'items',
-    items: feedItems(feed, source, result.url, now, config.publication.timezone),
+    items: feedItems(feed, source, result.url, now, config.publication.timezone, fresh),
+    known: feed.entries.length - fresh.length,
     skipped: feed.skipped,
     url: result.permanentRedirect ?? state.url,
     etag: result.etag,

@@ -58,13 +58,14 @@ function text(v: unknown): string | null {
   return null;
 }
 
-/** rss-parser with Atom entries that survive dates it cannot read and keep `<source>`. */
+/** rss-parser with Atom entries that survive dates it cannot read and keep `<source>` and categories. */
 class FeedParser extends Parser<ItemExtra, ItemExtra> {
   parseItemAtom(entry: XmlNode): ItemExtra {
     const { published, updated, ...rest } = entry;
     const item = baseParseItemAtom.call(this, rest);
     const source = Array.isArray(entry.source) ? (entry.source[0] as XmlNode | undefined) : undefined;
-    return { ...item, published: text(published), updated: text(updated), sourceTitle: text(source?.title) };
+    const categories = (Array.isArray(entry.category) ? (entry.category as XmlNode[]) : []).map((c) => c.$?.term ?? text(c)).filter(Boolean);
+    return { ...item, published: text(published), updated: text(updated), sourceTitle: text(source?.title), categories };
   }
 }
 

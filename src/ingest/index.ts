@@ -48,18 +48,16 @@ export interface IngestDeps {
 
 const EMPTY = { new: 0, duplicate: 0, merged: 0 };
 
-/** Run `fn` over `list` with at most `limit` in flight; results keep the list's order. */
-async function mapLimit<T, R>(list: T[], limit: number, fn: (t: T, index: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(list.length);
+/** Run `fn` over `list` with at most `limit` calls in flight. */
+async function mapLimit<T>(list: T[], limit: number, fn: (t: T, index: number) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < list.length) {
       const i = next++;
-      out[i] = await fn(list[i]!, i);
+      await fn(list[i]!, i);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, list.length)) }, worker));
-  return out;
 }
 
 /** Turns in list order: `wait(i)` resolves once `done(i - 1)` was called. */
@@ -109,7 +107,7 @@ function commitFeed(source: FeedSourceConfig, read: FeedRead, deps: IngestDeps, 
         disabledReason: null,
         lastStatus: 'ok',
       });
-      return { id: source.id, status: 'fetched', ...counts, ...(read.skipped ? { skipped: read.skipped } : {}), charset: read.charset, ...moved(read.url) };
+      return { id: source.id, status: 'fetched', ...counts, duplicate: counts.duplicate + read.known, ...(read.skipped ? { skipped: read.skipped } : {}), charset: read.charset, ...moved(read.url) };
     }
   }
 }
@@ -161,6 +159,20 @@ function failure(source: SourceConfig, err: unknown, deps: IngestDeps): SourceRe
   return { id: source.id, status: 'failed', ...EMPTY, error: `${sourceLabel(source)}: ${message}` };
 }
 
+type SourceRead = { feed: FeedRead } | { inbox: ReturnType<typeof readInbox> } | { error: unknown };
+
+/** The reading half of a source (network, parsing, building items); never throws. */
+async function readSource(source: SourceConfig, deps: IngestDeps): Promise<SourceRead> {
+  try {
+    if (source.type === 'inbox') return { inbox: readInbox(source, deps) };
+    const state = effectiveState(source, deps.sources.get(source.id));
+    const isKnown = (guid: string) => deps.items.hasGuid(source.id, guid);
+    return { feed: await readFeedSource(source, state, deps.config, deps.now().toISOString(), isKnown) };
+  } catch (err) {
+    return { error: err };
+  }
+}
+
 /** Ingest every enabled source; never throws for a single source's failure. */
 export async function ingestAll(deps: IngestDeps): Promise<SourceReport[]> {
   const enabled = deps.config.sources.filter((s) => s.enabled);
@@ -168,24 +180,20 @@ export async function ingestAll(deps: IngestDeps): Promise<SourceReport[]> {
   // Loaded when the first source has items to store (a run of 304s never needs it).
   let index: NearDuplicateIndex | undefined;
   const near = () => (index ??= loadNearDuplicateIndex(deps.items, deps.now()));
-  return mapLimit(enabled, deps.config.ingest.concurrency, async (source, i) => {
-    let read: { feed: FeedRead } | { inbox: ReturnType<typeof readInbox> } | { error: unknown };
-    try {
-      read =
-        source.type === 'rss'
-          ? { feed: await readFeedSource(source, effectiveState(source, deps.sources.get(source.id)), deps.config, deps.now().toISOString()) }
-          : { inbox: readInbox(source, deps) };
-    } catch (err) {
-      read = { error: err };
-    }
-    await turns.wait(i);
-    try {
-      if ('error' in read) return failure(source, read.error, deps);
-      return 'feed' in read ? commitFeed(source as FeedSourceConfig, read.feed, deps, near) : commitInbox(source, read.inbox, deps, near);
-    } catch (err) {
-      return failure(source, err, deps);
-    } finally {
-      turns.done(i);
-    }
+  const reports: Promise<SourceReport>[] = new Array(enabled.length);
+  await mapLimit(enabled, deps.config.ingest.concurrency, async (source, i) => {
+    const read = await readSource(source, deps);
+    // Stored in config order, once every earlier source is; meanwhile this slot fetches the next source.
+    reports[i] = turns.wait(i).then(() => {
+      try {
+        if ('error' in read) return failure(source, read.error, deps);
+        return 'feed' in read ? commitFeed(source as FeedSourceConfig, read.feed, deps, near) : commitInbox(source, read.inbox, deps, near);
+      } catch (err) {
+        return failure(source, err, deps);
+      } finally {
+        turns.done(i);
+      }
+    });
   });
+  return Promise.all(reports);
 }

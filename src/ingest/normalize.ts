@@ -160,9 +160,15 @@ export function contentKey(text: string): string {
   return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
 }
 
+/** How much of the body the fingerprint covers, in letters and digits. */
+const FINGERPRINT_CHARS = 400;
+
 /** Fingerprint of an item's content: headline plus the start of the body. */
 export function fingerprint(headline: string, text: string): string {
-  return createHash('sha256').update(contentKey(headline)).update('\u0000').update(contentKey(text).slice(0, 400)).digest('hex').slice(0, 32);
+  // Reduce only a prefix of a long body (articles can be 50 KB); the whole text if the prefix is mostly punctuation.
+  let body = contentKey(text.slice(0, FINGERPRINT_CHARS * 4));
+  if (body.length < FINGERPRINT_CHARS && text.length > FINGERPRINT_CHARS * 4) body = contentKey(text);
+  return createHash('sha256').update(contentKey(headline)).update('\u0000').update(body.slice(0, FINGERPRINT_CHARS)).digest('hex').slice(0, 32);
 }
 
 /** A short stable id. */

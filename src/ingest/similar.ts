@@ -25,18 +25,6 @@ export const NEAR_DUPLICATE_WINDOW_DAYS = 3;
 /** Keys shorter than this (`v3.9.0`, `快讯`) carry too little to compare. */
 const MIN_KEY_CHARS = 6;
 
-/**
- * Provinces and large cities. Regions copy each other's policy wording, so
- * `北京：…` and `上海：…` with the same headline are two pieces of news.
- */
-const PLACES = new Set(
-  (
-    '北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南 四川 贵州 云南 陕西 甘肃 青海 ' +
-    '台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门 广州 深圳 杭州 南京 苏州 武汉 成都 西安 青岛 济南 厦门 宁波 大连 沈阳 长春 哈尔滨 ' +
-    '郑州 长沙 合肥 福州 南昌 昆明 贵阳 南宁 海口 兰州 西宁 银川 乌鲁木齐 拉萨 呼和浩特 石家庄 太原 无锡 东莞 佛山 珠海 雄安 浦东 滨海新区'
-  ).split(' '),
-);
-
 /** The set of character bigrams of a normalized issuer + headline. */
 export function headlineBigrams(issuer: string | null, headline: string): Set<string> {
   const key = contentKey(`${issuer ?? ''}${headline}`);
@@ -97,8 +85,19 @@ function outletKey(e: HeadlineEntry): string {
   return contentKey(e.outlet ?? '') || `source:${e.sourceId}`;
 }
 
-function isPlace(issuer: string | null): boolean {
-  return !!issuer && PLACES.has(issuer.replace(/[省市区县]$/u, ''));
+/** An issuer that names several bodies (`两部门`, `多部门`, `财政部 工信部`, `财政部、工信部`). */
+const COLLECTIVE = /部门|部委|多方|联合|[、，,\s]/u;
+
+/**
+ * Two different single issuers report two pieces of news, however alike the
+ * headlines: regions copy each other's wording (`北京：…` vs `上海：…`), and so
+ * do ministries (`工信部：组织开展…` vs `市监局：组织开展…`). One naming the
+ * other (`国资委` / `国务院国资委`, `北京` / `北京市`) or naming several bodies
+ * (`两部门` / `财政部 工信部`) is no conflict.
+ */
+function issuersConflict(a: string | null, b: string | null): boolean {
+  if (!a || !b || a === b || a.includes(b) || b.includes(a)) return false;
+  return !COLLECTIVE.test(a) && !COLLECTIVE.test(b);
 }
 
 /** A bigram as a 32-bit number (FNV-1a hash): signatures become integer arrays. */
@@ -171,8 +170,8 @@ export class NearDuplicateIndex {
    * The most similar earlier item from another outlet within the time
    * window, if its similarity reaches {@link NEAR_DUPLICATE_THRESHOLD}.
    * Items from the same outlet are never near-duplicates of each other (an
-   * outlet's follow-up is news of its own), nor are two different places or
-   * headlines whose numbers disagree.
+   * outlet's follow-up is news of its own), nor are items of two different
+   * single issuers or headlines whose numbers disagree.
    */
   findMatch(entry: HeadlineEntry): NearMatch | null {
     const sig = signature(entry.issuer, entry.title);
@@ -195,7 +194,7 @@ export class NearDuplicateIndex {
         if (other.outletKey === key || Math.abs(other.time - time) > window) continue;
         const similarity = sigJaccard(sig, other.sig);
         if (similarity < NEAR_DUPLICATE_THRESHOLD || (best && similarity <= best.similarity)) continue;
-        if (isPlace(entry.issuer) && isPlace(other.entry.issuer) && entry.issuer !== other.entry.issuer) continue;
+        if (issuersConflict(entry.issuer, other.entry.issuer)) continue;
         if (numbersConflict(numbers, other.numbers)) continue;
         best = { id: other.entry.id, similarity };
       }

@@ -3,7 +3,6 @@
  * HTML; the same view model → plain text and the web page. Pure apart from
  * MJML being async.
  */
-import mjml2html from 'mjml';
 import { DigestError } from '../errors.ts';
 import type { Issue, RenderedIssue } from '../types.ts';
 import { DEFAULT_EMAIL_MAX_BYTES, fitEmail, type EmailFit } from './fit.ts';
@@ -25,6 +24,9 @@ export interface RenderOptions {
 
 /** Compile MJML to HTML, strictly: any validation error fails the render. */
 export async function compileMjml(mjml: string): Promise<string> {
+  // Loaded on first use: a cold `require('mjml')` costs about a second, which
+  // commands that never render (ingest, status, subscribers) should not pay.
+  const { default: mjml2html } = await import('mjml');
   let result: Awaited<ReturnType<typeof mjml2html>>;
   try {
     result = await mjml2html(mjml, { validationLevel: 'strict', keepComments: false });

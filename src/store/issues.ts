@@ -48,6 +48,33 @@ export class IssueStore {
     return (this.db.prepare('SELECT * FROM issues ORDER BY date DESC LIMIT ?').all(limit) as IssueRow[]).map(fromRow);
   }
 
+  /** Every issue's date, newest first (cheap: no issue JSON is parsed). */
+  dates(): IsoDate[] {
+    return (this.db.prepare('SELECT date FROM issues ORDER BY date DESC').all() as { date: string }[]).map((r) => r.date);
+  }
+
+  /**
+   * What the archive shows of every issue, newest first: numbering and items
+   * per non-empty section, computed by SQLite's JSON functions so a year of
+   * issues is never loaded and parsed whole.
+   */
+  archiveEntries(): { date: IsoDate; numbering: Issue['numbering']; sections: { title: string; count: number }[] }[] {
+    const rows = this.db
+      .prepare(
+        `SELECT i.date, i.year, i.number, i.total_number AS totalNumber,
+           (SELECT json_group_array(json_object('title', json_extract(s.value, '$.title'), 'count', json_array_length(s.value, '$.items')))
+              FROM json_each(i.issue_json, '$.sections') s
+             WHERE json_array_length(s.value, '$.items') > 0) AS sections
+         FROM issues i ORDER BY i.date DESC`,
+      )
+      .all() as { date: string; year: number; number: number; totalNumber: number; sections: string }[];
+    return rows.map((r) => ({
+      date: r.date,
+      numbering: { year: r.year, number: r.number, totalNumber: r.totalNumber },
+      sections: JSON.parse(r.sections) as { title: string; count: number }[],
+    }));
+  }
+
   /** Numbering counts for a new issue on `date`: issues earlier in its year and in total. */
   countsBefore(date: IsoDate): { inYear: number; total: number } {
     const year = Number(date.slice(0, 4));
@@ -57,14 +84,20 @@ export class IssueStore {
     return { inYear: row.inYear ?? 0, total: row.total };
   }
 
-  /** Insert or replace the issue of its date (keeps status and creation time). */
+  /**
+   * Insert or replace the issue of its date (keeps its creation time). An
+   * approved draft whose content changes goes back to draft: an editor
+   * approved what they saw, not what a later rebuild made of it.
+   */
   save(issue: Issue, now: string): void {
     this.db
       .prepare(
         `INSERT INTO issues (date, year, number, total_number, status, created_at, issue_json)
          VALUES (@date, @year, @number, @total, 'draft', @now, @json)
          ON CONFLICT(date) DO UPDATE SET issue_json = excluded.issue_json, number = excluded.number,
-           total_number = excluded.total_number`,
+           total_number = excluded.total_number,
+           status = CASE WHEN status = 'approved' AND issue_json != excluded.issue_json THEN 'draft' ELSE status END,
+           approved_at = CASE WHEN status = 'approved' AND issue_json != excluded.issue_json THEN NULL ELSE approved_at END`,
       )
       .run({
         date: issue.date,

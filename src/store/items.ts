@@ -168,6 +168,17 @@ export class ItemStore {
   }
 
   /**
+   * Is an entry with this guid stored already (as an item, or as a copy
+   * merged into one)? Lets ingest skip building entries it has seen.
+   */
+  hasGuid(sourceId: string, guid: string): boolean {
+    const direct = isGlobalGuid(guid)
+      ? this.sql('SELECT 1 FROM items WHERE guid = ? LIMIT 1').get(guid)
+      : this.sql('SELECT 1 FROM items WHERE guid = ? AND source_id = ? LIMIT 1').get(guid, sourceId);
+    return direct !== undefined || this.sql("SELECT 1 FROM item_aliases WHERE kind = 'guid' AND key = ?").get(guidKey(sourceId, guid)) !== undefined;
+  }
+
+  /**
    * The stored item this one duplicates, in dedupe order: guid (global, or
    * from the same source), then canonical link, then content fingerprint;
    * keys of copies merged earlier lead to the item they were merged into.

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { test } from 'node:test';
+import { classifySmtpError, type SmtpErrorLike } from '../../src/deliver/smtp.ts';
 import { verifyUnsubscribeToken } from '../../src/deliver/unsubscribe.ts';
 import { startSmtp } from '../helpers/smtp.ts';
 import { ISSUE, SECRET, send, smtp, storeWith } from './helpers.ts';
@@ -154,6 +155,16 @@ test('STARTTLS with authentication; a refused login stops the run and fails nobo
   assert.equal(store.deliveries.totals(ISSUE).pending, 4, 'all left pending');
   assert.equal(store.deliveries.runs(ISSUE)[0]!.status, 'aborted');
 
+  // requireTLS against a server without STARTTLS: nothing may go out in clear text.
+  const plain = await startSmtp();
+  t.after(() => plain.close());
+  const cleartext = smtp(plain.url, { requireTLS: true });
+  const refusedPlain = await send(store, cleartext);
+  await cleartext.close();
+  assert.equal(refusedPlain.status, 'aborted');
+  assert.match(refusedPlain.error ?? '', /STARTTLS/i);
+  assert.equal(plain.received.length, 0);
+
   const right = smtp(`smtp://digest:s3cret@127.0.0.1:${server.port}`, { tlsRejectUnauthorized: false, requireTLS: true });
   t.after(() => right.close());
   const ok = await send(store, right);
@@ -202,4 +213,25 @@ test('ratePerSecond spaces messages over a sliding second', async (t) => {
   // 10 at once, 10 more a second later, the last 5 after two seconds.
   assert.ok(times[24]! - start >= 1950, `took ${Math.round(times[24]! - start)} ms`);
   assert.ok(times[9]! - start < 900, 'the first ten go out at once');
+});
+
+test('SMTP errors: 5xx permanent (bouncing only for the address), refused sender or login fatal, the rest temporary', () => {
+  const cases: [SmtpErrorLike, string, boolean][] = [
+    [{ code: 'EENVELOPE', responseCode: 550, command: 'RCPT TO', response: '550 5.1.1 No such user' }, 'permanent', true],
+    [{ code: 'EMESSAGE', responseCode: 550, command: 'DATA', response: '550 5.1.1 Unknown recipient' }, 'permanent', true],
+    [{ code: 'EMESSAGE', responseCode: 554, command: 'DATA', response: '554 5.7.1 Message rejected as spam' }, 'permanent', false],
+    [{ code: 'EENVELOPE', responseCode: 553, command: 'MAIL FROM', response: '553 5.7.1 Sender not allowed' }, 'fatal', false],
+    [{ code: 'EAUTH', responseCode: 535, command: 'AUTH PLAIN', response: '535 Invalid login' }, 'fatal', false],
+    [{ code: 'ETLS', command: 'STARTTLS', message: 'Error upgrading connection with STARTTLS' }, 'fatal', false],
+    [{ code: 'EENVELOPE', responseCode: 451, command: 'RCPT TO', response: '451 4.7.1 Greylisted' }, 'temporary', false],
+    [{ code: 'EENVELOPE', responseCode: 503, command: 'RCPT TO', response: '503 Bad sequence of commands' }, 'temporary', false],
+    [{ code: 'ECONNECTION', responseCode: 421, command: 'CONN', response: '421 Too many connections' }, 'temporary', false],
+    [{ code: 'ESOCKET', command: 'CONN', message: 'connect ECONNREFUSED 127.0.0.1:25' }, 'temporary', false],
+    [{ code: 'ETIMEDOUT', command: 'CONN', message: 'Timeout' }, 'temporary', false],
+  ];
+  for (const [err, kind, bounce] of cases) {
+    const outcome = classifySmtpError(err);
+    assert.equal(outcome.kind, kind, JSON.stringify(err));
+    assert.equal(!!outcome.bounce, bounce, JSON.stringify(err));
+  }
 });

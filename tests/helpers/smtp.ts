@@ -130,6 +130,8 @@ export async function startSmtp(opts: SmtpOptions | RecipientRule = {}): Promise
       });
     },
   });
+  // A client that is killed or drops its connection makes smtp-server emit ECONNRESET: expected here.
+  server.on('error', () => {});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
   return {

@@ -116,7 +116,7 @@ test('near-duplicates from other outlets merge into the earlier item; the pair b
   assert.equal(deps.items.get(items[0]!.id)!.otherOutlets.length, 1);
 });
 
-test('no near-duplicate merge: same outlet, different places, different numbers, or too far apart in time', async () => {
+test('no near-duplicate merge: same outlet, different places or bodies, different numbers, or too far apart in time', async () => {
   const far = new Date(Date.parse('2024-06-20T02:00:00Z') + (NEAR_DUPLICATE_WINDOW_DAYS + 1) * 86_400_000).toUTCString();
   const sources = feedFiles({
     a: [
@@ -124,16 +124,33 @@ test('no near-duplicate merge: same outlet, different places, different numbers,
       { title: '北京：发布措施促进微短剧产业发展', link: 'https://a.example.org/2', source: '北京日报', date: DAY },
       { title: '国家统计局：5月份CPI同比上涨0.3%', link: 'https://a.example.org/3', source: '新华社', date: DAY },
       { title: '国资委：中央企业牵头建设创新联合体', link: 'https://a.example.org/4', source: '新华社', date: 'Thu, 20 Jun 2024 10:00:00 +0800' },
+      { title: '工信部：部署开展标准化专项行动', link: 'https://a.example.org/5', source: '新华社', date: DAY },
     ],
     b: [
       { title: '多部门联合加强资本市场财务造假监管', link: 'https://b.example.org/1', source: '人民网', date: DAY },
       { title: '上海：发布措施促进微短剧产业发展', link: 'https://b.example.org/2', source: '解放日报', date: DAY },
       { title: '国家统计局：6月份CPI同比上涨0.2%', link: 'https://b.example.org/3', source: '人民网', date: DAY },
       { title: '国资委：中央企业牵头建设创新联合体', link: 'https://b.example.org/4', source: '人民网', date: far, body: '<p>第四批联合体。</p>' },
+      { title: '市监局：部署开展标准化专项行动', link: 'https://b.example.org/5', source: '人民网', date: DAY },
     ],
   });
   const deps = ingestDeps({ sources });
-  assert.deepEqual((await ingestAll(deps)).map(pick), [['fetched', 4, 0, 0], ['fetched', 4, 0, 0]]);
+  assert.deepEqual((await ingestAll(deps)).map(pick), [['fetched', 5, 0, 0], ['fetched', 5, 0, 0]]);
+});
+
+test('one issuer naming the other, or naming several bodies, is no conflict', async () => {
+  const sources = feedFiles({
+    a: [
+      { title: '国资委：中央企业牵头建设 24 个创新联合体', link: 'https://a.example.org/1', source: '新华社', date: DAY },
+      { title: '北京：亦庄将建全域人工智能之城 开放十大标杆应用场景', link: 'https://a.example.org/2', source: '北京日报', date: DAY },
+    ],
+    b: [
+      { title: '国务院国资委：中央企业牵头建设24个创新联合体', link: 'https://b.example.org/1', source: '人民网', date: DAY },
+      { title: '北京市：亦庄将建全域人工智能之城 开放十大标杆应用场景', link: 'https://b.example.org/2', source: '中国新闻网', date: DAY },
+    ],
+  });
+  const deps = ingestDeps({ sources });
+  assert.deepEqual((await ingestAll(deps)).map(pick), [['fetched', 2, 0, 0], ['fetched', 0, 0, 2]]);
 });
 
 test('which copy is kept follows config order, not network timing', async () => {

@@ -133,6 +133,14 @@ test('retries are bounded: a source that keeps failing reports the last error an
   assert.equal(server.requests.length, 3);
 });
 
+test('a server asking to come back much later is not waited for', async () => {
+  const server = await startFeedServer({ '/busy': (_q, res) => void res.writeHead(503, { 'retry-after': '3600' }).end() });
+  const started = Date.now();
+  await assert.rejects(fetchFeed(server.url('/busy'), { ...OPTS, retries: 3, backoffMs: 5 }), /HTTP 503 .*retry after 3600 s/);
+  assert.ok(Date.now() - started < 1000);
+  assert.equal(server.requests.length, 1);
+});
+
 test('a 404 is not retried and says to check the URL', async () => {
   const server = await startFeedServer();
   await assert.rejects(fetchFeed(server.url('/missing'), { ...OPTS, retries: 3, backoffMs: 5 }), /HTTP 404.*check the source URL/);

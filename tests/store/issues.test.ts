@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { openStore } from '../../src/store/index.ts';
+import type { Issue } from '../../src/types.ts';
+
+function issue(date: string, titles: string[][]): Issue {
+  let position = 0;
+  return {
+    date, title: '信息摘编', numbering: { year: 2024, number: 1, totalNumber: 1 },
+    window: { from: `${date}T00:00:00+08:00`, to: `${date}T07:00:00+08:00` }, cutoff: `${date}T07:00:00+08:00`, unplaced: [],
+    sections: titles.map((items, k) => ({
+      id: `s${k}`, title: `栏目${k}`, overflow: [],
+      items: items.map((t) => ({ id: t, title: t, position: ++position } as unknown as Issue['sections'][number]['items'][number])),
+    })),
+  };
+}
+
+test('an approved draft goes back to draft when a rebuild changes it, not when it stays the same', () => {
+  const store = openStore(':memory:');
+  store.issues.save(issue('2024-07-15', [['a']]), 'now');
+  store.issues.setStatus('2024-07-15', 'approved', 'now');
+  store.issues.save(issue('2024-07-15', [['a']]), 'later');
+  assert.equal(store.issues.get('2024-07-15')!.status, 'approved');
+  store.issues.save(issue('2024-07-15', [['a', 'b']]), 'later');
+  assert.equal(store.issues.get('2024-07-15')!.status, 'draft');
+  assert.equal(store.issues.get('2024-07-15')!.approvedAt, null);
+});
+
+test('archive entries and dates come newest first with per-section counts of non-empty sections', () => {
+  const store = openStore(':memory:');
+  store.issues.save(issue('2024-07-14', [['a'], []]), 'now');
+  store.issues.save(issue('2024-07-15', [['b', 'c'], ['d']]), 'now');
+  assert.deepEqual(store.issues.dates(), ['2024-07-15', '2024-07-14']);
+  assert.deepEqual(store.issues.archiveEntries().map((e) => [e.date, e.sections]), [
+    ['2024-07-15', [{ title: '栏目0', count: 2 }, { title: '栏目1', count: 1 }]],
+    ['2024-07-14', [{ title: '栏目0', count: 1 }]],
+  ]);
+});
