@@ -126,7 +126,9 @@ export async function buildStep(ctx: Context, date: string, opts: { rebuild?: bo
     store.items.assignToIssue(date, placed.map((i) => i.id));
     store.issues.save(issue, ctx.now().toISOString());
   })();
-  const files = await publishStep(ctx, issue);
+  // With approval required, a draft stays private (only the preview shows it);
+  // it is published when it is sent, so feeds never announce an unapproved issue.
+  const files = config.schedule.requireApproval ? [] : await publishStep(ctx, issue);
   return {
     date,
     status: existing ? 'rebuilt' : 'built',
@@ -173,6 +175,7 @@ export async function sendStep(ctx: Context, date: string, onProgress?: (done: n
   const { config, store } = ctx;
   const stored = store.issues.get(date);
   if (!stored) throw new DigestError(`no issue for ${date}`, `build it first: digest build --date ${date}`);
+  if (config.schedule.requireApproval && stored.status !== 'sent') await publishStep(ctx, stored.issue);
   const templates = loadTemplates(resolve(config.render.templates));
   const rendered = await renderStored(ctx, stored.issue, templates);
   const lock = acquireSendLock(store.db, date);

@@ -26,6 +26,7 @@ export function formatBuild(b: BuildSummary): string[] {
   if (b.overflow) lines.push(`  overflow (over section caps, kept for the next issue): ${b.overflow}`);
   if (b.unplaced) lines.push(`  unplaced (no section matched): ${b.unplaced}`);
   if (b.files.length) lines.push(`files written: ${b.files.length}`, ...b.files.map((f) => `  ${f}`));
+  else if (b.status === 'built' || b.status === 'rebuilt') lines.push('draft kept private: its files are published when it is sent (schedule.requireApproval)');
   return lines;
 }
 
