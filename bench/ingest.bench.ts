@@ -26,6 +26,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import iconv from 'iconv-lite';
+import { median } from './timing.ts';
 
 const FEEDS = 50;
 const ITEMS = 50;
@@ -199,9 +200,6 @@ async function r2eRun(dir: string): Promise<R2eResult> {
   return { wallMs: r.ms, cpuMs: (user + system) * 1000, maxRssKb, seen: data.feeds.reduce((n, f) => n + Object.keys(f.seen).length, 0) };
 }
 
-function median(xs: number[]): number {
-  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-}
 
 /** digest (median of `rounds` fresh stores) and rss2email, each cold then warm, at one server latency. */
 async function scenario(name: string, urls: string[], work: string, rounds: number, hasR2e: boolean) {

@@ -2,19 +2,21 @@
  * Publishing cost. (1) The feeds of a run: 10 issues (the default) of 60 items
  * (the sample issue's size) as RSS, Atom, JSON Feed and the per-item feed,
  * against a JSON.stringify of the same issues measured in the same run.
- * (2) The archive as the CLI builds it today, from every stored issue
- * (JSON.parse of each issue, then archiveEntry + renderArchive), for one
- * month, one year and five years of daily issues, against one month.
+ * (2) The archive as the CLI builds it, from every stored issue (a SQLite
+ * JSON query for numbering and section counts, then renderArchive), for one
+ * month, one year and five years of daily issues, against one month and
+ * against loading and parsing every issue.
  * Writes out/bench/publish.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
 import { archiveEntry, renderArchive } from '../src/publish/archive.ts';
+import { openStore } from '../src/store/index.ts';
 import { renderAtom } from '../src/publish/atom.ts';
 import { issueFeed, itemFeed, type FeedSettings } from '../src/publish/feeds.ts';
 import { renderJsonFeed } from '../src/publish/json-feed.ts';
 import { renderRss } from '../src/publish/rss.ts';
 import type { Issue, IssueItem } from '../src/types.ts';
+import { medianMs } from './timing.ts';
 
 const PARAGRAPH = '财政部、工业和信息化部近日联合印发《关于进一步支持专精特新中小企业高质量发展的通知》，部署通过中央财政资金进一步支持专精特新中小企业高质量发展工作。';
 const SECTIONS = ['热点关注', '行业动向', '国际视野', '国内动态', '自贸专题', '企业排行榜'];
@@ -52,44 +54,37 @@ const settings: FeedSettings = {
   summaryChars: 220,
 };
 
-/** Median milliseconds of `runs` calls (after one warm-up). */
-function time(fn: () => unknown, runs: number): number {
-  fn();
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    fn();
-    samples.push(performance.now() - t);
-  }
-  return samples.sort((a, b) => a - b)[Math.floor(runs / 2)]!;
-}
 
 // (1) Feeds of a run.
 const latest = Array.from({ length: 10 }, (_, i) => issueOn(1000 - i));
 const published = latest.map((issue) => ({ issue, webHtml: page(issue) }));
-const baseline = time(() => JSON.stringify(latest), 15);
+const baseline = await medianMs(() => JSON.stringify(latest), 15);
 let bytes = 0;
-const feeds = time(() => {
+const feeds = await medianMs(() => {
   const doc = issueFeed(published, settings);
   const out = [renderRss(doc, 'f'), renderAtom(doc, 'a'), renderJsonFeed(doc, 'j'), renderRss(itemFeed(latest, settings, 100), 'i')];
   bytes = out.reduce((n, s) => n + Buffer.byteLength(s), 0);
 }, 15);
 
-// (2) The archive from every stored issue (as the CLI does it today).
-const stored = JSON.stringify(issueOn(0));
-const archive = [30, 365, 1825].map((n) => {
-  const rows = Array.from({ length: n }, (_, i) => stored.replace(/2020-01-01/g, new Date(Date.UTC(2020, 0, 1 + i)).toISOString().slice(0, 10)));
+// (2) The archive from every stored issue, as the CLI builds it: SQLite's JSON
+// functions read numbering and section counts (IssueStore.archiveEntries),
+// against the naive way of loading and parsing every issue's JSON.
+const archive: { issues: number; ms: number; naiveMs: number; heapMb: number }[] = [];
+for (const n of [30, 365, 1825]) {
+  const store = openStore(':memory:');
+  const save = store.db.transaction(() => {
+    for (let i = 0; i < n; i++) store.issues.save(issueOn(i), '2020-01-01T00:00:00Z');
+  });
+  save();
+  const settings = { title: '信息摘编', description: '', language: 'zh-CN', itemFeed: true };
   (globalThis as { gc?: () => void }).gc?.();
   const heapBefore = process.memoryUsage().heapUsed;
-  let parsed: Issue[] = [];
-  const ms = time(() => {
-    parsed = rows.map((r) => JSON.parse(r) as Issue);
-    renderArchive(parsed.map(archiveEntry), { title: '信息摘编', description: '', language: 'zh-CN', itemFeed: true });
-  }, n > 1000 ? 3 : 7);
+  const ms = await medianMs(() => renderArchive(store.issues.archiveEntries(), settings), 5);
   const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 1e6;
-  const renderOnly = time(() => renderArchive(parsed.map(archiveEntry), { title: '信息摘编', description: '', language: 'zh-CN', itemFeed: true }), 7);
-  return { issues: n, ms, renderOnlyMs: renderOnly, heapMb, storedMb: (rows.length * stored.length * 2) / 1e6 };
-});
+  const naiveMs = await medianMs(() => renderArchive(store.issues.latest(n).map((s) => archiveEntry(s.issue)), settings), n > 1000 ? 3 : 5);
+  archive.push({ issues: n, ms, naiveMs, heapMb });
+  store.close();
+}
 
 const report = {
   feeds: { issues: latest.length, itemsPerIssue: 60, ms: feeds, baselineJsonStringifyMs: baseline, ratio: feeds / baseline, outputMb: bytes / 1e6 },
@@ -97,9 +92,9 @@ const report = {
 };
 console.log(`feeds (${latest.length} issues × 60 items → feed.xml, atom.xml, feed.json, items.xml; ${(bytes / 1e6).toFixed(1)} MB):`);
 console.log(`  ${feeds.toFixed(1)} ms = ${(feeds / baseline).toFixed(1)}× a JSON.stringify of the same issues (${baseline.toFixed(1)} ms)`);
-console.log('archive from every stored issue (JSON.parse all + render):');
+console.log('archive from every stored issue (SQLite JSON query + render), against parsing every issue:');
 for (const a of report.archive) {
-  console.log(`  ${String(a.issues).padStart(5)} issues: ${a.ms.toFixed(0).padStart(6)} ms (${a.ratioToMonth.toFixed(1)}× one month), render alone ${a.renderOnlyMs.toFixed(1)} ms, heap +${a.heapMb.toFixed(0)} MB`);
+  console.log(`  ${String(a.issues).padStart(5)} issues: ${a.ms.toFixed(1).padStart(7)} ms (${a.ratioToMonth.toFixed(1)}× one month; ${(a.naiveMs / a.ms).toFixed(1)}× faster than parsing all), heap +${a.heapMb.toFixed(0)} MB`);
 }
 mkdirSync('out/bench', { recursive: true });
 writeFileSync('out/bench/publish.json', JSON.stringify(report, null, 2) + '\n');

@@ -16,22 +16,12 @@ import { personalize, type Recipient } from '../src/render/personalize.ts';
 import { loadTemplates } from '../src/render/templates.ts';
 import { TOKENS } from '../src/render/view.ts';
 import { issueOfSize, renderOptions, TEMPLATES_DIR } from '../tests/render/fixtures.ts';
+import { medianMs } from './timing.ts';
 
 const GMAIL_CLIP_BYTES = 102 * 1024;
 const templates = loadTemplates(TEMPLATES_DIR);
 const options = renderOptions();
 
-/** Median milliseconds of `runs` async calls (after one warm-up). */
-async function time(fn: () => Promise<unknown>, runs: number): Promise<number> {
-  await fn();
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await fn();
-    samples.push(performance.now() - t);
-  }
-  return samples.sort((a, b) => a - b)[Math.floor(runs / 2)]!;
-}
 
 // (1) Render per issue. The first render also pays MJML's cold start.
 const coldStart = performance.now();
@@ -42,7 +32,7 @@ const renders: { items: number; ms: number; result: RenderResult }[] = [];
 for (const items of sizes) {
   const issue = issueOfSize(items);
   let result!: RenderResult;
-  const ms = await time(async () => (result = await renderIssue(issue, templates, options)), items > 100 ? 5 : 9);
+  const ms = await medianMs(async () => (result = await renderIssue(issue, templates, options)), items > 100 ? 5 : 9);
   renders.push({ items, ms, result });
 }
 const base = renders[0]!.ms;

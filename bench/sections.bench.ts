@@ -32,6 +32,7 @@ import { openStore } from '../src/store/index.ts';
 import { TrainingStore } from '../src/store/training.ts';
 import type { Issue, SectionConfig } from '../src/types.ts';
 import { parse as parseYaml } from 'yaml';
+import { medianMs } from './timing.ts';
 
 const SEED = existsSync('../shared/seeds/001_63ddb052a804766a.txt') ? '../shared/seeds/001_63ddb052a804766a.txt' : 'tests/section/fixtures/seed-001.txt';
 const config = parseConfig(parseYaml(readFileSync('config/digest.yaml', 'utf8')), 'config/digest.yaml', { ...process.env, DIGEST_UNSUBSCRIBE_SECRET: 'x' });
@@ -81,25 +82,15 @@ for (const [name, e] of [['split A combined', splitA.combined!], ['leave-one-out
 }
 
 // (2) Cost.
-function time(fn: () => unknown, runs: number): number {
-  fn();
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    fn();
-    samples.push(performance.now() - t);
-  }
-  return samples.sort((x, y) => x - y)[Math.floor(runs / 2)]!;
-}
 const items = set.items.map((l) => l.item);
 const input = {
   date: '2024-07-15', title: '信息摘编', numbering: { year: 2024, number: 7, totalNumber: 37 }, cutoff: '2024-07-15T07:00:00.000+08:00',
   windowStart: '2024-07-12T07:00:00.000+08:00', items, sections, overrides: new Map(), lists, issuerWeights: config.sectioning.issuerWeights,
 };
-const baseline = time(() => buildIssue(input), 20);
+const baseline = await medianMs(() => buildIssue(input), 20);
 const model = trainClassifier(set.items.map((l) => ({ item: l.item, sectionId: l.sectionId })), lists);
 const fallback = learnedFallback(model, sections, minConfidence);
-const withClassifier = time(() => buildIssue({ ...input, fallback }), 20);
+const withClassifier = await medianMs(() => buildIssue({ ...input, fallback }), 20);
 
 // A year of daily issues like the seed (63 items each; headlines varied so the vocabulary grows).
 const DAYS = 365;
@@ -109,7 +100,7 @@ const examples = history.flat();
 const heapBefore = process.memoryUsage().heapUsed;
 let yearModel = trainClassifier(examples, lists);
 const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 1e6;
-const trainYear = time(() => (yearModel = trainClassifier(examples, lists)), 3);
+const trainYear = await medianMs(() => (yearModel = trainClassifier(examples, lists)), 3);
 
 // Reading that history back from a real SQLite store (issue_json as the build saves it).
 const dir = join(tmpdir(), `digest-bench-sections-${process.pid}`);
@@ -126,7 +117,7 @@ const insert = store.db.transaction(() => {
 insert();
 const training = new TrainingStore(store.db);
 let rows = 0;
-const readYear = time(() => (rows = training.pastPlacements('2099-01-01', DAYS).length), 3);
+const readYear = await medianMs(() => (rows = training.pastPlacements('2099-01-01', DAYS).length), 3);
 store.close();
 rmSync(dir, { recursive: true, force: true });
 

@@ -6,8 +6,8 @@
  * 150 messages/s. Here the headers are encoded once (with nodemailer's own
  * encoders), and each body part is split at its personalisation tokens and
  * base64-encoded once per byte alignment: a recipient only costs encoding the
- * few bytes around their name and unsubscribe link; the shared chunks are
- * streamed to the SMTP connection as they are, without a copy per message.
+ * few bytes around their name and unsubscribe link, written with the
+ * pre-encoded parts straight into the transport's reusable buffer.
  *
  * The result: `multipart/alternative`, text part first (SpamAssassin's
  * MPART_ALT_DIFF and MIME_HTML_ONLY), both parts base64 in UTF-8, all lines
@@ -23,38 +23,71 @@ import { TOKENS } from '../render/view.ts';
 import type { RenderedIssue } from '../types.ts';
 import { bareAddress, listIdHeader, type ListSettings, type MessageRecipient } from './message.ts';
 
+/** Appends bytes to a buffer that grows when needed (a transport reuses it from message to message). */
+export class ByteWriter {
+  length = 0;
+
+  constructor(public buf: Buffer = Buffer.allocUnsafe(256 * 1024)) {}
+
+  private reserve(n: number): void {
+    if (this.length + n <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + n));
+    this.buf.copy(bigger, 0, 0, this.length);
+    this.buf = bigger;
+  }
+
+  bytes(b: Buffer): void {
+    this.reserve(b.length);
+    this.length += b.copy(this.buf, this.length);
+  }
+
+  /** An ASCII string (headers, base64). */
+  ascii(s: string): void {
+    this.reserve(s.length);
+    this.length += this.buf.write(s, this.length, 'latin1');
+  }
+
+  /** Base64 of `src` in lines of 76 characters, each ended by CRLF. */
+  base64Lines(src: Buffer): void {
+    const b64 = src.toString('base64');
+    this.reserve(b64.length + Math.ceil(b64.length / 76) * 2);
+    for (let i = 0; i < b64.length; i += 76) {
+      this.length += this.buf.write(b64.slice(i, i + 76), this.length, 'latin1');
+      this.buf[this.length++] = 13;
+      this.buf[this.length++] = 10;
+    }
+  }
+
+  /** What was written. */
+  get written(): Buffer {
+    return this.buf.subarray(0, this.length);
+  }
+}
+
 /**
- * A message ready for a transport: its envelope and its exact bytes, as
- * chunks. Most chunks are the issue's pre-encoded parts, shared by every
- * recipient: a transport that streams them copies nothing per message.
+ * A message ready for a transport: its envelope, and its bytes written on
+ * demand into the transport's own reusable buffer, so sending allocates
+ * nothing per message that only a major garbage collection would free.
  */
 export class OutgoingMessage {
-  readonly size: number;
   private joined: Buffer | null = null;
 
   constructor(
     readonly envelope: { from: string; to: string },
     readonly messageId: string,
-    readonly chunks: readonly Buffer[],
-  ) {
-    this.size = chunks.reduce((n, c) => n + c.length, 0);
-  }
+    private readonly writeTo: (w: ByteWriter) => void,
+  ) {}
 
-  /** The whole message as one Buffer (joined on first use). */
-  get raw(): Buffer {
-    return (this.joined ??= Buffer.concat(this.chunks as Buffer[], this.size));
-  }
-
-  /**
-   * The whole message written into `scratch` (grown when too small), for a
-   * transport that reuses one buffer per connection: no 200 KB allocation per
-   * message for the garbage collector to catch up with.
-   */
+  /** Write the message into `scratch` (replaced by a bigger buffer when too small). */
   into(scratch: Buffer): { bytes: Buffer; scratch: Buffer } {
-    const target = scratch.length >= this.size ? scratch : Buffer.allocUnsafe(Math.ceil(this.size * 1.25));
-    let offset = 0;
-    for (const chunk of this.chunks) offset += chunk.copy(target, offset);
-    return { bytes: target.subarray(0, this.size), scratch: target };
+    const w = new ByteWriter(scratch);
+    this.writeTo(w);
+    return { bytes: w.written, scratch: w.buf };
+  }
+
+  /** The whole message in a buffer of its own. */
+  get raw(): Buffer {
+    return (this.joined ??= this.into(Buffer.allocUnsafe(256 * 1024)).bytes);
   }
 }
 
@@ -121,38 +154,46 @@ export class Base64Template {
     this.pieces.push({ bytes, aligned });
   }
 
-  /** The encoded body for these token values, as chunks to concatenate. */
-  render(values: ReadonlyMap<string, string>): Buffer[] {
-    const out: Buffer[] = [];
-    let pending: Buffer[] = [];
-    let pendingLength = 0;
-    const hold = (b: Buffer) => {
-      pending.push(b);
-      pendingLength += b.length;
+  /** Write the encoded body for these token values. */
+  renderInto(values: ReadonlyMap<string, string>, w: ByteWriter): void {
+    // The bytes between two pre-encoded pieces (token values, and at most 2
+    // bytes on each side) collect in a shared buffer: this runs synchronously.
+    let pending = 0;
+    const room = (n: number) => {
+      if (pending + n > held.length) {
+        const bigger = Buffer.allocUnsafe(Math.max(held.length * 2, pending + n));
+        held.copy(bigger, 0, 0, pending);
+        held = bigger;
+      }
     };
     for (const piece of this.pieces) {
       if (typeof piece === 'string') {
-        hold(Buffer.from(values.get(piece) ?? '', 'utf8'));
+        const value = values.get(piece) ?? '';
+        room(Buffer.byteLength(value, 'utf8'));
+        pending += held.write(value, pending, 'utf8');
         continue;
       }
-      const k = (3 - (pendingLength % 3)) % 3;
+      const k = (3 - (pending % 3)) % 3;
       if (!piece.aligned) {
-        hold(piece.bytes);
+        room(piece.bytes.length);
+        pending += piece.bytes.copy(held, pending);
         continue;
       }
-      if (pendingLength + k > 0) {
-        hold(piece.bytes.subarray(0, k));
-        out.push(base64Lines(Buffer.concat(pending, pendingLength)));
+      if (pending + k > 0) {
+        room(k);
+        pending += piece.bytes.copy(held, pending, 0, k);
+        w.base64Lines(held.subarray(0, pending));
       }
       const { body, tail } = piece.aligned[k]!;
-      out.push(body);
-      pending = [tail];
-      pendingLength = tail.length;
+      w.bytes(body);
+      room(tail.length);
+      pending = tail.copy(held, 0);
     }
-    if (pendingLength) out.push(base64Lines(Buffer.concat(pending, pendingLength)));
-    return out;
+    if (pending) w.base64Lines(held.subarray(0, pending));
   }
 }
+
+let held = Buffer.allocUnsafe(16 * 1024);
 
 // personalize() decides what each token becomes (escaping, the default
 // greeting); asking it about a probe made only of tokens keeps this file in
@@ -223,15 +264,14 @@ export class IssueMessage {
       // Both forms: mail clients use the https link (RFC 8058 one-click), others mail.
       `List-Unsubscribe: <${r.unsubscribeUrl}>,${CRLF} <mailto:${this.list.unsubscribeMailto}?subject=unsubscribe>${CRLF}`;
     const values = tokenValues(r);
-    const chunks = [
-      this.staticHead,
-      Buffer.from(recipientHead, 'latin1'),
-      this.textHead,
-      ...this.text.render(values.text),
-      this.htmlHead,
-      ...this.html.render(values.html),
-      this.closing,
-    ];
-    return new OutgoingMessage({ from: this.envelopeFrom, to: r.email }, r.messageId, chunks);
+    return new OutgoingMessage({ from: this.envelopeFrom, to: r.email }, r.messageId, (w) => {
+      w.bytes(this.staticHead);
+      w.ascii(recipientHead);
+      w.bytes(this.textHead);
+      this.text.renderInto(values.text, w);
+      w.bytes(this.htmlHead);
+      this.html.renderInto(values.html, w);
+      w.bytes(this.closing);
+    });
   }
 }

@@ -22,7 +22,7 @@ export function verifyUnsubscribeToken(secret: string, subscriberId: number, ema
 
 /** The public address of the unsubscribe endpoint: `configured`, else `unsubscribe` under `baseUrl`. */
 export function unsubscribeEndpoint(baseUrl: string, configured?: string): string {
-  return configured ?? new URL('unsubscribe', baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`).href;
+  return configured ? new URL(configured).href : new URL('unsubscribe', baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`).href;
 }
 
 /** A subscriber's signed link at `endpoint` (built by string: it runs once per recipient). */

@@ -119,8 +119,7 @@ const MIGRATIONS: string[] = [
   );
   `,
   // 3 (deliver): the totals of every send run; the server's reply to each
-  // submitted message (its queue id, for tracing); sent deliveries by time,
-  // which seed the sliding-hour rate limit after a restart.
+  // submitted message (its queue id, for tracing).
   `
   CREATE TABLE send_runs (
     id INTEGER PRIMARY KEY,
@@ -140,7 +139,6 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX send_runs_issue ON send_runs (issue_date, id);
   ALTER TABLE deliveries ADD COLUMN response TEXT;
-  CREATE INDEX deliveries_sent_at ON deliveries (status, updated_at);
   `,
   // 4 (section): every item's final section in every issue, what the section
   // classifier learns from. Triggers keep it in step with issues.issue_json
