@@ -5,7 +5,9 @@
  * parse, sanitize, normalize, dedupe, store) and a warm run (every feed
  * answers 304), for digest and, in the same run on the same feeds,
  * rss2email (`r2e run --no-send`, which fetches, parses and processes every
- * entry but mails nothing). Each runs in its own process, so peak RSS is its
+ * entry but mails nothing). Each is the real command in its own process
+ * (`digest ingest --json`, from the compiled dist/ that bench/run.ts builds
+ * first), timed from spawn to exit, so start-up counts and peak RSS is its
  * own. Two scenarios: a server that answers at once (pure CPU), and one that
  * answers after 100 ms, as feeds on the internet do (where digest's bounded
  * concurrency counts and rss2email's one-feed-at-a-time does not).
@@ -14,8 +16,7 @@
  * digest. Targets: cold ≥ 3× faster than rss2email, warm < 0.3 s.
  * Writes out/bench/ingest.json.
  *
- * Run with `npm run bench ingest`. The same file is also the child process
- * that runs digest's ingest (`--child CONFIG.json`).
+ * Run with `npm run bench ingest`.
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -72,7 +73,7 @@ function sampleSentences(): string[] {
   return [...new Set(text.match(/[^。！？\n]{8,120}[。！？]/gu) ?? [])].map((x) => x.trim()).filter((x) => /\p{Script=Han}{6}/u.test(x));
 }
 
-/** Sentences and headline-sized clauses of the samples (read when generating, not in the child). */
+/** Sentences and headline-sized clauses of the samples (read when generating the feeds). */
 let corpus: { sentences: string[]; clauses: string[] } | undefined;
 function text(): { sentences: string[]; clauses: string[] } {
   if (!corpus) {
@@ -108,11 +109,13 @@ function feedXml(f: number, encoding: string): string {
   return `<?xml version="1.0" encoding="${encoding}"?>\n<rss version="2.0"><channel><title>基准源 ${f}</title><link>https://news${f}.example.org/</link><description>bench</description>\n${items}\n</channel></rss>\n`;
 }
 
-interface ChildResult {
+/** One `digest ingest` process. */
+interface DigestResult {
+  /** Wall time of the process, start-up included. */
+  wallMs: number;
+  /** Time in the ingest itself (the summary's `ms`). */
   ms: number;
-  /** CPU time (user + system, all threads) spent in ingestAll. */
-  cpuMs: number;
-  /** CPU time of the whole process, start-up included. */
+  /** CPU time (user + system) of the whole process. */
   processCpuMs: number;
   maxRssKb: number;
   statuses: Record<string, number>;
@@ -120,39 +123,11 @@ interface ChildResult {
   failed: string[];
 }
 
-/** The child: digest's ingest over the config in `file`, timed around ingestAll. */
-async function child(file: string): Promise<void> {
-  const { parseConfig } = await import('../src/config/load.ts');
-  const { openStore } = await import('../src/store/index.ts');
-  const { ingestAll } = await import('../src/ingest/index.ts');
-  const config = parseConfig(JSON.parse(readFileSync(file, 'utf8')), file);
-  const store = openStore(config.store.path);
-  const cpu = process.cpuUsage();
-  const started = performance.now();
-  const reports = await ingestAll({ config, items: store.items, sources: store.sources, now: () => NOW });
-  const ms = performance.now() - started;
-  const used = process.cpuUsage(cpu);
-  const usage = process.resourceUsage();
-  const statuses: Record<string, number> = {};
-  for (const r of reports) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-  const result: ChildResult = {
-    ms,
-    cpuMs: (used.user + used.system) / 1000,
-    processCpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
-    maxRssKb: usage.maxRSS,
-    statuses,
-    stored: store.items.count(),
-    failed: reports.filter((r) => r.status === 'failed').map((r) => r.error ?? r.id),
-  };
-  store.close();
-  process.stdout.write(JSON.stringify(result) + '\n');
-}
-
 /** Run a command asynchronously (the feed server lives in this process); resolves with output and wall time. */
 function run(cmd: string, args: string[]): Promise<{ stdout: string; stderr: string; ms: number; code: number }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DIGEST_NOW: NOW.toISOString() } });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d: Buffer) => (stdout += d));
@@ -180,14 +155,29 @@ function startServer(bodies: { body: Buffer; contentType: string }[], latency: {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-type DigestResult = ChildResult & { wallMs: number };
+const DIGEST = join(ROOT, 'bin/digest.js');
 
+/** The real `digest ingest --json`, as a user runs it (compiled dist/ when current: bench/run.ts builds it first). */
 async function digestRun(configFile: string): Promise<DigestResult> {
-  const r = await run(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', configFile]);
-  if (r.code !== 0) throw new Error(`digest child failed: ${r.stderr}`);
-  const result = { ...(JSON.parse(r.stdout.trim().split('\n').at(-1)!) as ChildResult), wallMs: r.ms };
-  if (result.failed.length) throw new Error(`digest sources failed: ${result.failed.join('; ')}`);
-  return result;
+  // BENCH_INGEST_PROFILE=DIR: write a CPU profile of every digest run there (for chrome://inspect or speedscope).
+  const profile = process.env.BENCH_INGEST_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_INGEST_PROFILE] : [];
+  const r = await run('/usr/bin/time', ['-f', '%M %U %S', process.execPath, ...profile, DIGEST, 'ingest', '--config', configFile, '--json']);
+  if (r.code !== 0) throw new Error(`digest ingest failed (${r.code}): ${r.stderr.slice(-2000)}`);
+  const [maxRssKb, user, system] = r.stderr.trim().split('\n').at(-1)!.split(' ').map(Number) as [number, number, number];
+  const summary = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { ms: number; sources: { id: string; status: string; new: number; error?: string }[] };
+  const statuses: Record<string, number> = {};
+  for (const s of summary.sources) statuses[s.status] = (statuses[s.status] ?? 0) + 1;
+  const failed = summary.sources.filter((s) => s.status === 'failed').map((s) => s.error ?? s.id);
+  if (failed.length) throw new Error(`digest sources failed: ${failed.join('; ')}`);
+  return {
+    wallMs: r.ms,
+    ms: summary.ms,
+    processCpuMs: (user + system) * 1000,
+    maxRssKb,
+    statuses,
+    stored: summary.sources.reduce((n, s) => n + s.new, 0),
+    failed,
+  };
 }
 
 type R2eResult = { wallMs: number; cpuMs: number; maxRssKb: number; seen: number };
@@ -312,5 +302,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[2] === '--child') await child(process.argv[3]!);
-else await main();
+await main();

@@ -20,24 +20,14 @@
  * BENCH_SEND_CONNECTIONS (4), BENCH_SEND_NAIVE (1000 messages).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import nodemailer from 'nodemailer';
-import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import { stringify } from 'yaml';
-import { openContext, listSettings } from '../src/cli/context.ts';
-import { buildStep, ingestStep, renderStored } from '../src/cli/cycle.ts';
-import { sendIssue } from '../src/deliver/index.ts';
-import { IssueMessage } from '../src/deliver/mime.ts';
-import { SmtpMessenger } from '../src/deliver/smtp.ts';
-import { signedUnsubscribeUrl } from '../src/deliver/unsubscribe.ts';
-import { personalize } from '../src/render/personalize.ts';
-import { loadTemplates } from '../src/render/templates.ts';
-import { openStore } from '../src/store/index.ts';
+// Everything else is imported after the child modes below, so that a child
+// measures only what it loads itself.
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const DATE = '2024-07-15';
@@ -48,17 +38,38 @@ const SOURCE = '/usr/sbin/smtp-source';
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
 // ── Child modes, reporting their peak memory. ──
+/**
+ * This process's peak RSS in KB. VmHWM, not getrusage's maxrss: Linux carries
+ * maxrss over exec, so a child spawned by a big process would report the
+ * parent's size.
+ */
+function peakRssKb(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]);
+  } catch {
+    // not Linux: fall through
+  }
+  return process.resourceUsage().maxRSS;
+}
+// BENCH_SEND_TRACE=1: children print their memory every 2 s (where the peak comes from).
+if (process.env.BENCH_SEND_TRACE && process.argv[2]?.startsWith('--child')) {
+  const mb = (n: number) => Math.round(n / 1048576);
+  setInterval(() => {
+    const m = process.memoryUsage();
+    process.stderr.write(`send progress memory: rss ${mb(m.rss)} heapUsed ${mb(m.heapUsed)} heapTotal ${mb(m.heapTotal)} external ${mb(m.external)} arrayBuffers ${mb(m.arrayBuffers)} MB\n`);
+  }, 2000).unref();
+}
 // A real `digest send` (the CLI, which also loads and renders the issue).
 if (process.argv[2] === '--child-send') {
   const { main } = await import('../src/cli.ts');
   const code = await main(['send', '--issue', DATE, '--config', process.argv[3]!, '--json']);
-  process.stderr.write(`PEAK_RSS_KB=${process.resourceUsage().maxRSS}\n`);
+  process.stderr.write(`PEAK_RSS_KB=${peakRssKb()}\n`);
   process.exit(code);
 }
 // The delivery stage alone: the send loop over a rendered issue, with nothing else loaded.
 if (process.argv[2] === '--child-loop') {
   const [db, renderedFile, url] = process.argv.slice(3) as [string, string, string];
-  const { readFileSync } = await import('node:fs');
   const { openStore } = await import('../src/store/index.ts');
   const { sendIssue } = await import('../src/deliver/index.ts');
   const { IssueMessage } = await import('../src/deliver/mime.ts');
@@ -76,9 +87,22 @@ if (process.argv[2] === '--child-loop') {
   );
   await messenger.close();
   process.stdout.write(JSON.stringify({ send: totals }));
-  process.stderr.write(`PEAK_RSS_KB=${process.resourceUsage().maxRSS}\n`);
+  process.stderr.write(`PEAK_RSS_KB=${peakRssKb()}\n`);
   process.exit(0);
 }
+
+const nodemailer = (await import('nodemailer')).default;
+const MailComposer = (await import('nodemailer/lib/mail-composer/index.js')).default;
+const { stringify } = await import('yaml');
+const { openContext, listSettings } = await import('../src/cli/context.ts');
+const { buildStep, ingestStep, renderStored } = await import('../src/cli/cycle.ts');
+const { sendIssue } = await import('../src/deliver/index.ts');
+const { IssueMessage } = await import('../src/deliver/mime.ts');
+const { SmtpMessenger } = await import('../src/deliver/smtp.ts');
+const { signedUnsubscribeUrl } = await import('../src/deliver/unsubscribe.ts');
+const { personalize } = await import('../src/render/personalize.ts');
+const { loadTemplates } = await import('../src/render/templates.ts');
+const { openStore } = await import('../src/store/index.ts');
 
 const SUBSCRIBERS = env('BENCH_SEND_SUBSCRIBERS', 10_000);
 const MEMORY_SUBSCRIBERS = env('BENCH_SEND_MEMORY_SUBSCRIBERS', 100_000);
@@ -106,6 +130,7 @@ async function startSink(): Promise<number> {
   // smtp-sink drops privileges when started as root (it insists on -u then).
   const user = process.getuid?.() === 0 ? ['-u', 'postfix'] : [];
   sink = spawn(SINK, [...user, `127.0.0.1:${port}`, '1024'], { stdio: 'ignore' });
+  sink.unref(); // killed on exit; it must not keep this process alive
   for (let i = 0; i < 100; i++) {
     const ok = await new Promise<boolean>((resolve) => {
       const s = connect(port, '127.0.0.1', () => (s.end(), resolve(true)));
@@ -318,3 +343,4 @@ writeFileSync(
   ) + '\n',
 );
 if (checks.some((c) => !c.ok)) process.exitCode = 1;
+sink?.kill();

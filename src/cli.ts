@@ -11,6 +11,8 @@ import type { Command, OptionValues } from './cli/command.ts';
 import { openContext, type Context } from './cli/context.ts';
 
 const COMMANDS_DIR = new URL('./cli/commands/', import.meta.url);
+// .ts when running the sources (tsx), .js when running the build in dist/.
+const EXT = import.meta.url.slice(import.meta.url.lastIndexOf('.'));
 
 const GLOBAL_OPTIONS = {
   config: { type: 'string' },
@@ -19,12 +21,12 @@ const GLOBAL_OPTIONS = {
 } as const;
 
 async function loadCommand(name: string): Promise<Command | undefined> {
-  if (!/^[a-z-]+$/.test(name) || !existsSync(new URL(`${name}.ts`, COMMANDS_DIR))) return undefined;
-  return ((await import(new URL(`${name}.ts`, COMMANDS_DIR).href)) as { command: Command }).command;
+  if (!/^[a-z-]+$/.test(name) || !existsSync(new URL(`${name}${EXT}`, COMMANDS_DIR))) return undefined;
+  return ((await import(new URL(`${name}${EXT}`, COMMANDS_DIR).href)) as { command: Command }).command;
 }
 
 async function usage(): Promise<string> {
-  const names = readdirSync(COMMANDS_DIR).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)).sort();
+  const names = readdirSync(COMMANDS_DIR).filter((f) => f.endsWith(EXT)).map((f) => f.slice(0, -EXT.length)).sort();
   const lines: string[] = [];
   for (const name of names) lines.push(...((await loadCommand(name))?.usage ?? []).map((u) => `  ${u}`));
   return `digest — daily digest newsletter generator

@@ -2,6 +2,7 @@
  * The steps of a cycle as the CLI runs them: ingest, build (select → section
  * → render → publish) and send. Each returns a summary object for printing.
  */
+import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { sendIssue, type SendTotals } from '../deliver/index.ts';
@@ -54,6 +55,26 @@ function renderOptions(ctx: Context, date: string) {
 /** Render a stored issue. */
 export async function renderStored(ctx: Context, issue: Issue, templates: Templates): Promise<RenderResult> {
   return renderIssue(issue, templates, renderOptions(ctx, issue.date));
+}
+
+/**
+ * The issue's rendered parts (subject, email HTML, text part, web page). A
+ * build stores them; later commands reuse them while the issue, the
+ * templates and the render settings are unchanged, so `digest send` of a
+ * built issue never loads MJML (about 80 MB of a send's memory). When any of
+ * them changed it renders again, and stores the result if `issue` is the
+ * stored one (not a preview's unsaved composition).
+ */
+export async function renderedParts(ctx: Context, issue: Issue, templates: Templates): Promise<RenderedIssue> {
+  const opts = renderOptions(ctx, issue.date);
+  const issueJson = JSON.stringify(issue);
+  const key = createHash('sha256').update(issueJson).update('\0').update(templates.fingerprint).update('\0').update(JSON.stringify(opts)).digest('hex');
+  const kept = ctx.store.issues.rendered(issue.date, key);
+  if (kept) return kept;
+  const rendered = await renderIssue(issue, templates, opts);
+  const stored = ctx.store.issues.get(issue.date);
+  if (stored && JSON.stringify(stored.issue) === issueJson) ctx.store.issues.saveRendered(issue.date, key, rendered, ctx.now().toISOString());
+  return rendered;
 }
 
 /** Summary of a build. */
@@ -126,9 +147,12 @@ export async function buildStep(ctx: Context, date: string, opts: { rebuild?: bo
     store.items.assignToIssue(date, placed.map((i) => i.id));
     store.issues.save(issue, ctx.now().toISOString());
   })();
+  // Rendered now in any case: a template error shows at build, and the send reuses this render.
+  const templates = loadTemplates(resolve(config.render.templates));
+  await renderedParts(ctx, issue, templates);
   // With approval required, a draft stays private (only the preview shows it);
   // it is published when it is sent, so feeds never announce an unapproved issue.
-  const files = config.schedule.requireApproval ? [] : await publishStep(ctx, issue);
+  const files = config.schedule.requireApproval ? [] : await publishStep(ctx, issue, templates);
   return {
     date,
     status: existing ? 'rebuilt' : 'built',
@@ -141,10 +165,9 @@ export async function buildStep(ctx: Context, date: string, opts: { rebuild?: bo
 }
 
 /** Write the issue's files, then the archive and feeds. Returns the paths written. */
-export async function publishStep(ctx: Context, issue: Issue): Promise<string[]> {
+export async function publishStep(ctx: Context, issue: Issue, templates = loadTemplates(resolve(ctx.config.render.templates))): Promise<string[]> {
   const { config, store } = ctx;
-  const templates = loadTemplates(resolve(config.render.templates));
-  const rendered = await renderStored(ctx, issue, templates);
+  const rendered = await renderedParts(ctx, issue, templates);
   const summaries = new Map(issue.sections.flatMap((s) => s.items.map((i) => [i.id, cutAtSentence(i.text, config.render.summaryChars).text] as const)));
   const outDir = resolve(config.output.dir);
   const files = writeIssueFiles(outDir, issue, rendered, summaries, config.publication.baseUrl);
@@ -175,9 +198,9 @@ export async function sendStep(ctx: Context, date: string, onProgress?: (done: n
   const { config, store } = ctx;
   const stored = store.issues.get(date);
   if (!stored) throw new DigestError(`no issue for ${date}`, `build it first: digest build --date ${date}`);
-  if (config.schedule.requireApproval && stored.status !== 'sent') await publishStep(ctx, stored.issue);
   const templates = loadTemplates(resolve(config.render.templates));
-  const rendered = await renderStored(ctx, stored.issue, templates);
+  if (config.schedule.requireApproval && stored.status !== 'sent') await publishStep(ctx, stored.issue, templates);
+  const rendered = await renderedParts(ctx, stored.issue, templates);
   const lock = acquireSendLock(store.db, date);
   let messenger: Messenger | undefined;
   try {

@@ -11,7 +11,7 @@ import { loadTemplates } from '../render/templates.ts';
 import { validateEmail } from '../store/subscribers.ts';
 import type { Issue } from '../types.ts';
 import { createMessenger, fromDomain, listSettings, type Context } from './context.ts';
-import { renderStored } from './cycle.ts';
+import { renderedParts } from './cycle.ts';
 
 /**
  * Send a test copy of the issue of `date` to `to`. `unsaved` sends that issue
@@ -22,7 +22,7 @@ export async function sendTest(ctx: Context, date: string, to: string, unsaved?:
   const address = validateEmail(to, '--to');
   const issue = unsaved ?? ctx.store.issues.get(date)?.issue;
   if (!issue) throw new DigestError(`no issue for ${date}`, `build it first: digest build --date ${date}`);
-  const rendered = await renderStored(ctx, issue, loadTemplates(resolve(config.render.templates)));
+  const rendered = await renderedParts(ctx, issue, loadTemplates(resolve(config.render.templates)));
   // A subscriber gets their own working link; anyone else the bare endpoint, whose page says the link is incomplete.
   const endpoint = unsubscribeEndpoint(config.publication.baseUrl, config.delivery.unsubscribeUrl);
   const known = ctx.store.subscribers.find(address);

@@ -7,14 +7,15 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { assetUrl } from '../assets.ts';
 import { DigestError, errorMessage } from '../errors.ts';
 import { ITEM_ACTIONS, type ItemAction, type Preview } from './model.ts';
 import { errorPage, previewPage, type Flash } from './page.ts';
 import { csrfTokenMatches, FRAME_HEADERS, hostAllowed, newCsrfToken, originAllowed, UI_HEADERS } from './security.ts';
 
 const ASSETS = {
-  '/static/preview.css': { type: 'text/css; charset=utf-8', body: readFileSync(new URL('./assets/preview.css', import.meta.url)) },
-  '/static/preview.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL('./assets/preview.js', import.meta.url)) },
+  '/static/preview.css': { type: 'text/css; charset=utf-8', body: readFileSync(assetUrl('preview/assets/preview.css')) },
+  '/static/preview.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(assetUrl('preview/assets/preview.js')) },
 } as const;
 
 /** Largest form body accepted (the forms post a few short fields). */

@@ -4,6 +4,7 @@
  * templates folder never leak into another.
  */
 import Handlebars from 'handlebars';
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ConfigError } from '../errors.ts';
@@ -13,6 +14,8 @@ export interface Templates {
   email: Handlebars.TemplateDelegate;
   text: Handlebars.TemplateDelegate;
   web: Handlebars.TemplateDelegate;
+  /** A hash of every file loaded: a stored render made with other templates is not reused. */
+  fingerprint: string;
 }
 
 function read(dir: string, name: string): string {
@@ -24,19 +27,27 @@ function read(dir: string, name: string): string {
 /** Load and compile the templates of `dir` (issue.mjml.hbs, issue.txt.hbs, web.hbs, partials/*.hbs). */
 export function loadTemplates(dir: string): Templates {
   const hb = Handlebars.create();
+  const hash = createHash('sha256');
   const partials = join(dir, 'partials');
   if (existsSync(partials)) {
-    for (const f of readdirSync(partials).filter((f) => f.endsWith('.hbs'))) {
-      hb.registerPartial(basename(f, '.hbs'), readFileSync(join(partials, f), 'utf8'));
+    for (const f of readdirSync(partials).filter((f) => f.endsWith('.hbs')).sort()) {
+      const source = readFileSync(join(partials, f), 'utf8');
+      hash.update(`partials/${f}\0${source}\0`);
+      hb.registerPartial(basename(f, '.hbs'), source);
     }
   }
   const compile = (name: string, opts: CompileOptions = {}) => {
+    const source = read(dir, name);
+    hash.update(`${name}\0${source}\0`);
     try {
-      return hb.compile(read(dir, name), { strict: false, ...opts });
+      return hb.compile(source, { strict: false, ...opts });
     } catch (err) {
       throw new ConfigError(`template ${join(dir, name)}: ${(err as Error).message}`, 'fix the Handlebars syntax in that file');
     }
   };
   // The text part is not HTML: nothing is escaped there.
-  return { email: compile('issue.mjml.hbs'), text: compile('issue.txt.hbs', { noEscape: true }), web: compile('web.hbs') };
+  const email = compile('issue.mjml.hbs');
+  const text = compile('issue.txt.hbs', { noEscape: true });
+  const web = compile('web.hbs');
+  return { email, text, web, fingerprint: hash.digest('hex') };
 }

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { SectionConfig, SectionOrderKey } from '../types.ts';
+import { assetUrl } from '../assets.ts';
 
 /** Named word lists, by name. */
 export type NamedLists = Record<string, string[]>;
@@ -25,7 +26,7 @@ let shipped: RuleDataFile | null = null;
 /** The shipped rule data, read once (it ships with the code, like a module). */
 function ruleData(): RuleDataFile {
   if (!shipped) {
-    const raw = parseYaml(readFileSync(new URL('./rule-data.yaml', import.meta.url), 'utf8')) as Partial<RuleDataFile>;
+    const raw = parseYaml(readFileSync(assetUrl('section/rule-data.yaml'), 'utf8')) as Partial<RuleDataFile>;
     if (!raw?.lists || !raw.sections || !raw.issuerWeights) throw new Error('src/section/rule-data.yaml must have lists, issuerWeights and sections');
     shipped = { lists: raw.lists, issuerWeights: raw.issuerWeights, sections: raw.sections };
   }

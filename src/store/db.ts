@@ -181,6 +181,18 @@ const MIGRATIONS: string[] = [
          coalesce(substr(json_extract(it.value, '$.text'), 1, 400), ''), coalesce(json_extract(it.value, '$.reason'), '')
     FROM issues AS i, json_each(i.issue_json, '$.sections') AS s, json_each(s.value, '$.items') AS it;
   `,
+  // 5: the rendered issue (subject, email HTML, text, web page; gzipped JSON),
+  // saved at build so a send never needs MJML (≈ 80 MB) for an issue already
+  // rendered. \`render_key\` says what it was rendered from (issue, templates,
+  // settings): a different key means render again.
+  `
+  CREATE TABLE issue_renders (
+    date TEXT PRIMARY KEY REFERENCES issues(date) ON DELETE CASCADE,
+    render_key TEXT NOT NULL,
+    rendered BLOB NOT NULL,
+    rendered_at TEXT NOT NULL
+  );
+  `,
 ];
 
 /** Open (creating if needed) the store at `path` and bring its schema up to date. */
@@ -192,10 +204,11 @@ export function openDb(path: string): Db {
   } catch (err) {
     throw new DigestError(`cannot open the store ${path}: ${(err as Error).message}`, 'check store.path and that its folder is writable');
   }
+  // Several processes (schedule, preview, a manual run) may share the file;
+  // set first, as switching a new file to WAL already takes a lock.
+  db.pragma('busy_timeout = 5000');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  // Several processes (schedule, preview, a manual run) may share the file.
-  db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   migrate(db);
   return db;
@@ -211,6 +224,8 @@ function migrate(db: Db): void {
   }
   for (let version = current; version < MIGRATIONS.length; version++) {
     db.transaction(() => {
+      // Another process opening the same new store may have applied it while this one waited for the lock.
+      if ((db.pragma('user_version', { simple: true }) as number) > version) return;
       db.exec(MIGRATIONS[version]!);
       db.pragma(`user_version = ${version + 1}`);
     }).immediate();

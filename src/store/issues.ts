@@ -2,7 +2,8 @@
  * Built issues in SQLite. A row exists once an issue is built; its status goes
  * draft → approved → sent. The stored JSON is what was rendered and published.
  */
-import type { Issue, IsoDate } from '../types.ts';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { Issue, IsoDate, RenderedIssue } from '../types.ts';
 import type { Db } from './db.ts';
 
 /** Lifecycle of an issue. */
@@ -107,6 +108,24 @@ export class IssueStore {
         now,
         json: JSON.stringify(issue),
       });
+  }
+
+  /** The rendered issue of `date` if it was rendered from `key` (see saveRendered). */
+  rendered(date: IsoDate, key: string): RenderedIssue | undefined {
+    const row = this.db.prepare('SELECT rendered FROM issue_renders WHERE date = ? AND render_key = ?').get(date, key) as { rendered: Buffer } | undefined;
+    return row && (JSON.parse(gunzipSync(row.rendered).toString('utf8')) as RenderedIssue);
+  }
+
+  /**
+   * Keep the rendered issue of `date` (replacing an earlier render). `key`
+   * names what it was rendered from; a lookup with another key misses.
+   */
+  saveRendered(date: IsoDate, key: string, rendered: RenderedIssue, now: string): void {
+    const { subject, preheader, emailHtml, emailText, webHtml } = rendered;
+    const blob = gzipSync(JSON.stringify({ subject, preheader, emailHtml, emailText, webHtml }));
+    this.db
+      .prepare('INSERT INTO issue_renders (date, render_key, rendered, rendered_at) VALUES (?, ?, ?, ?) ON CONFLICT(date) DO UPDATE SET render_key = excluded.render_key, rendered = excluded.rendered, rendered_at = excluded.rendered_at')
+      .run(date, key, blob, now);
   }
 
   setStatus(date: IsoDate, status: IssueStatus, now: string): void {

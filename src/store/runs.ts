@@ -76,12 +76,12 @@ export class RunStore {
 
   /** The latest runs, newest first. */
   latest(limit: number): RunRecord[] {
-    return (this.db.prepare('SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT ?').all(limit) as RunRow[]).map(fromRow);
+    return (this.db.prepare('SELECT * FROM runs ORDER BY started_at DESC, rowid DESC LIMIT ?').all(limit) as RunRow[]).map(fromRow);
   }
 
   /** Every run for the issue of `date`, oldest first. */
   forIssue(date: IsoDate): RunRecord[] {
-    return (this.db.prepare('SELECT * FROM runs WHERE issue_date = ? ORDER BY started_at, id').all(date) as RunRow[]).map(fromRow);
+    return (this.db.prepare('SELECT * FROM runs WHERE issue_date = ? ORDER BY started_at, rowid').all(date) as RunRow[]).map(fromRow);
   }
 
   /**

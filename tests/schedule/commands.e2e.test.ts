@@ -41,7 +41,7 @@ test('digest run: refused while another process holds the cycle lock; minItems s
   assert.match(f.runId, /^\d{8}T\d{6}-[0-9a-f]{6}$/);
 
   const after = openStore(join(dir, 'digest.db'));
-  const runs = after.db.prepare('SELECT id, kind, issue_date AS date, status, summary FROM runs ORDER BY started_at, id').all() as { id: string; kind: string; date: string; status: string; summary: string }[];
+  const runs = after.db.prepare('SELECT id, kind, issue_date AS date, status, summary FROM runs ORDER BY started_at, rowid').all() as { id: string; kind: string; date: string; status: string; summary: string }[];
   const locks = (after.db.prepare('SELECT count(*) AS n FROM locks').get() as { n: number }).n;
   after.close();
   assert.deepEqual(runs.map((r) => [r.kind, r.date, r.status]), [['run', '2024-07-15', 'skipped'], ['run', '2024-07-15', 'ok']]);
