@@ -10,8 +10,9 @@
  *
  * Each command stays its own entry (dist/cli/commands/<name>.js, found by file
  * name like the sources), sharing chunks, so a command loads only what it
- * uses. better-sqlite3 (native) and mjml (large, loaded only to render) stay
- * in node_modules. Files of src/ that are not TypeScript (rule data, preview
+ * uses. Three packages stay in node_modules: better-sqlite3 (native), mjml
+ * (large, loaded only to render) and iconv-lite (its charset tables load one
+ * by one when needed; bundled, every start would parse all 550 KB of them). Files of src/ that are not TypeScript (rule data, preview
  * assets) are copied to the same paths; bin/digest.js tells the bundle where
  * (src/assets.ts). The CLI runs dist/ only while it is current with src/ and
  * the sources through tsx otherwise (bin/digest.js), so an edit is never
@@ -37,7 +38,12 @@ const files = walk(src);
 rmSync(tmp, { recursive: true, force: true });
 try {
   await build({
-    entryPoints: [join(src, 'cli.ts'), ...files.filter((f) => f.startsWith(join('cli', 'commands')) && f.endsWith('.ts')).map((f) => join(src, f))],
+    // The CLI, each command, and the feed-parsing worker (src/ingest/parse-pool.ts starts it by path).
+    entryPoints: [
+      join(src, 'cli.ts'),
+      join(src, 'ingest', 'parse-worker.ts'),
+      ...files.filter((f) => f.startsWith(join('cli', 'commands')) && f.endsWith('.ts')).map((f) => join(src, f)),
+    ],
     outdir: tmp,
     outbase: src,
     bundle: true,
@@ -45,7 +51,7 @@ try {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    external: ['better-sqlite3', 'mjml'],
+    external: ['better-sqlite3', 'mjml', 'iconv-lite'],
     // Bundled CommonJS packages call require() for Node's own modules.
     banner: { js: "import { createRequire as __digestRequire } from 'node:module'; const require = __digestRequire(import.meta.url);" },
     logLevel: 'warning',

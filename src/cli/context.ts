@@ -6,9 +6,6 @@ import { join, resolve } from 'node:path';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import type { ListSettings } from '../deliver/message.ts';
-import type { Messenger } from '../deliver/messenger.ts';
-import { OutboxMessenger } from '../deliver/outbox.ts';
-import { SmtpMessenger } from '../deliver/smtp.ts';
 import { openStore, type Store } from '../store/index.ts';
 
 /** What every command gets. */
@@ -45,10 +42,4 @@ export function listSettings(config: Config): ListSettings {
     listId: `${config.publication.title} <digest.${domain}>`,
     unsubscribeMailto: config.delivery.unsubscribeMailto ?? address,
   };
-}
-
-/** SMTP when `delivery.smtp.url` is set (e.g. from `${DIGEST_SMTP_URL}`), else the outbox folder. */
-export function createMessenger(config: Config): Messenger {
-  if (config.delivery.smtp) return new SmtpMessenger(config.delivery.smtp);
-  return new OutboxMessenger(config.delivery.outbox ?? join(config.output.dir, 'outbox'));
 }

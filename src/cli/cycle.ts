@@ -11,7 +11,6 @@ import type { Messenger } from '../deliver/messenger.ts';
 import { IssueMessage } from '../deliver/mime.ts';
 import { DEFAULT_UNSUBSCRIBE_SECRET, signedUnsubscribeUrl, unsubscribeEndpoint } from '../deliver/unsubscribe.ts';
 import { DigestError } from '../errors.ts';
-import { ingestAll, type SourceReport } from '../ingest/index.ts';
 import { publishedPage, writeArchiveAndFeeds, writeIssueFiles } from '../publish/index.ts';
 import { renderIssue, renderWebPage, type RenderResult } from '../render/index.ts';
 import { loadTemplates, type Templates } from '../render/templates.ts';
@@ -20,18 +19,17 @@ import { cutoffFor, issueDateAt } from '../schedule/time.ts';
 import { buildIssue } from '../section/build.ts';
 import { selectItems } from '../section/select.ts';
 import type { Issue, RenderedIssue } from '../types.ts';
-import { createMessenger, fromDomain, listSettings, type Context } from './context.ts';
+import { fromDomain, listSettings, type Context } from './context.ts';
+import { createMessenger } from './messenger.ts';
 import { sectioningInput } from './sectioning.ts';
+
+export { ingestStep } from './ingest-step.ts';
 
 /** Seed subscribers listed in config (never resubscribes anyone who left). */
 export function seedSubscribers(ctx: Context): void {
   for (const s of ctx.config.subscribers) ctx.store.subscribers.add(s.email, s.name ?? null, ctx.now().toISOString());
 }
 
-/** Run the ingest stage over all sources. */
-export async function ingestStep(ctx: Context): Promise<SourceReport[]> {
-  return ingestAll({ config: ctx.config, items: ctx.store.items, sources: ctx.store.sources, now: ctx.now });
-}
 
 /** The issue date for a command: `--date` or today in the publication's timezone. */
 export function issueDate(ctx: Context, date?: string): string {

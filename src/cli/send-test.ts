@@ -10,7 +10,8 @@ import { DigestError } from '../errors.ts';
 import { loadTemplates } from '../render/templates.ts';
 import { validateEmail } from '../store/subscribers.ts';
 import type { Issue } from '../types.ts';
-import { createMessenger, fromDomain, listSettings, type Context } from './context.ts';
+import { fromDomain, listSettings, type Context } from './context.ts';
+import { createMessenger } from './messenger.ts';
 import { renderedParts } from './cycle.ts';
 
 /**

@@ -176,6 +176,8 @@ export const configSchema = z.strictObject({
       retries: z.number().int().nonnegative().default(2),
       /** First retry delay in ms; it doubles per retry (with jitter). */
       backoffMs: z.number().int().nonnegative().default(300),
+      /** Worker threads that parse feeds (0: the main thread only; default: one per extra core, at most 3). */
+      parseWorkers: z.number().int().min(0).max(16).optional(),
     })
     .prefault({}),
   sections: z.array(sectionSchema).min(1).optional(),

@@ -17,6 +17,7 @@ import { loadNearDuplicateIndex, storeItems, type StoreCounts } from './dedupe.t
 import { effectiveState, readFeedSource, type FeedRead, type FeedSourceConfig } from './feed-source.ts';
 import { readEditorFile } from './inbox.ts';
 import { buildItem } from './item.ts';
+import { FeedParser } from './parse-pool.ts';
 import type { NearDuplicateIndex } from './similar.ts';
 
 export { storeItems, type StoreCounts } from './dedupe.ts';
@@ -162,12 +163,12 @@ function failure(source: SourceConfig, err: unknown, deps: IngestDeps): SourceRe
 type SourceRead = { feed: FeedRead } | { inbox: ReturnType<typeof readInbox> } | { error: unknown };
 
 /** The reading half of a source (network, parsing, building items); never throws. */
-async function readSource(source: SourceConfig, deps: IngestDeps): Promise<SourceRead> {
+async function readSource(source: SourceConfig, deps: IngestDeps, parser: FeedParser): Promise<SourceRead> {
   try {
     if (source.type === 'inbox') return { inbox: readInbox(source, deps) };
     const state = effectiveState(source, deps.sources.get(source.id));
     const isKnown = (guid: string) => deps.items.hasGuid(source.id, guid);
-    return { feed: await readFeedSource(source, state, deps.config, deps.now().toISOString(), isKnown) };
+    return { feed: await readFeedSource(source, state, deps.config, deps.now().toISOString(), (input) => parser.parse(input), isKnown) };
   } catch (err) {
     return { error: err };
   }
@@ -181,19 +182,24 @@ export async function ingestAll(deps: IngestDeps): Promise<SourceReport[]> {
   let index: NearDuplicateIndex | undefined;
   const near = () => (index ??= loadNearDuplicateIndex(deps.items, deps.now()));
   const reports: Promise<SourceReport>[] = new Array(enabled.length);
-  await mapLimit(enabled, deps.config.ingest.concurrency, async (source, i) => {
-    const read = await readSource(source, deps);
+  const parser = new FeedParser(deps.config.ingest.parseWorkers);
+  try {
+    await mapLimit(enabled, deps.config.ingest.concurrency, async (source, i) => {
+      const read = await readSource(source, deps, parser);
     // Stored in config order, once every earlier source is; meanwhile this slot fetches the next source.
-    reports[i] = turns.wait(i).then(() => {
-      try {
-        if ('error' in read) return failure(source, read.error, deps);
-        return 'feed' in read ? commitFeed(source as FeedSourceConfig, read.feed, deps, near) : commitInbox(source, read.inbox, deps, near);
-      } catch (err) {
-        return failure(source, err, deps);
-      } finally {
-        turns.done(i);
-      }
+      reports[i] = turns.wait(i).then(() => {
+        try {
+          if ('error' in read) return failure(source, read.error, deps);
+          return 'feed' in read ? commitFeed(source as FeedSourceConfig, read.feed, deps, near) : commitInbox(source, read.inbox, deps, near);
+        } catch (err) {
+          return failure(source, err, deps);
+        } finally {
+          turns.done(i);
+        }
+      });
     });
-  });
-  return Promise.all(reports);
+    return await Promise.all(reports);
+  } finally {
+    await parser.close();
+  }
 }

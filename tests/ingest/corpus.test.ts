@@ -8,9 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { decodeFeed } from '../../src/ingest/charset.ts';
-import { feedItems } from '../../src/ingest/feed-source.ts';
-import { parseFeed } from '../../src/ingest/feed.ts';
+import { parseFeedBytes } from '../../src/ingest/feed-parse.ts';
 import { ingestAll } from '../../src/ingest/index.ts';
 import type { Item } from '../../src/types.ts';
 import { ROOT } from '../helpers/cli.ts';
@@ -30,10 +28,7 @@ const EXPECTED_ERRORS: Record<string, RegExp> = {
 const SOURCE = { id: 'corpus', type: 'rss' as const, url: 'https://feeds.example.org/feed.xml', enabled: true };
 
 async function readCorpusFile(name: string): Promise<Item[]> {
-  const { text } = decodeFeed(readFileSync(join(CORPUS, name)), null);
-  const feed = await parseFeed(text);
-  if (!feed.entries.length && feed.skipped) throw new Error(`the feed has ${feed.skipped} entry, none with a title, link or content`);
-  return feedItems(feed, SOURCE, SOURCE.url, '2024-07-15T00:30:00.000Z', 'Asia/Shanghai');
+  return (await parseFeedBytes({ bytes: readFileSync(join(CORPUS, name)), contentType: null, source: SOURCE, url: SOURCE.url, now: '2024-07-15T00:30:00.000Z', zone: 'Asia/Shanghai' })).items;
 }
 
 test('the shared corpus is present', { skip: files.length ? false : `no corpus at ${CORPUS}` }, () => {

@@ -1,0 +1,148 @@
+/**
+ * Parsing feeds on worker threads. Decoding, XML parsing, sanitizing and
+ * normalizing are most of a cold ingest's CPU; on worker threads they run
+ * beside the main thread's fetching and storing (SQLite, dedupe), on the
+ * machine's other cores.
+ *
+ * A feed goes to the least busy worker, which may hold a few (so it never
+ * idles while the main thread stores); when every worker has that many, or
+ * none has started yet, the main thread parses it itself, so a run with few
+ * feeds never waits for a worker to start and all cores stay busy in a big
+ * one. Workers start on the first feed that needs parsing (a run of 304s
+ * starts none).
+ * A worker that dies fails only the feed it had, and is replaced; if one
+ * cannot even start, the run parses on the main thread.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { assetUrl } from '../assets.ts';
+import { parseFeedBytes, type FeedParseInput, type FeedParseOutput } from './feed-parse.ts';
+
+/** Worker threads by default: one per core beyond the main thread's, at most 3. */
+export function defaultParseWorkers(): number {
+  return Math.max(0, Math.min(3, availableParallelism() - 1));
+}
+
+// Running the sources (tsx), the worker is a .ts file and registers tsx itself:
+// Node 20 does not pass loader hooks registered by the API on to workers.
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const WORKER_FILE = assetUrl(`ingest/parse-worker${FROM_SOURCE ? '.ts' : '.js'}`).href;
+const BOOT = `const { workerData } = require('node:worker_threads');
+(async () => {
+  if (workerData.tsx) (await import(workerData.tsx)).register();
+  globalThis.digestAssetRoot = workerData.assetRoot && new URL(workerData.assetRoot);
+  await import(workerData.entry);
+})();`;
+
+/** Feeds a worker may hold (one parsing, the rest waiting) before the main thread parses one itself. */
+export const WORKER_QUEUE = 2;
+
+interface Job {
+  resolve: (output: FeedParseOutput) => void;
+  reject: (err: Error) => void;
+}
+
+class ParseWorker {
+  private readonly worker: Worker;
+  private readonly jobs = new Map<number, Job>();
+  private nextId = 0;
+  ready = false;
+  dead = false;
+  /** It died before it could parse anything (it cannot load): do not start more. */
+  failedToStart = false;
+  /** Settles once it can take work, or has died. */
+  readonly started: Promise<void>;
+  private onStarted!: () => void;
+
+  constructor() {
+    this.started = new Promise((resolve) => (this.onStarted = resolve));
+    this.worker = new Worker(BOOT, {
+      eval: true,
+      workerData: {
+        entry: WORKER_FILE,
+        tsx: FROM_SOURCE ? import.meta.resolve('tsx/esm/api') : null,
+        assetRoot: assetUrl('').href,
+      },
+    });
+    this.worker.on('message', (m: { ready?: true; id: number; output?: FeedParseOutput; error?: string }) => {
+      if (m.ready) {
+        this.ready = true;
+        return this.onStarted();
+      }
+      const job = this.jobs.get(m.id);
+      this.jobs.delete(m.id);
+      if (m.error !== undefined) job?.reject(new Error(m.error));
+      else job?.resolve(m.output!);
+    });
+    const die = (err: Error) => {
+      if (!this.ready && !this.dead) this.failedToStart = true;
+      this.dead = true;
+      this.onStarted();
+      for (const job of this.jobs.values()) job.reject(new Error(`the parsing worker failed: ${err.message}`));
+      this.jobs.clear();
+    };
+    this.worker.on('error', die);
+    this.worker.on('exit', (code) => die(new Error(`it exited with code ${code}`)));
+  }
+
+  /** Whether it can take a feed now: started, alive, and holding fewer than WORKER_QUEUE. */
+  get available(): boolean {
+    return this.ready && !this.dead && this.jobs.size < WORKER_QUEUE;
+  }
+
+  get load(): number {
+    return this.jobs.size;
+  }
+
+  parse(input: FeedParseInput): Promise<FeedParseOutput> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.jobs.set(id, { resolve, reject });
+      this.worker.postMessage({ id, input });
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.dead = true;
+    await this.worker.terminate();
+  }
+}
+
+/** Parses fetched feeds on up to `workers` worker threads, and on the calling thread. */
+export class FeedParser {
+  private pool: ParseWorker[] = [];
+  /** Feeds parsed where. */
+  readonly counts = { onWorkers: 0, onMainThread: 0 };
+
+  constructor(private workers: number = defaultParseWorkers()) {}
+
+  /** Start the workers (parse() does on first use); resolves once they can take work. */
+  async start(): Promise<void> {
+    this.fill();
+    await Promise.all(this.pool.map((w) => w.started));
+  }
+
+  private fill(): void {
+    if (this.pool.some((w) => w.failedToStart)) this.workers = 0;
+    this.pool = this.pool.filter((w) => !w.dead);
+    while (this.pool.length < this.workers) this.pool.push(new ParseWorker());
+  }
+
+  /** Decode, parse and build the items of a fetched feed (see feed-parse.ts). */
+  async parse(input: FeedParseInput): Promise<FeedParseOutput> {
+    this.fill();
+    const worker = this.pool.filter((w) => w.available).sort((a, b) => a.load - b.load)[0];
+    // The bytes are copied to the worker (structured clone), never transferred: the fetch's buffer may share a pool.
+    if (worker) {
+      this.counts.onWorkers++;
+      return worker.parse(input);
+    }
+    this.counts.onMainThread++;
+    return parseFeedBytes(input);
+  }
+
+  /** Stop the workers. */
+  async close(): Promise<void> {
+    await Promise.all(this.pool.splice(0).map((w) => w.stop()));
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Feeds parsed on worker threads give exactly what parsing on the main thread
+ * gives (items, or the same error), whichever thread takes a feed.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { parseFeedBytes, type FeedParseInput, type FeedParseOutput } from '../../src/ingest/feed-parse.ts';
+import { FeedParser, WORKER_QUEUE } from '../../src/ingest/parse-pool.ts';
+import { ROOT } from '../helpers/cli.ts';
+
+const CORPUS = join(ROOT, '../shared/corpus/feeds');
+const SAMPLES = join(ROOT, 'config/samples/feeds');
+const SOURCE = { id: 'pool', type: 'rss' as const, url: 'https://feeds.example.org/feed.xml', enabled: true };
+
+/** Every real feed at hand: the shared corpus (if present) and the bundled samples (one of them GBK). */
+const inputs: { name: string; input: FeedParseInput }[] = [
+  ...(existsSync(CORPUS) ? readdirSync(CORPUS).map((f) => join(CORPUS, f)) : []),
+  ...readdirSync(SAMPLES).map((f) => join(SAMPLES, f)),
+].map((path) => ({ name: path, input: { bytes: readFileSync(path), contentType: null, source: SOURCE, url: SOURCE.url, now: '2024-07-15T00:30:00.000Z', zone: 'Asia/Shanghai' } }));
+
+type Outcome = { output: FeedParseOutput } | { error: string };
+const outcome = (p: Promise<FeedParseOutput>): Promise<Outcome> => p.then((output) => ({ output }), (err: Error) => ({ error: err.message }));
+
+test('a worker thread parses every feed exactly as the main thread does', async () => {
+  const parser = new FeedParser(1);
+  try {
+    await parser.start();
+    for (const { name, input } of inputs) {
+      const expected = await outcome(parseFeedBytes(input));
+      assert.deepEqual(await outcome(parser.parse(input)), expected, name);
+    }
+    // One at a time, the worker always had room: it parsed them all.
+    assert.deepEqual(parser.counts, { onWorkers: inputs.length, onMainThread: 0 });
+    assert.ok(inputs.some((i) => i.name.endsWith('world-gbk.rss')));
+  } finally {
+    await parser.close();
+  }
+});
+
+test('feeds given all at once are shared between the workers and the main thread, results unchanged', async () => {
+  const parser = new FeedParser(2);
+  try {
+    await parser.start();
+    const all = await Promise.all(inputs.map(({ input }) => outcome(parser.parse(input))));
+    for (const [i, { name, input }] of inputs.entries()) assert.deepEqual(all[i], await outcome(parseFeedBytes(input)), name);
+    assert.equal(parser.counts.onWorkers, 2 * WORKER_QUEUE, 'each worker took as many as it may hold');
+    assert.equal(parser.counts.onMainThread, inputs.length - 2 * WORKER_QUEUE);
+  } finally {
+    await parser.close();
+  }
+});
+
+test('with no workers everything is parsed on the main thread', async () => {
+  const parser = new FeedParser(0);
+  await parser.start();
+  const { input } = inputs.find((i) => i.name.endsWith('policy.rss'))!;
+  assert.ok((await parser.parse(input)).items.length > 0);
+  assert.deepEqual(parser.counts, { onWorkers: 0, onMainThread: 1 });
+  await parser.close();
+});
