@@ -30,7 +30,6 @@ export function seedSubscribers(ctx: Context): void {
   for (const s of ctx.config.subscribers) ctx.store.subscribers.add(s.email, s.name ?? null, ctx.now().toISOString());
 }
 
-
 /** The issue date for a command: `--date` or today in the publication's timezone. */
 export function issueDate(ctx: Context, date?: string): string {
   return date ?? issueDateAt(ctx.now(), ctx.config.publication.timezone);
@@ -70,8 +69,7 @@ export async function renderedParts(ctx: Context, issue: Issue, templates: Templ
   const kept = ctx.store.issues.rendered(issue.date, key);
   if (kept) return kept;
   const rendered = await renderIssue(issue, templates, opts);
-  const stored = ctx.store.issues.get(issue.date);
-  if (stored && JSON.stringify(stored.issue) === issueJson) ctx.store.issues.saveRendered(issue.date, key, rendered, ctx.now().toISOString());
+  ctx.store.issues.saveRendered(issue.date, issueJson, key, rendered, ctx.now().toISOString());
   return rendered;
 }
 
@@ -147,10 +145,10 @@ export async function buildStep(ctx: Context, date: string, opts: { rebuild?: bo
   })();
   // Rendered now in any case: a template error shows at build, and the send reuses this render.
   const templates = loadTemplates(resolve(config.render.templates));
-  await renderedParts(ctx, issue, templates);
+  const rendered = await renderedParts(ctx, issue, templates);
   // With approval required, a draft stays private (only the preview shows it);
   // it is published when it is sent, so feeds never announce an unapproved issue.
-  const files = config.schedule.requireApproval ? [] : await publishStep(ctx, issue, templates);
+  const files = config.schedule.requireApproval ? [] : publishStep(ctx, issue, rendered, templates);
   return {
     date,
     status: existing ? 'rebuilt' : 'built',
@@ -162,10 +160,12 @@ export async function buildStep(ctx: Context, date: string, opts: { rebuild?: bo
   };
 }
 
-/** Write the issue's files, then the archive and feeds. Returns the paths written. */
-export async function publishStep(ctx: Context, issue: Issue, templates = loadTemplates(resolve(ctx.config.render.templates))): Promise<string[]> {
+/**
+ * Write the issue's files (from its render), then the archive and feeds
+ * (`templates` renders older issues' pages missing on disk). Returns the paths written.
+ */
+export function publishStep(ctx: Context, issue: Issue, rendered: RenderedIssue, templates: Templates): string[] {
   const { config, store } = ctx;
-  const rendered = await renderedParts(ctx, issue, templates);
   const summaries = new Map(issue.sections.flatMap((s) => s.items.map((i) => [i.id, cutAtSentence(i.text, config.render.summaryChars).text] as const)));
   const outDir = resolve(config.output.dir);
   const files = writeIssueFiles(outDir, issue, rendered, summaries, config.publication.baseUrl);
@@ -197,8 +197,8 @@ export async function sendStep(ctx: Context, date: string, onProgress?: (done: n
   const stored = store.issues.get(date);
   if (!stored) throw new DigestError(`no issue for ${date}`, `build it first: digest build --date ${date}`);
   const templates = loadTemplates(resolve(config.render.templates));
-  if (config.schedule.requireApproval && stored.status !== 'sent') await publishStep(ctx, stored.issue, templates);
   const rendered = await renderedParts(ctx, stored.issue, templates);
+  if (config.schedule.requireApproval && stored.status !== 'sent') publishStep(ctx, stored.issue, rendered, templates);
   const lock = acquireSendLock(store.db, date);
   let messenger: Messenger | undefined;
   try {

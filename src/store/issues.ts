@@ -117,15 +117,21 @@ export class IssueStore {
   }
 
   /**
-   * Keep the rendered issue of `date` (replacing an earlier render). `key`
-   * names what it was rendered from; a lookup with another key misses.
+   * Keep the rendered issue of `date` (replacing an earlier render) if it was
+   * rendered from the issue as stored (`issueJson`, as `save` wrote it), not
+   * from a composition nobody saved (the preview's). `key` names what it was
+   * rendered from; a lookup with another key misses.
    */
-  saveRendered(date: IsoDate, key: string, rendered: RenderedIssue, now: string): void {
+  saveRendered(date: IsoDate, issueJson: string, key: string, rendered: RenderedIssue, now: string): void {
     const { subject, preheader, emailHtml, emailText, webHtml } = rendered;
     const blob = gzipSync(JSON.stringify({ subject, preheader, emailHtml, emailText, webHtml }));
     this.db
-      .prepare('INSERT INTO issue_renders (date, render_key, rendered, rendered_at) VALUES (?, ?, ?, ?) ON CONFLICT(date) DO UPDATE SET render_key = excluded.render_key, rendered = excluded.rendered, rendered_at = excluded.rendered_at')
-      .run(date, key, blob, now);
+      .prepare(
+        `INSERT INTO issue_renders (date, render_key, rendered, rendered_at)
+         SELECT date, ?, ?, ? FROM issues WHERE date = ? AND issue_json = ?
+         ON CONFLICT(date) DO UPDATE SET render_key = excluded.render_key, rendered = excluded.rendered, rendered_at = excluded.rendered_at`,
+      )
+      .run(key, blob, now, date, issueJson);
   }
 
   setStatus(date: IsoDate, status: IssueStatus, now: string): void {

@@ -32,10 +32,10 @@ function outboxSubjects(dir: string): string[] {
 function markStoredRender(db: string, subject: string): void {
   const store = openStore(db);
   try {
-    const row = store.db.prepare('SELECT render_key FROM issue_renders WHERE date = ?').get(DATE) as { render_key: string } | undefined;
+    const row = store.db.prepare('SELECT render_key, issue_json FROM issue_renders JOIN issues USING (date) WHERE date = ?').get(DATE) as { render_key: string; issue_json: string } | undefined;
     assert.ok(row, 'the build stored its render');
     const rendered = store.issues.rendered(DATE, row.render_key)!;
-    store.issues.saveRendered(DATE, row.render_key, { ...rendered, subject }, 'now');
+    store.issues.saveRendered(DATE, row.issue_json, row.render_key, { ...rendered, subject }, 'now');
   } finally {
     store.close();
   }

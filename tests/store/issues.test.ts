@@ -36,3 +36,16 @@ test('archive entries and dates come newest first with per-section counts of non
     ['2024-07-14', [{ title: '栏目0', count: 1 }]],
   ]);
 });
+
+test('a render is kept only for the issue as stored, and found only under its key', () => {
+  const store = openStore(':memory:');
+  const stored = issue('2024-07-15', [['a']]);
+  store.issues.save(stored, 'now');
+  const rendered = { subject: 'S', preheader: 'P', emailHtml: '<p>e</p>', emailText: 'e', webHtml: '<p>w</p>' };
+  // A composition that was never saved (the preview's) is not kept.
+  store.issues.saveRendered('2024-07-15', JSON.stringify(issue('2024-07-15', [['a', 'b']])), 'k0', rendered, 'now');
+  assert.equal(store.issues.rendered('2024-07-15', 'k0'), undefined);
+  store.issues.saveRendered('2024-07-15', JSON.stringify(stored), 'k1', rendered, 'now');
+  assert.deepEqual(store.issues.rendered('2024-07-15', 'k1'), rendered);
+  assert.equal(store.issues.rendered('2024-07-15', 'k2'), undefined);
+});
