@@ -11,7 +11,18 @@ import { DigestError } from '../errors.ts';
 /** The open database handle type. */
 export type Db = Database.Database;
 
-/** Numbered schema migrations; append only, never edit a shipped one. */
+/**
+ * The section_labels rows of an issue row named `issue` (one per placed item),
+ * for migration 4's triggers (`NEW`) and its copy of existing issues.
+ */
+function sectionLabelRows(issue: string, from = ''): string {
+  return `SELECT ${issue}.date, json_extract(it.value, '$.id'), json_extract(s.value, '$.id'), json_extract(it.value, '$.position'),
+           coalesce(json_extract(it.value, '$.title'), ''), json_extract(it.value, '$.issuer'), json_extract(it.value, '$.outlet'),
+           coalesce(substr(json_extract(it.value, '$.text'), 1, 400), ''), coalesce(json_extract(it.value, '$.reason'), '')
+      FROM ${from ? `${from}, ` : ''}json_each(${issue}.issue_json, '$.sections') AS s, json_each(s.value, '$.items') AS it`;
+}
+
+/** Numbered schema migrations; append only, never edit a shipped one (a shared SQL fragment must stay as it shipped). */
 const MIGRATIONS: string[] = [
   `
   CREATE TABLE sources (
@@ -159,27 +170,18 @@ const MIGRATIONS: string[] = [
   );
   CREATE TRIGGER section_labels_insert AFTER INSERT ON issues BEGIN
     INSERT OR REPLACE INTO section_labels
-    SELECT NEW.date, json_extract(it.value, '$.id'), json_extract(s.value, '$.id'), json_extract(it.value, '$.position'),
-           coalesce(json_extract(it.value, '$.title'), ''), json_extract(it.value, '$.issuer'), json_extract(it.value, '$.outlet'),
-           coalesce(substr(json_extract(it.value, '$.text'), 1, 400), ''), coalesce(json_extract(it.value, '$.reason'), '')
-      FROM json_each(NEW.issue_json, '$.sections') AS s, json_each(s.value, '$.items') AS it;
+    ${sectionLabelRows('NEW')};
   END;
   CREATE TRIGGER section_labels_update AFTER UPDATE OF issue_json ON issues BEGIN
     DELETE FROM section_labels WHERE issue_date = OLD.date;
     INSERT OR REPLACE INTO section_labels
-    SELECT NEW.date, json_extract(it.value, '$.id'), json_extract(s.value, '$.id'), json_extract(it.value, '$.position'),
-           coalesce(json_extract(it.value, '$.title'), ''), json_extract(it.value, '$.issuer'), json_extract(it.value, '$.outlet'),
-           coalesce(substr(json_extract(it.value, '$.text'), 1, 400), ''), coalesce(json_extract(it.value, '$.reason'), '')
-      FROM json_each(NEW.issue_json, '$.sections') AS s, json_each(s.value, '$.items') AS it;
+    ${sectionLabelRows('NEW')};
   END;
   CREATE TRIGGER section_labels_delete AFTER DELETE ON issues BEGIN
     DELETE FROM section_labels WHERE issue_date = OLD.date;
   END;
   INSERT OR REPLACE INTO section_labels
-  SELECT i.date, json_extract(it.value, '$.id'), json_extract(s.value, '$.id'), json_extract(it.value, '$.position'),
-         coalesce(json_extract(it.value, '$.title'), ''), json_extract(it.value, '$.issuer'), json_extract(it.value, '$.outlet'),
-         coalesce(substr(json_extract(it.value, '$.text'), 1, 400), ''), coalesce(json_extract(it.value, '$.reason'), '')
-    FROM issues AS i, json_each(i.issue_json, '$.sections') AS s, json_each(s.value, '$.items') AS it;
+  ${sectionLabelRows('i', 'issues AS i')};
   `,
   // 5: the rendered issue (subject, email HTML, text, web page; gzipped JSON),
   // saved at build so a send never needs MJML (≈ 80 MB) for an issue already
