@@ -209,11 +209,30 @@ export function openDb(path: string): Db {
   // Several processes (schedule, preview, a manual run) may share the file;
   // set first, as switching a new file to WAL already takes a lock.
   db.pragma('busy_timeout = 5000');
-  db.pragma('journal_mode = WAL');
+  useWal(db);
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   migrate(db);
   return db;
+}
+
+/**
+ * Switch the file to WAL. Two processes opening a new file at once can get
+ * SQLITE_BUSY here without the busy handler being consulted (SQLite cannot
+ * wait while it holds a shared lock it needs to upgrade), so retry for up to
+ * the busy timeout; once either succeeded the file stays in WAL mode.
+ */
+function useWal(db: Db): void {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10 + Math.random() * 20);
+    }
+  }
 }
 
 function migrate(db: Db): void {
