@@ -8,6 +8,16 @@ import { stringify } from 'yaml';
 import { ROOT } from './cli.ts';
 import { tempDir } from './tmp.ts';
 
+/** The bundled sample sources (three feeds and the inbox), read from `samples` (config/samples or a copy). */
+export function sampleSources(samples: string, inboxName?: string): Record<string, unknown>[] {
+  return [
+    { id: 'policy', type: 'rss', name: '政策速递', url: join(samples, 'feeds/policy.rss') },
+    { id: 'world', type: 'rss', name: '国际视野样例', url: join(samples, 'feeds/world-gbk.rss') },
+    { id: 'regions', type: 'rss', name: '地方动态样例', url: join(samples, 'feeds/regions.atom') },
+    { id: 'inbox', type: 'inbox', ...(inboxName ? { name: inboxName } : {}), path: join(samples, 'inbox') },
+  ];
+}
+
 /** Write a config file in a new temp dir; `extra` is merged at the top level. */
 export function sampleConfig(extra: Record<string, unknown> = {}): { dir: string; file: string } {
   const dir = tempDir();
@@ -17,12 +27,7 @@ export function sampleConfig(extra: Record<string, unknown> = {}): { dir: string
     output: { dir: join(dir, 'out') },
     render: { templates: join(ROOT, 'templates') },
     selection: { maxAgeDays: 3650 },
-    sources: [
-      { id: 'policy', type: 'rss', name: '政策速递', url: join(ROOT, 'config/samples/feeds/policy.rss') },
-      { id: 'world', type: 'rss', name: '国际视野样例', url: join(ROOT, 'config/samples/feeds/world-gbk.rss') },
-      { id: 'regions', type: 'rss', name: '地方动态样例', url: join(ROOT, 'config/samples/feeds/regions.atom') },
-      { id: 'inbox', type: 'inbox', path: join(ROOT, 'config/samples/inbox') },
-    ],
+    sources: sampleSources(join(ROOT, 'config/samples')),
     subscribers: [
       { email: 'alice@example.org', name: '爱丽丝' },
       { email: 'bob@example.org' },

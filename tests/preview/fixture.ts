@@ -13,6 +13,7 @@ import { ingestStep } from '../../src/cli/cycle.ts';
 import { startPreview, type RunningPreview } from '../../src/preview/index.ts';
 import { openStore } from '../../src/store/index.ts';
 import { ROOT } from '../helpers/cli.ts';
+import { sampleSources } from '../helpers/config.ts';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.ts';
 import { fixedClock } from '../helpers/tmp.ts';
 
@@ -44,12 +45,7 @@ export function fixtureConfig(dir: string, smtpUrl: string, extra: Record<string
     output: { dir: join(dir, 'out') },
     render: { templates: join(dir, 'templates') },
     selection: { maxAgeDays: 3650 },
-    sources: [
-      { id: 'policy', type: 'rss', name: '政策速递', url: join(dir, 'samples/feeds/policy.rss') },
-      { id: 'world', type: 'rss', name: '国际视野样例', url: join(dir, 'samples/feeds/world-gbk.rss') },
-      { id: 'regions', type: 'rss', name: '地方动态样例', url: join(dir, 'samples/feeds/regions.atom') },
-      { id: 'inbox', type: 'inbox', name: '编辑来稿', path: join(dir, 'samples/inbox') },
-    ],
+    sources: sampleSources(join(dir, 'samples'), '编辑来稿'),
     subscribers: [{ email: 'alice@example.org', name: '爱丽丝' }],
     delivery: {
       from: '信息摘编 <digest@example.org>',
