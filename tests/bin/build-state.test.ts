@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { parse as parseYaml } from 'yaml';
 import { buildIsCurrent } from '../../bin/build-state.js';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -31,4 +32,11 @@ test('the bundle is current only while no source file is newer, added or removed
   writeFileSync(join(src, 'cli/new.ts'), '//');
   utimesSync(join(src, 'cli/new.ts'), past, past);
   assert.equal(buildIsCurrent(dirUrl(src), dirUrl(dist)), false, 'a source added (even with an old date)');
+});
+
+test('the bundle ships the section rule data pre-parsed, equal to the YAML it was made from', (t) => {
+  const root = new URL('../../', import.meta.url);
+  if (!buildIsCurrent(new URL('src/', root), new URL('dist/', root))) return t.skip('no current build (npm run build)');
+  const shipped: unknown = JSON.parse(readFileSync(new URL('dist/section/rule-data.json', root), 'utf8'));
+  assert.deepEqual(shipped, parseYaml(readFileSync(new URL('src/section/rule-data.yaml', root), 'utf8')));
 });
