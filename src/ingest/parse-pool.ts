@@ -14,7 +14,7 @@
  * cannot even start, the run parses on the main thread.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { assetUrl } from '../assets.ts';
 import { parseFeedBytes, type FeedParseInput, type FeedParseOutput } from './feed-parse.ts';
 
@@ -37,6 +37,8 @@ const BOOT = `const { workerData } = require('node:worker_threads');
 /** Feeds a worker may hold (one parsing, the rest waiting) before the main thread parses one itself. */
 export const WORKER_QUEUE = 2;
 
+type WorkerMessage = { ready?: true; id: number; output?: FeedParseOutput; error?: string };
+
 interface Job {
   resolve: (output: FeedParseOutput) => void;
   reject: (err: Error) => void;
@@ -44,6 +46,7 @@ interface Job {
 
 class ParseWorker {
   private readonly worker: Worker;
+  private readonly results: MessagePort;
   private readonly jobs = new Map<number, Job>();
   private nextId = 0;
   ready = false;
@@ -56,33 +59,51 @@ class ParseWorker {
 
   constructor() {
     this.started = new Promise((resolve) => (this.onStarted = resolve));
+    // Results come back on a port of their own, so that drain() can take them synchronously.
+    const { port1, port2 } = new MessageChannel();
+    this.results = port1;
     this.worker = new Worker(BOOT, {
       eval: true,
       workerData: {
         entry: WORKER_FILE,
         tsx: FROM_SOURCE ? import.meta.resolve('tsx/esm/api') : null,
         assetRoot: assetUrl('').href,
+        results: port2,
       },
+      transferList: [port2],
     });
-    this.worker.on('message', (m: { ready?: true; id: number; output?: FeedParseOutput; error?: string }) => {
-      if (m.ready) {
-        this.ready = true;
-        return this.onStarted();
-      }
-      const job = this.jobs.get(m.id);
-      this.jobs.delete(m.id);
-      if (m.error !== undefined) job?.reject(new Error(m.error));
-      else job?.resolve(m.output!);
-    });
+    port1.on('message', (m: WorkerMessage) => this.receive(m));
     const die = (err: Error) => {
       if (!this.ready && !this.dead) this.failedToStart = true;
       this.dead = true;
       this.onStarted();
       for (const job of this.jobs.values()) job.reject(new Error(`the parsing worker failed: ${err.message}`));
       this.jobs.clear();
+      port1.close();
     };
     this.worker.on('error', die);
     this.worker.on('exit', (code) => die(new Error(`it exited with code ${code}`)));
+  }
+
+  private receive(m: WorkerMessage): void {
+    if (m.ready) {
+      this.ready = true;
+      return this.onStarted();
+    }
+    const job = this.jobs.get(m.id);
+    this.jobs.delete(m.id);
+    if (m.error !== undefined) job?.reject(new Error(m.error));
+    else job?.resolve(m.output!);
+  }
+
+  /**
+   * Take the messages waiting on the results port now. They would be handled
+   * only when the event loop polls again, and a main thread busy parsing feeds
+   * that arrived together would meanwhile see the worker as still busy.
+   */
+  drain(): void {
+    if (this.dead) return;
+    for (let m = receiveMessageOnPort(this.results); m; m = receiveMessageOnPort(this.results)) this.receive(m.message as WorkerMessage);
   }
 
   /** Whether it can take a feed now: started, alive, and holding fewer than WORKER_QUEUE. */
@@ -131,6 +152,7 @@ export class FeedParser {
   /** Decode, parse and build the items of a fetched feed (see feed-parse.ts). */
   async parse(input: FeedParseInput): Promise<FeedParseOutput> {
     this.fill();
+    for (const w of this.pool) w.drain();
     const worker = this.pool.filter((w) => w.available).sort((a, b) => a.load - b.load)[0];
     // The bytes are copied to the worker (structured clone), never transferred: the fetch's buffer may share a pool.
     if (worker) {

@@ -1,18 +1,20 @@
 /**
  * A worker thread of the FeedParser (parse-pool.ts): turns fetched feeds into
  * items (feed-parse.ts) off the main thread, which meanwhile fetches and
- * stores. `{ ready: true }` once loaded, then one message per feed:
- * `{ id, input }` in, `{ id, output }` or `{ id, error }` out.
+ * stores. `{ id, input }` comes in on the parent port; `{ ready: true }` once
+ * loaded, then `{ id, output }` or `{ id, error }` per feed, go out on the
+ * results port the pool passed in workerData (which it can read synchronously).
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { errorMessage } from '../errors.ts';
 import { parseFeedBytes, type FeedParseInput } from './feed-parse.ts';
 
+const results = (workerData as { results: MessagePort }).results;
 parentPort?.on('message', async ({ id, input }: { id: number; input: FeedParseInput }) => {
   try {
-    parentPort!.postMessage({ id, output: await parseFeedBytes(input) });
+    results.postMessage({ id, output: await parseFeedBytes(input) });
   } catch (err) {
-    parentPort!.postMessage({ id, error: errorMessage(err) });
+    results.postMessage({ id, error: errorMessage(err) });
   }
 });
-parentPort?.postMessage({ ready: true });
+results.postMessage({ ready: true });

@@ -45,8 +45,29 @@ test('feeds given all at once are shared between the workers and the main thread
     await parser.start();
     const all = await Promise.all(inputs.map(({ input }) => outcome(parser.parse(input))));
     for (const [i, { name, input }] of inputs.entries()) assert.deepEqual(all[i], await outcome(parseFeedBytes(input)), name);
-    assert.equal(parser.counts.onWorkers, 2 * WORKER_QUEUE, 'each worker took as many as it may hold');
-    assert.equal(parser.counts.onMainThread, inputs.length - 2 * WORKER_QUEUE);
+    // The first 2 × WORKER_QUEUE fill the workers and the next is parsed here; after that it depends on
+    // how soon the workers answer (parse() takes their finished feeds off the port before it chooses).
+    assert.ok(parser.counts.onWorkers >= 2 * WORKER_QUEUE, `each worker took as many as it may hold (${parser.counts.onWorkers})`);
+    assert.ok(parser.counts.onMainThread >= 1, 'the main thread parsed once the workers were full');
+    assert.equal(parser.counts.onWorkers + parser.counts.onMainThread, inputs.length);
+  } finally {
+    await parser.close();
+  }
+});
+
+test('a worker that finished is given the next feed even while the main thread has not yielded since', async () => {
+  const parser = new FeedParser(1);
+  try {
+    await parser.start();
+    const { input } = inputs.find((i) => i.name.endsWith('policy.rss'))!;
+    const held = Array.from({ length: WORKER_QUEUE }, () => parser.parse(input));
+    // Busy, as when feeds that arrived together are parsed here one after another: the worker's
+    // answers wait on its port, and the event loop never runs to deliver them.
+    const until = Date.now() + 2000;
+    while (Date.now() < until);
+    const next = parser.parse(input);
+    assert.deepEqual(parser.counts, { onWorkers: WORKER_QUEUE + 1, onMainThread: 0 });
+    await Promise.all([...held, next]);
   } finally {
     await parser.close();
   }
