@@ -53,7 +53,7 @@ test('broken sources fail alone, named, and the good ones in the same run are st
     assert.equal(deps.sources.get(id)!.consecutiveFailures, 1);
   };
   failed('bomb', /declares XML entities \(DOCTYPE\/ENTITY\).*refusing to expand/);
-  failed('truncated', /malformed XML at line \d+, column \d+: Unclosed root tag/);
+  failed('truncated', /malformed XML at line \d+, column \d+: unclosed tag: description/);
   failed('homepage', /not a feed: the URL returned an HTML page \("政策文件库 - 首页"\); the page names its feed at https:\/\/policy\.example\.org\/rss\.xml/);
   failed('empty', /the document is empty/);
   failed('missing-file', /file not found: .*no-such-feed\.rss/);
