@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { parseDate } from '../../src/ingest/dates.ts';
 import { parsePlainItems } from '../../src/ingest/inbox.ts';
 import { buildItem } from '../../src/ingest/item.ts';
-import { canonicalLink, extractAttachments, joinHardBreaks, normalizeTitle, repairHtml, splitIssuer } from '../../src/ingest/normalize.ts';
+import { canonicalLink, contentKey, extractAttachments, joinHardBreaks, normalizeTitle, repairHtml, splitIssuer } from '../../src/ingest/normalize.ts';
 
 const ZONE = 'Asia/Shanghai';
 
@@ -146,4 +146,18 @@ test('item dates: a feed date stands in for a missing one; a date far in the fut
   assert.equal(buildItem({ ...base, feedDate: '2024年7月14日 08:00' }, now, ZONE).publishedAt, '2024-07-14T08:00:00.000+08:00');
   assert.equal(buildItem({ ...base, date: '2099-01-01T00:00:00Z' }, now, ZONE).publishedAt, null);
   assert.equal(buildItem({ ...base, date: '看不懂的日期', feedDate: '2024-07-14' }, now, ZONE).publishedAt, null, 'an unreadable date is not replaced by a guess');
+});
+
+test('contentKey is exactly "lowercase, keep letters and digits" on any text (its fast paths change nothing)', () => {
+  const reference = (text: string) => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+  // Every kind of character the fast paths and the fallback meet: ASCII, CJK, full-width, Latin with
+  // accents (and İ, which lowercases to two characters), Greek, combining marks, astral CJK and
+  // emoji, lone surrogates, punctuation of both widths, digits of other scripts.
+  const alphabet = [...'aZ09 -_.,!?，。、“”（）《》：；两部门发布ＡＢｃ１２３ÄéİßΩλ\u0301①٣', '𠀀', '😀', '\ud800', '\udc00', '\u3000', '\u00a0'];
+  let seed = 7;
+  const next = () => ((seed = (seed * 1103515245 + 12345) >>> 0) % alphabet.length);
+  for (let n = 0; n < 2000; n++) {
+    const s = Array.from({ length: n % 40 }, () => alphabet[next()]).join('');
+    assert.equal(contentKey(s), reference(s), JSON.stringify(s));
+  }
 });
