@@ -67,14 +67,15 @@ export function storeItems(items: Item[], store: ItemStore, options: StoreOption
         counts.duplicate++;
         continue;
       }
-      const near = mergeable ? nearDuplicates?.findMatch(headline(item)) : null;
+      const entry = headline(item);
+      const near = mergeable ? nearDuplicates?.findMatch(entry) : null;
       if (near) {
         store.addOtherOutlet(near.id, { outlet: item.outlet, link: item.link, sourceId: item.sourceId }, item);
         counts.merged++;
         continue;
       }
       store.insert(item);
-      nearDuplicates?.add(headline(item));
+      nearDuplicates?.add(entry);
       counts.new++;
     }
   });

@@ -150,10 +150,19 @@ export class NearDuplicateIndex {
   private visited = new Uint32Array(1024);
   private lookups = 0;
 
+  /** The last entry looked up, prepared: ingest adds the entry it just looked up, which need not be prepared twice. */
+  private lastLookup: Indexed | null = null;
+
+  private prepare(entry: HeadlineEntry): Indexed {
+    if (this.lastLookup?.entry === entry) return this.lastLookup;
+    return { entry, outletKey: outletKey(entry), time: Date.parse(entry.time), sig: signature(entry.issuer, entry.title), numbers: numbersOf(entry.title) };
+  }
+
   /** Remember an item so that later ones can be compared with it. */
   add(entry: HeadlineEntry): void {
-    const sig = signature(entry.issuer, entry.title);
-    const index = this.items.push({ entry, outletKey: outletKey(entry), time: Date.parse(entry.time), sig, numbers: numbersOf(entry.title) }) - 1;
+    const indexed = this.prepare(entry);
+    const { sig } = indexed;
+    const index = this.items.push(indexed) - 1;
     if (index >= this.visited.length) {
       const grown = new Uint32Array(this.visited.length * 2);
       grown.set(this.visited);
@@ -174,13 +183,11 @@ export class NearDuplicateIndex {
    * single issuers or headlines whose numbers disagree.
    */
   findMatch(entry: HeadlineEntry): NearMatch | null {
-    const sig = signature(entry.issuer, entry.title);
+    const probe = (this.lastLookup = this.prepare(entry));
+    const { sig, outletKey: key, time, numbers } = probe;
     if (sig.length + 1 < MIN_KEY_CHARS) return null;
     const stamp = ++this.lookups;
-    const key = outletKey(entry);
-    const time = Date.parse(entry.time);
     const window = NEAR_DUPLICATE_WINDOW_DAYS * 86_400_000;
-    const numbers = numbersOf(entry.title);
     const lists = Array.from(sig, (r) => this.postings.get(r) ?? []).sort((a, b) => a.length - b.length);
     let best: NearMatch | null = null;
     for (const list of lists.slice(0, probeCount(sig.length))) {
