@@ -34,8 +34,14 @@ const BOOT = `const { workerData } = require('node:worker_threads');
   await import(workerData.entry);
 })();`;
 
-/** Feeds a worker may hold (one parsing, the rest waiting) before the main thread parses one itself. */
-export const WORKER_QUEUE = 2;
+/**
+ * Feeds a worker may hold (one parsing, the rest waiting) before the main
+ * thread parses one itself. Deep on purpose: the main thread also fetches,
+ * stores and hands out feeds, and every feed it parses delays those and warms
+ * up a second copy of the parsing code. Measured on 2 cores, 50 feeds fetched
+ * 6 at a time: 2 → 1.36 s, 6 → 1.28 s and 12% less CPU, never → 1.31 s.
+ */
+export const WORKER_QUEUE = 6;
 
 type WorkerMessage = { ready?: true; id: number; output?: FeedParseOutput; error?: string };
 
