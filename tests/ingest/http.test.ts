@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { ingestAll } from '../../src/ingest/index.ts';
 import { fetchFeed } from '../../src/ingest/fetch.ts';
 import { ingestDeps, rss, startFeedServer, withValidators } from './helpers.ts';
@@ -187,6 +188,22 @@ test('bodies over ingest.maxBytes are refused, whether announced or streamed', a
   });
   await assert.rejects(fetchFeed(server.url('/announced'), { ...OPTS, maxBytes: 16 * 1024 }), /65536 bytes, over ingest\.maxBytes \(16384\)/);
   await assert.rejects(fetchFeed(server.url('/streamed'), { ...OPTS, maxBytes: 16 * 1024 }), /exceeds ingest\.maxBytes \(16384 bytes\)/);
+});
+
+test('compressed answers (gzip, deflate, br) are decompressed; the size cap counts decompressed bytes (a gzip bomb is refused)', async () => {
+  const body = Buffer.from(FEED);
+  const server = await startFeedServer({
+    '/gzip': (_q, res) => void res.writeHead(200, { 'content-type': XML, 'content-encoding': 'gzip' }).end(gzipSync(body)),
+    '/deflate': (_q, res) => void res.writeHead(200, { 'content-type': XML, 'content-encoding': 'deflate' }).end(deflateSync(body)),
+    '/br': (_q, res) => void res.writeHead(200, { 'content-type': XML, 'content-encoding': 'br' }).end(brotliCompressSync(body)),
+    '/bomb': (_q, res) => void res.writeHead(200, { 'content-type': XML, 'content-encoding': 'gzip' }).end(gzipSync(Buffer.alloc(8 << 20, ' '))),
+  });
+  for (const path of ['/gzip', '/deflate', '/br']) {
+    const result = await fetchFeed(server.url(path), OPTS);
+    assert.ok(result.kind === 'body' && Buffer.from(result.bytes).equals(body), path);
+  }
+  assert.match(String(server.requests[0]!.headers['accept-encoding']), /gzip/);
+  await assert.rejects(fetchFeed(server.url('/bomb'), OPTS), /exceeds ingest\.maxBytes \(1048576 bytes\)/);
 });
 
 test('the configured User-Agent is sent', async () => {
