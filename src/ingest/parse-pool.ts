@@ -16,7 +16,8 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { assetUrl } from '../assets.ts';
-import { parseFeedBytes, type FeedParseInput, type FeedParseOutput } from './feed-parse.ts';
+// Types only: the parsing code is loaded here only if this thread parses (most runs leave it all to workers).
+import type { FeedParseInput, FeedParseOutput } from './feed-parse.ts';
 
 /** Worker threads by default: one per core beyond the main thread's, at most 3. */
 export function defaultParseWorkers(): number {
@@ -129,9 +130,38 @@ class ParseWorker {
     });
   }
 
+  /** Whether it keeps the process alive (a worker started early does not until a FeedParser takes it). */
+  hold(on: boolean): void {
+    if (on) {
+      this.worker.ref();
+      this.results.ref();
+    } else {
+      this.worker.unref();
+      this.results.unref();
+    }
+  }
+
   async stop(): Promise<void> {
     this.dead = true;
     await this.worker.terminate();
+  }
+}
+
+/** Workers started by {@link startParseWorkersEarly}, until a FeedParser takes them. */
+const early: ParseWorker[] = [];
+
+/**
+ * Start parse workers now, for a FeedParser created later to take over. The
+ * CLI calls this first thing for commands that ingest: a worker takes ~0.2 s
+ * to load, which then passes beside the CLI's own start-up (config, store)
+ * instead of after it. Workers nobody takes do not keep the process alive
+ * and are stopped with the next FeedParser.
+ */
+export function startParseWorkersEarly(count: number = defaultParseWorkers()): void {
+  while (early.length < count) {
+    const worker = new ParseWorker();
+    worker.hold(false);
+    early.push(worker);
   }
 }
 
@@ -152,7 +182,11 @@ export class FeedParser {
   private fill(): void {
     if (this.pool.some((w) => w.failedToStart)) this.workers = 0;
     this.pool = this.pool.filter((w) => !w.dead);
-    while (this.pool.length < this.workers) this.pool.push(new ParseWorker());
+    while (this.pool.length < this.workers) {
+      const worker = early.shift() ?? new ParseWorker();
+      worker.hold(true);
+      this.pool.push(worker);
+    }
   }
 
   /** Decode, parse and build the items of a fetched feed (see feed-parse.ts). */
@@ -166,11 +200,12 @@ export class FeedParser {
       return worker.parse(input);
     }
     this.counts.onMainThread++;
+    const { parseFeedBytes } = await import('./feed-parse.ts');
     return parseFeedBytes(input);
   }
 
-  /** Stop the workers. */
+  /** Stop the workers, and any started early that no FeedParser took. */
   async close(): Promise<void> {
-    await Promise.all(this.pool.splice(0).map((w) => w.stop()));
+    await Promise.all([...this.pool.splice(0), ...early.splice(0)].map((w) => w.stop()));
   }
 }
