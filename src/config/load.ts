@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ConfigError } from '../errors.ts';
 import { defaultSections, resolveSectioningData } from '../section/defaults.ts';
 import { checkRules } from '../section/rules.ts';

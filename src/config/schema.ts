@@ -2,7 +2,7 @@
  * The configuration schema (zod). Every key has a default so the embedded
  * defaults run with no file at all; `config/digest.yaml` documents each key.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isValidCron } from '../schedule/time.ts';
 
 /** What a section rule tests (see SectionCondition in src/types.ts). */
