@@ -15,8 +15,6 @@ import type { SourceStore } from '../store/sources.ts';
 import type { Item } from '../types.ts';
 import { loadNearDuplicateIndex, storeItems, type StoreCounts } from './dedupe.ts';
 import { effectiveState, readFeedSource, type FeedRead, type FeedSourceConfig } from './feed-source.ts';
-import { readEditorFile } from './inbox.ts';
-import { buildItem } from './item.ts';
 import { FeedParser } from './parse-pool.ts';
 import type { NearDuplicateIndex } from './similar.ts';
 
@@ -113,14 +111,19 @@ function commitFeed(source: FeedSourceConfig, read: FeedRead, deps: IngestDeps, 
   }
 }
 
-/** Read every editor file of an inbox folder; one bad file fails alone. */
-function readInbox(source: Extract<SourceConfig, { type: 'inbox' }>, deps: IngestDeps): { items: Item[][]; errors: string[] } {
+/**
+ * Read every editor file of an inbox folder; one bad file fails alone. The
+ * item-building code (sanitizer, dates) is loaded here on first use: a run
+ * of feeds alone builds its items on the parse workers.
+ */
+async function readInbox(source: Extract<SourceConfig, { type: 'inbox' }>, deps: IngestDeps): Promise<{ items: Item[][]; errors: string[] }> {
   let files: string[];
   try {
     files = readdirSync(source.path).filter((f) => /\.(md|markdown|txt)$/i.test(f)).sort();
   } catch (err) {
     throw new Error(`cannot read inbox folder ${source.path}: ${errorMessage(err)}`);
   }
+  const [{ readEditorFile }, { buildItem }] = await Promise.all([import('./inbox.ts'), import('./item.ts')]);
   const nowIso = deps.now().toISOString();
   const items: Item[][] = [];
   const errors: string[] = [];
@@ -160,12 +163,12 @@ function failure(source: SourceConfig, err: unknown, deps: IngestDeps): SourceRe
   return { id: source.id, status: 'failed', ...EMPTY, error: `${sourceLabel(source)}: ${message}` };
 }
 
-type SourceRead = { feed: FeedRead } | { inbox: ReturnType<typeof readInbox> } | { error: unknown };
+type SourceRead = { feed: FeedRead } | { inbox: Awaited<ReturnType<typeof readInbox>> } | { error: unknown };
 
 /** The reading half of a source (network, parsing, building items); never throws. */
 async function readSource(source: SourceConfig, deps: IngestDeps, parser: FeedParser): Promise<SourceRead> {
   try {
-    if (source.type === 'inbox') return { inbox: readInbox(source, deps) };
+    if (source.type === 'inbox') return { inbox: await readInbox(source, deps) };
     const state = effectiveState(source, deps.sources.get(source.id));
     const isKnown = (guid: string) => deps.items.hasGuid(source.id, guid);
     return { feed: await readFeedSource(source, state, deps.config, deps.now().toISOString(), (input) => parser.parse(input), isKnown) };
