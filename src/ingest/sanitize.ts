@@ -29,8 +29,8 @@ export function isTrackingPixel(attribs: Record<string, string>): boolean {
   );
 }
 
-/** Resolve a URL against `base`; null when it cannot be made absolute http(s)/mailto. */
-function absolute(url: string | undefined, base: string | null, schemes: string[]): string | null {
+/** Resolve a URL against `base`; null when it cannot be made absolute with one of `schemes`. */
+export function absolute(url: string | undefined, base: string | null, schemes: string[]): string | null {
   if (!url) return null;
   try {
     const resolved = base ? new URL(url.trim(), base) : new URL(url.trim());

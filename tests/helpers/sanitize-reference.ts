@@ -6,18 +6,7 @@
  */
 import sanitizeHtml from 'sanitize-html';
 import { canonicalLink } from '../../src/ingest/normalize.ts';
-import { isTrackingPixel } from '../../src/ingest/sanitize.ts';
-
-/** Resolve a URL against `base`; null when it cannot be made absolute http(s)/mailto. */
-function absolute(url: string | undefined, base: string | null, schemes: string[]): string | null {
-  if (!url) return null;
-  try {
-    const resolved = base ? new URL(url.trim(), base) : new URL(url.trim());
-    return schemes.includes(resolved.protocol.slice(0, -1)) ? resolved.toString() : null;
-  } catch {
-    return null;
-  }
-}
+import { absolute, isTrackingPixel } from '../../src/ingest/sanitize.ts';
 
 const ALLOWED_TAGS = [
   'p', 'br', 'hr', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'code', 'ul', 'ol', 'li', 'dl', 'dt', 'dd',
