@@ -72,15 +72,26 @@ function utf8OrNull(bytes: Uint8Array): string | null {
  */
 const WHATWG_LABEL: Record<string, string> = { gb18030: 'gb18030', big5hkscs: 'big5' };
 
-/** A TextDecoder for a decoder name, or null when it is not one of ours or the runtime (built without ICU) has none. */
+const textDecoders = new Map<string, TextDecoder | null>();
+
+/**
+ * The TextDecoder for a decoder name (made once, then reused: checking that a
+ * charset can be decoded and decoding it ask for the same one), or null when
+ * it is not one of ours or the runtime (built without ICU) has none.
+ */
 function textDecoder(decoder: string): TextDecoder | null {
   const label = WHATWG_LABEL[decoder];
   if (!label) return null;
-  try {
-    return new TextDecoder(label);
-  } catch {
-    return null;
+  let found = textDecoders.get(label);
+  if (found === undefined) {
+    try {
+      found = new TextDecoder(label);
+    } catch {
+      found = null;
+    }
+    textDecoders.set(label, found);
   }
+  return found;
 }
 
 /** Can this decoder name be decoded (by TextDecoder or iconv-lite)? */
