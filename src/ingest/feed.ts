@@ -81,6 +81,10 @@ function notAFeed(head: string): Error | null {
         (href ? `; the page names its feed at ${href} — use that URL` : '; check the source URL'),
     );
   }
+  return notAFeedRoot(root);
+}
+
+function notAFeedRoot(root: string): Error {
   return new Error(`not a feed: the root element is <${root}>, not <rss>, <rdf:RDF> or <feed>`);
 }
 
@@ -140,7 +144,7 @@ function atomEntry(entry: XmlElement): RawEntry {
 }
 
 /** The feed-level fields and entries of a parsed document. */
-function readFeed(root: XmlElement): Omit<ParsedFeed, 'skipped'> & { all: RawEntry[] } {
+function readFeed(root: XmlElement): Omit<ParsedFeed, 'entries' | 'skipped'> & { all: RawEntry[] } {
   const name = root.name.toLowerCase();
   if (name === 'feed') {
     return {
@@ -148,12 +152,11 @@ function readFeed(root: XmlElement): Omit<ParsedFeed, 'skipped'> & { all: RawEnt
       title: titleOf(child(root, 'title')),
       link: atomLink(root),
       date: ownText(child(root, 'updated')) ?? ownText(child(root, 'dc:date')),
-      entries: [],
       all: childrenNamed(root, 'entry').map(atomEntry),
     };
   }
   const rdf = name === 'rdf:rdf' || name === 'rdf';
-  if (!rdf && name !== 'rss') throw new Error(`not a feed: the root element is <${root.name}>, not <rss>, <rdf:RDF> or <feed>`);
+  if (!rdf && name !== 'rss') throw notAFeedRoot(root.name);
   const channel = child(root, 'channel');
   if (!channel && !rdf) throw new Error('malformed feed: <rss> has no <channel>');
   const text = (n: string) => ownText(child(channel, n));
@@ -162,7 +165,6 @@ function readFeed(root: XmlElement): Omit<ParsedFeed, 'skipped'> & { all: RawEnt
     title: titleOf(child(channel, 'title')) ?? text('dc:title'),
     link: text('link'),
     date: text('lastBuildDate') ?? text('pubDate') ?? text('updated') ?? text('dc:date'),
-    entries: [],
     // RSS 1.0 puts its items beside the channel, RSS 0.9x/2.0 inside it.
     all: childrenNamed(rdf ? root : channel!, 'item').map(rssEntry),
   };
