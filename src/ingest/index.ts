@@ -177,8 +177,9 @@ async function readSource(source: SourceConfig, deps: IngestDeps, parser: FeedPa
   }
 }
 
-function hasValidators(state: { etag: string | null; lastModified: string | null; disabledReason: string | null }): boolean {
-  return state.etag !== null || state.lastModified !== null || state.disabledReason !== null;
+/** A feed with no validators cannot answer 304, and one not disabled is fetched: it will be parsed. */
+function willBeParsed(state: { etag: string | null; lastModified: string | null; disabledReason: string | null }): boolean {
+  return state.etag === null && state.lastModified === null && state.disabledReason === null;
 }
 
 /** Ingest every enabled source; never throws for a single source's failure. */
@@ -190,9 +191,9 @@ export async function ingestAll(deps: IngestDeps): Promise<SourceReport[]> {
   const near = () => (index ??= loadNearDuplicateIndex(deps.items, deps.now()));
   const reports: Promise<SourceReport>[] = new Array(enabled.length);
   const parser = new FeedParser(deps.config.ingest.parseWorkers);
-  // A feed without validators cannot answer 304, so it will be parsed: start the workers now,
-  // beside the first fetches, instead of when the first feed arrives (they take ~0.2 s to load).
-  if (enabled.some((s) => s.type === 'rss' && !hasValidators(effectiveState(s, deps.sources.get(s.id))))) void parser.start();
+  // Start the workers now, beside the first fetches, if a feed will certainly be parsed,
+  // rather than when the first one arrives (they take ~0.2 s to load).
+  if (enabled.some((s) => s.type === 'rss' && willBeParsed(effectiveState(s, deps.sources.get(s.id))))) void parser.start();
   try {
     await mapLimit(enabled, deps.config.ingest.concurrency, async (source, i) => {
       const read = await readSource(source, deps, parser);

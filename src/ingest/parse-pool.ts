@@ -4,12 +4,12 @@
  * beside the main thread's fetching and storing (SQLite, dedupe), on the
  * machine's other cores.
  *
- * A feed goes to the least busy worker, which may hold a few (so it never
- * idles while the main thread stores); when every worker has that many, or
- * none has started yet, the main thread parses it itself, so a run with few
- * feeds never waits for a worker to start and all cores stay busy in a big
- * one. Workers start on the first feed that needs parsing (a run of 304s
- * starts none).
+ * A feed goes to the least busy worker, which may hold several (so it never
+ * idles while the main thread stores); when every worker holds WORKER_QUEUE,
+ * or none has started yet, the main thread parses it itself, so a run with
+ * few feeds never waits for a worker to start. Workers start when the CLI
+ * starts an ingesting command (startParseWorkersEarly), when ingestAll sees a
+ * feed that will certainly be parsed, or else with the first feed to parse.
  * A worker that dies fails only the feed it had, and is replaced; if one
  * cannot even start, the run parses on the main thread.
  */
