@@ -50,7 +50,10 @@ function prng(seed: number): () => number {
   };
 }
 
-const ISSUERS = '两部门 多部门 国务院 工信部 证监会 国资委 央行 市监局 药监局 国家能源局 商务部 财政部 北京 上海 广州 深圳 江苏 浙江 四川 重庆 湖南 江西 福建 海南 青岛 济南 厦门 日媒 韩媒 德媒 西媒'.split(' ');
+const ISSUERS =
+  '两部门 多部门 国务院 工信部 证监会 国资委 央行 市监局 药监局 国家能源局 商务部 财政部 北京 上海 广州 深圳 江苏 浙江 四川 重庆 湖南 江西 福建 海南 青岛 济南 厦门 日媒 韩媒 德媒 西媒'.split(
+    ' ',
+  );
 const OUTLETS = '新京报 人民网 新华社 央广网 人民日报 证券日报 中国证券网 中国新闻网 参考消息网 经济日报 第一财经 澎湃新闻'.split(' ');
 
 /**
@@ -78,7 +81,10 @@ let corpus: { sentences: string[]; clauses: string[] } | undefined;
 function text(): { sentences: string[]; clauses: string[] } {
   if (!corpus) {
     const sentences = sampleSentences();
-    const clauses = sentences.flatMap((x) => x.split(/[，；：。！？、“”]/u)).map((c) => c.trim()).filter((c) => [...c].length >= 5 && [...c].length <= 16);
+    const clauses = sentences
+      .flatMap((x) => x.split(/[，；：。！？、“”]/u))
+      .map((c) => c.trim())
+      .filter((c) => [...c].length >= 5 && [...c].length <= 16);
     corpus = { sentences, clauses: [...new Set(clauses)] };
   }
   return corpus;
@@ -146,8 +152,11 @@ function startServer(bodies: { body: Buffer; contentType: string }[], latency: {
       if (!feed) return void res.writeHead(404).end();
       const etag = `"feed${i}-v1"`;
       const lastModified = 'Mon, 15 Jul 2024 00:00:00 GMT';
-      if (req.headers['if-none-match'] === etag || req.headers['if-modified-since'] === lastModified) return void res.writeHead(304, { etag }).end();
-      res.writeHead(200, { 'content-type': feed.contentType, 'content-length': feed.body.length, etag, 'last-modified': lastModified }).end(feed.body);
+      if (req.headers['if-none-match'] === etag || req.headers['if-modified-since'] === lastModified)
+        return void res.writeHead(304, { etag }).end();
+      res
+        .writeHead(200, { 'content-type': feed.contentType, 'content-length': feed.body.length, etag, 'last-modified': lastModified })
+        .end(feed.body);
     };
     if (latency.ms) setTimeout(answer, latency.ms);
     else answer();
@@ -161,10 +170,23 @@ const DIGEST = join(ROOT, 'bin/digest.js');
 async function digestRun(configFile: string): Promise<DigestResult> {
   // BENCH_INGEST_PROFILE=DIR: write a CPU profile of every digest run there (for chrome://inspect or speedscope).
   const profile = process.env.BENCH_INGEST_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_INGEST_PROFILE] : [];
-  const r = await run('/usr/bin/time', ['-f', '%M %U %S', process.execPath, ...profile, DIGEST, 'ingest', '--config', configFile, '--json']);
+  const r = await run('/usr/bin/time', [
+    '-f',
+    '%M %U %S',
+    process.execPath,
+    ...profile,
+    DIGEST,
+    'ingest',
+    '--config',
+    configFile,
+    '--json',
+  ]);
   if (r.code !== 0) throw new Error(`digest ingest failed (${r.code}): ${r.stderr.slice(-2000)}`);
   const [maxRssKb, user, system] = r.stderr.trim().split('\n').at(-1)!.split(' ').map(Number) as [number, number, number];
-  const summary = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { ms: number; sources: { id: string; status: string; new: number; error?: string }[] };
+  const summary = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as {
+    ms: number;
+    sources: { id: string; status: string; new: number; error?: string }[];
+  };
   const statuses: Record<string, number> = {};
   for (const s of summary.sources) statuses[s.status] = (statuses[s.status] ?? 0) + 1;
   const failed = summary.sources.filter((s) => s.status === 'failed').map((s) => s.error ?? s.id);
@@ -183,13 +205,22 @@ async function digestRun(configFile: string): Promise<DigestResult> {
 type R2eResult = { wallMs: number; cpuMs: number; maxRssKb: number; seen: number };
 
 async function r2eRun(dir: string): Promise<R2eResult> {
-  const r = await run('/usr/bin/time', ['-f', '%M %U %S', 'r2e', '-c', join(dir, 'r2e.cfg'), '-d', join(dir, 'r2e.json'), 'run', '--no-send']);
+  const r = await run('/usr/bin/time', [
+    '-f',
+    '%M %U %S',
+    'r2e',
+    '-c',
+    join(dir, 'r2e.cfg'),
+    '-d',
+    join(dir, 'r2e.json'),
+    'run',
+    '--no-send',
+  ]);
   if (r.code !== 0) throw new Error(`r2e failed (${r.code}): ${r.stderr.slice(-500)}`);
   const [maxRssKb, user, system] = r.stderr.trim().split('\n').at(-1)!.split(' ').map(Number) as [number, number, number];
   const data = JSON.parse(readFileSync(join(dir, 'r2e.json'), 'utf8')) as { feeds: { seen: Record<string, unknown> }[] };
   return { wallMs: r.ms, cpuMs: (user + system) * 1000, maxRssKb, seen: data.feeds.reduce((n, f) => n + Object.keys(f.seen).length, 0) };
 }
-
 
 /** digest (median of `rounds` fresh stores) and rss2email, each cold then warm, at one server latency. */
 async function scenario(name: string, urls: string[], work: string, rounds: number, hasR2e: boolean) {
@@ -217,9 +248,19 @@ async function scenario(name: string, urls: string[], work: string, rounds: numb
     mkdirSync(dir);
     writeFileSync(
       join(dir, 'r2e.cfg'),
-      ['[DEFAULT]', 'to = bench@example.org', 'same-server-fetch-interval = 0', 'feed-timeout = 60', '', ...urls.flatMap((url, i) => [`[feed.feed${i}]`, `url = ${url}`, ''])].join('\n'),
+      [
+        '[DEFAULT]',
+        'to = bench@example.org',
+        'same-server-fetch-interval = 0',
+        'feed-timeout = 60',
+        '',
+        ...urls.flatMap((url, i) => [`[feed.feed${i}]`, `url = ${url}`, '']),
+      ].join('\n'),
     );
-    writeFileSync(join(dir, 'r2e.json'), JSON.stringify({ version: 2, feeds: urls.map((_, i) => ({ name: `feed${i}`, etag: null, modified: null, seen: {} })) }));
+    writeFileSync(
+      join(dir, 'r2e.json'),
+      JSON.stringify({ version: 2, feeds: urls.map((_, i) => ({ name: `feed${i}`, etag: null, modified: null, seen: {} })) }),
+    );
     r2e = { cold: await r2eRun(dir), warm: await r2eRun(dir) };
   }
   const pickMedian = (runs: DigestResult[]) => ({
@@ -263,7 +304,9 @@ async function main(): Promise<void> {
 
     const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
     const f0 = (n: number) => n.toFixed(0);
-    const lines = [`ingest: ${FEEDS} feeds × ${ITEMS} items (${GBK_FEEDS} GBK), local HTTP server; digest runs in its own process, median of 3`];
+    const lines = [
+      `ingest: ${FEEDS} feeds × ${ITEMS} items (${GBK_FEEDS} GBK), local HTTP server; digest runs in its own process, median of 3`,
+    ];
     for (const s of [local, remote]) {
       const d = s.digest;
       lines.push(
@@ -289,12 +332,23 @@ async function main(): Promise<void> {
     } else {
       lines.push('  rss2email (r2e) not installed: no baseline (scripts/install-system-deps.sh installs it)');
     }
-    process.stdout.write(lines.join('\n') + '\n');
+    process.stdout.write(`${lines.join('\n')}\n`);
     const out = join(ROOT, 'out/bench');
     mkdirSync(out, { recursive: true });
     writeFileSync(
       join(out, 'ingest.json'),
-      JSON.stringify({ feeds: FEEDS, itemsPerFeed: ITEMS, gbkFeeds: GBK_FEEDS, latencyMs: LATENCY_MS, targets: { coldRatio: TARGET_COLD_RATIO, warmMs: TARGET_WARM_MS }, scenarios: [local, remote] }, null, 2) + '\n',
+      `${JSON.stringify(
+        {
+          feeds: FEEDS,
+          itemsPerFeed: ITEMS,
+          gbkFeeds: GBK_FEEDS,
+          latencyMs: LATENCY_MS,
+          targets: { coldRatio: TARGET_COLD_RATIO, warmMs: TARGET_WARM_MS },
+          scenarios: [local, remote],
+        },
+        null,
+        2,
+      )}\n`,
     );
   } finally {
     server.close();

@@ -18,7 +18,8 @@ import { renderRss } from '../src/publish/rss.ts';
 import type { Issue, IssueItem } from '../src/types.ts';
 import { medianMs } from './timing.ts';
 
-const PARAGRAPH = '财政部、工业和信息化部近日联合印发《关于进一步支持专精特新中小企业高质量发展的通知》，部署通过中央财政资金进一步支持专精特新中小企业高质量发展工作。';
+const PARAGRAPH =
+  '财政部、工业和信息化部近日联合印发《关于进一步支持专精特新中小企业高质量发展的通知》，部署通过中央财政资金进一步支持专精特新中小企业高质量发展工作。';
 const SECTIONS = ['热点关注', '行业动向', '国际视野', '国内动态', '自贸专题', '企业排行榜'];
 
 function issueOn(day: number): Issue {
@@ -28,16 +29,35 @@ function issueOn(day: number): Issue {
     position++;
     const text = Array.from({ length: 6 }, () => PARAGRAPH).join('\n\n');
     return {
-      id: `${date}-${position}`, sourceId: 'policy', guid: null, link: `https://news.example.cn/${date}/${position}.html`,
-      title: `进一步支持专精特新中小企业高质量发展（${position}）`, issuer: '两部门', outlet: '新京报',
-      publishedAt: `${date}T06:00:00.000+08:00`, firstSeenAt: `${date}T06:10:00.000+08:00`, text,
-      html: text.split('\n\n').map((p) => `<p>${p}<a href="/more/${position}">更多</a></p>`).join(''),
-      attachments: [], fingerprint: '', otherOutlets: [], pinnedSection: null, categories: [], reason: 'rule bench', position,
+      id: `${date}-${position}`,
+      sourceId: 'policy',
+      guid: null,
+      link: `https://news.example.cn/${date}/${position}.html`,
+      title: `进一步支持专精特新中小企业高质量发展（${position}）`,
+      issuer: '两部门',
+      outlet: '新京报',
+      publishedAt: `${date}T06:00:00.000+08:00`,
+      firstSeenAt: `${date}T06:10:00.000+08:00`,
+      text,
+      html: text
+        .split('\n\n')
+        .map((p) => `<p>${p}<a href="/more/${position}">更多</a></p>`)
+        .join(''),
+      attachments: [],
+      fingerprint: '',
+      otherOutlets: [],
+      pinnedSection: null,
+      categories: [],
+      reason: 'rule bench',
+      position,
     };
   };
   return {
-    date, title: '信息摘编', numbering: { year: Number(date.slice(0, 4)), number: day + 1, totalNumber: day + 1 },
-    window: { from: `${date}T00:00:00.000+08:00`, to: `${date}T06:00:00.000+08:00` }, cutoff: `${date}T07:00:00.000+08:00`,
+    date,
+    title: '信息摘编',
+    numbering: { year: Number(date.slice(0, 4)), number: day + 1, totalNumber: day + 1 },
+    window: { from: `${date}T00:00:00.000+08:00`, to: `${date}T06:00:00.000+08:00` },
+    cutoff: `${date}T07:00:00.000+08:00`,
     sections: SECTIONS.map((title, i) => ({ id: `s${i}`, title, items: Array.from({ length: 10 }, item), overflow: [] })),
     unplaced: [],
   };
@@ -45,15 +65,26 @@ function issueOn(day: number): Issue {
 
 /** A web page like the template's: the items inside <main>, with relative links. */
 function page(issue: Issue): string {
-  const body = issue.sections.flatMap((s) => s.items).map((i) => `<article id="item-${i.position}"><h3>${i.title}</h3>${i.html}</article>`).join('\n');
+  const body = issue.sections
+    .flatMap((s) => s.items)
+    .map((i) => `<article id="item-${i.position}"><h3>${i.title}</h3>${i.html}</article>`)
+    .join('\n');
   return `<html><body><main><nav class="neighbours"><a href="../../index.html">往期</a></nav>${body}</main></body></html>`;
 }
 
 const settings: FeedSettings = {
-  publication: { title: '信息摘编', description: '每日信息摘编', baseUrl: 'https://example.org/digest/', timezone: 'Asia/Shanghai', language: 'zh-CN', editorialUnit: '', contacts: [], editors: [] },
+  publication: {
+    title: '信息摘编',
+    description: '每日信息摘编',
+    baseUrl: 'https://example.org/digest/',
+    timezone: 'Asia/Shanghai',
+    language: 'zh-CN',
+    editorialUnit: '',
+    contacts: [],
+    editors: [],
+  },
   summaryChars: 220,
 };
-
 
 // (1) Feeds of a run.
 const latest = Array.from({ length: 10 }, (_, i) => issueOn(1000 - i));
@@ -81,20 +112,36 @@ for (const n of [30, 365, 1825]) {
   const heapBefore = process.memoryUsage().heapUsed;
   const ms = await medianMs(() => renderArchive(store.issues.archiveEntries(), settings), 5);
   const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 1e6;
-  const naiveMs = await medianMs(() => renderArchive(store.issues.latest(n).map((s) => archiveEntry(s.issue)), settings), n > 1000 ? 3 : 5);
+  const naiveMs = await medianMs(
+    () =>
+      renderArchive(
+        store.issues.latest(n).map((s) => archiveEntry(s.issue)),
+        settings,
+      ),
+    n > 1000 ? 3 : 5,
+  );
   archive.push({ issues: n, ms, naiveMs, heapMb });
   store.close();
 }
 
 const report = {
-  feeds: { issues: latest.length, itemsPerIssue: 60, ms: feeds, baselineJsonStringifyMs: baseline, ratio: feeds / baseline, outputMb: bytes / 1e6 },
+  feeds: {
+    issues: latest.length,
+    itemsPerIssue: 60,
+    ms: feeds,
+    baselineJsonStringifyMs: baseline,
+    ratio: feeds / baseline,
+    outputMb: bytes / 1e6,
+  },
   archive: archive.map((a) => ({ ...a, ratioToMonth: a.ms / archive[0]!.ms })),
 };
 console.log(`feeds (${latest.length} issues × 60 items → feed.xml, atom.xml, feed.json, items.xml; ${(bytes / 1e6).toFixed(1)} MB):`);
 console.log(`  ${feeds.toFixed(1)} ms = ${(feeds / baseline).toFixed(1)}× a JSON.stringify of the same issues (${baseline.toFixed(1)} ms)`);
 console.log('archive from every stored issue (SQLite JSON query + render), against parsing every issue:');
 for (const a of report.archive) {
-  console.log(`  ${String(a.issues).padStart(5)} issues: ${a.ms.toFixed(1).padStart(7)} ms (${a.ratioToMonth.toFixed(1)}× one month; ${(a.naiveMs / a.ms).toFixed(1)}× faster than parsing all), heap +${a.heapMb.toFixed(0)} MB`);
+  console.log(
+    `  ${String(a.issues).padStart(5)} issues: ${a.ms.toFixed(1).padStart(7)} ms (${a.ratioToMonth.toFixed(1)}× one month; ${(a.naiveMs / a.ms).toFixed(1)}× faster than parsing all), heap +${a.heapMb.toFixed(0)} MB`,
+  );
 }
 mkdirSync('out/bench', { recursive: true });
-writeFileSync('out/bench/publish.json', JSON.stringify(report, null, 2) + '\n');
+writeFileSync('out/bench/publish.json', `${JSON.stringify(report, null, 2)}\n`);

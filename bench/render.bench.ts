@@ -22,7 +22,6 @@ const GMAIL_CLIP_BYTES = 102 * 1024;
 const templates = loadTemplates(TEMPLATES_DIR);
 const options = renderOptions();
 
-
 // (1) Render per issue. The first render also pays MJML's cold start.
 const coldStart = performance.now();
 await renderIssue(issueOfSize(20), templates, options);
@@ -78,7 +77,11 @@ const report = {
     underGmailClip: Buffer.byteLength(result.emailHtml) < GMAIL_CLIP_BYTES,
     emailTextBytes: Buffer.byteLength(result.emailText),
     webHtmlBytes: Buffer.byteLength(result.webHtml),
-    fit: { ...result.fit, briefFrom: Number.isFinite(result.fit.briefFrom) ? result.fit.briefFrom : null, briefItems: result.view.briefCount },
+    fit: {
+      ...result.fit,
+      briefFrom: Number.isFinite(result.fit.briefFrom) ? result.fit.briefFrom : null,
+      briefItems: result.view.briefCount,
+    },
   })),
   personalize: {
     recipients: RECIPIENTS,
@@ -93,9 +96,15 @@ const report = {
 };
 
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
-console.log(`render per issue (Handlebars → MJML → fitted email, text part, web page); first render incl. MJML cold start ${coldMs.toFixed(0)} ms`);
+console.log(
+  `render per issue (Handlebars → MJML → fitted email, text part, web page); first render incl. MJML cold start ${coldMs.toFixed(0)} ms`,
+);
 for (const r of report.issues) {
-  const fit = r.fit.briefItems ? `summaries ${r.fit.summaryChars} chars, ${r.fit.briefItems} items TOC-only, ${r.fit.compiles} compiles` : r.fit.summaryChars < 220 ? `summaries ${r.fit.summaryChars} chars, ${r.fit.compiles} compiles` : 'fits as configured';
+  const fit = r.fit.briefItems
+    ? `summaries ${r.fit.summaryChars} chars, ${r.fit.briefItems} items TOC-only, ${r.fit.compiles} compiles`
+    : r.fit.summaryChars < 220
+      ? `summaries ${r.fit.summaryChars} chars, ${r.fit.compiles} compiles`
+      : 'fits as configured';
   console.log(
     `  ${String(r.items).padStart(3)} items: ${r.ms.toFixed(1).padStart(6)} ms (${r.ratioTo20.toFixed(1)}× 20 items, ${r.msPerItem.toFixed(2)} ms/item)` +
       `  email.html ${kb(r.emailHtmlBytes)}${r.underGmailClip ? ' < 102 KB' : ' CLIPPED'} (${fit})  email.txt ${kb(r.emailTextBytes)}  index.html ${kb(r.webHtmlBytes)}`,
@@ -103,7 +112,11 @@ for (const r of report.issues) {
 }
 const p = report.personalize;
 console.log(`per recipient, 60-item email (${RECIPIENTS} recipients):`);
-console.log(`  split once, join per recipient: ${p.splitOnceUs.toFixed(1)} µs = ${p.ratioToReplaceAll.toFixed(2)}× replaceAll per token (${p.replaceAllUs.toFixed(1)} µs)`);
-console.log(`  = 1/${Math.round(1 / p.ratioToRecompile)} of recompiling MJML per recipient (${(p.recompilePerRecipientUs / 1000).toFixed(1)} ms); 100,000 recipients: ${p.secondsFor100k.toFixed(1)} s`);
+console.log(
+  `  split once, join per recipient: ${p.splitOnceUs.toFixed(1)} µs = ${p.ratioToReplaceAll.toFixed(2)}× replaceAll per token (${p.replaceAllUs.toFixed(1)} µs)`,
+);
+console.log(
+  `  = 1/${Math.round(1 / p.ratioToRecompile)} of recompiling MJML per recipient (${(p.recompilePerRecipientUs / 1000).toFixed(1)} ms); 100,000 recipients: ${p.secondsFor100k.toFixed(1)} s`,
+);
 mkdirSync('out/bench', { recursive: true });
-writeFileSync('out/bench/render.json', JSON.stringify(report, null, 2) + '\n');
+writeFileSync('out/bench/render.json', `${JSON.stringify(report, null, 2)}\n`);

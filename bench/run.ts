@@ -15,7 +15,8 @@ const benches = readdirSync(dir)
   .filter((f) => !wanted.length || wanted.some((w) => f.startsWith(w)))
   .sort();
 // The CLI runs the compiled dist/ when it is current (bin/digest.js): benchmark what users run.
-if (spawnSync(process.execPath, [fileURLToPath(new URL('../scripts/build.mjs', import.meta.url))], { stdio: 'inherit' }).status !== 0) process.exit(1);
+if (spawnSync(process.execPath, [fileURLToPath(new URL('../scripts/build.mjs', import.meta.url))], { stdio: 'inherit' }).status !== 0)
+  process.exit(1);
 let failed = 0;
 for (const file of benches) {
   process.stdout.write(`\n=== ${file} ===\n`);

@@ -21,7 +21,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { parseConfig } from '../src/config/load.ts';
 import { buildIssue } from '../src/section/build.ts';
 import { trainClassifier } from '../src/section/classifier.ts';
@@ -34,8 +33,13 @@ import type { Issue, SectionConfig } from '../src/types.ts';
 import { parse as parseYaml } from 'yaml';
 import { medianMs } from './timing.ts';
 
-const SEED = existsSync('../shared/seeds/001_63ddb052a804766a.txt') ? '../shared/seeds/001_63ddb052a804766a.txt' : 'tests/section/fixtures/seed-001.txt';
-const config = parseConfig(parseYaml(readFileSync('config/digest.yaml', 'utf8')), 'config/digest.yaml', { ...process.env, DIGEST_UNSUBSCRIBE_SECRET: 'x' });
+const SEED = existsSync('../shared/seeds/001_63ddb052a804766a.txt')
+  ? '../shared/seeds/001_63ddb052a804766a.txt'
+  : 'tests/section/fixtures/seed-001.txt';
+const config = parseConfig(parseYaml(readFileSync('config/digest.yaml', 'utf8')), 'config/digest.yaml', {
+  ...process.env,
+  DIGEST_UNSUBSCRIBE_SECRET: 'x',
+});
 const { sections } = config;
 const { lists } = config.sectioning;
 const minConfidence = config.sectioning.classifier.minConfidence;
@@ -45,7 +49,8 @@ if (set.missingInBody.length || set.missingInToc.length) throw new Error(`labell
 const MODES: Mode[] = ['rules', 'classifier', 'combined'];
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const line = (name: string, e: Evaluation) =>
-  `  ${name.padEnd(11)} ${pct(e.accuracy).padStart(6)} (${e.correct}/${e.total})  ` + e.perSection.map((s) => `${s.title} ${s.correct}/${s.total}`).join(' · ');
+  `  ${name.padEnd(11)} ${pct(e.accuracy).padStart(6)} (${e.correct}/${e.total})  ` +
+  e.perSection.map((s) => `${s.title} ${s.correct}/${s.total}`).join(' · ');
 
 function runAll(label: string, secs: SectionConfig[], train: LabelledItem[] | null, test: LabelledItem[]) {
   const out: Record<string, Evaluation> = {};
@@ -60,8 +65,8 @@ function runAll(label: string, secs: SectionConfig[], train: LabelledItem[] | nu
 function confusionTable(e: Evaluation, secs: SectionConfig[]): string[] {
   const ids = secs.map((s) => s.id).filter((id) => e.perSection.some((p) => p.id === id));
   const cols = [...ids, '(none)'];
-  const head = `  ${'true \\ placed'.padEnd(14)}` + cols.map((c) => c.padStart(9)).join('');
-  return [head, ...ids.map((t) => `  ${t.padEnd(14)}` + cols.map((c) => String(e.confusion[t]?.[c] ?? 0).padStart(9)).join(''))];
+  const head = `  ${'true \\ placed'.padEnd(14)}${cols.map((c) => c.padStart(9)).join('')}`;
+  return [head, ...ids.map((t) => `  ${t.padEnd(14)}${cols.map((c) => String(e.confusion[t]?.[c] ?? 0).padStart(9)).join('')}`)];
 }
 
 console.log(`labelled set: ${set.items.length} items from ${SEED}`);
@@ -72,29 +77,50 @@ const splitB = runAll(`split B (train ${b.train.length}, held out ${b.test.lengt
 const loo = runAll(`leave-one-out (${set.items.length} items, each held out once):`, sections, null, set.items);
 const TOPIC_RULES = new Set(['hot.cross-sector-topics', 'industry.sector-topics', 'industry.sector-news', 'intl.abroad']);
 const thin = sections.map((s) => ({ ...s, rules: s.rules.filter((r) => !TOPIC_RULES.has(r.id)) }));
-const ablation = runAll('ablation, leave-one-out without topic keyword rules (issuer, outlet and format rules only):', thin, null, set.items);
+const ablation = runAll(
+  'ablation, leave-one-out without topic keyword rules (issuer, outlet and format rules only):',
+  thin,
+  null,
+  set.items,
+);
 console.log('confusion matrix, split A held-out, combined:');
 for (const l of confusionTable(splitA.combined!, sections)) console.log(l);
 console.log('confusion matrix, leave-one-out, combined:');
 for (const l of confusionTable(loo.combined!, sections)) console.log(l);
-for (const [name, e] of [['split A combined', splitA.combined!], ['leave-one-out combined', loo.combined!]] as const) {
+for (const [name, e] of [
+  ['split A combined', splitA.combined!],
+  ['leave-one-out combined', loo.combined!],
+] as const) {
   for (const err of e.errors) console.log(`  miss (${name}): ${err.title} — true ${err.truth}, placed ${err.predicted}: ${err.reason}`);
 }
 
 // (2) Cost.
 const items = set.items.map((l) => l.item);
 const input = {
-  date: '2024-07-15', title: '信息摘编', numbering: { year: 2024, number: 7, totalNumber: 37 }, cutoff: '2024-07-15T07:00:00.000+08:00',
-  windowStart: '2024-07-12T07:00:00.000+08:00', items, sections, overrides: new Map(), lists, issuerWeights: config.sectioning.issuerWeights,
+  date: '2024-07-15',
+  title: '信息摘编',
+  numbering: { year: 2024, number: 7, totalNumber: 37 },
+  cutoff: '2024-07-15T07:00:00.000+08:00',
+  windowStart: '2024-07-12T07:00:00.000+08:00',
+  items,
+  sections,
+  overrides: new Map(),
+  lists,
+  issuerWeights: config.sectioning.issuerWeights,
 };
 const baseline = await medianMs(() => buildIssue(input), 20);
-const model = trainClassifier(set.items.map((l) => ({ item: l.item, sectionId: l.sectionId })), lists);
+const model = trainClassifier(
+  set.items.map((l) => ({ item: l.item, sectionId: l.sectionId })),
+  lists,
+);
 const fallback = learnedFallback(model, sections, minConfidence);
 const withClassifier = await medianMs(() => buildIssue({ ...input, fallback }), 20);
 
 // A year of daily issues like the seed (63 items each; headlines varied so the vocabulary grows).
 const DAYS = 365;
-const history = Array.from({ length: DAYS }, (_, d) => set.items.map((l) => ({ item: { ...l.item, title: `${l.item.title} ${d}` }, sectionId: l.sectionId })));
+const history = Array.from({ length: DAYS }, (_, d) =>
+  set.items.map((l) => ({ item: { ...l.item, title: `${l.item.title} ${d}` }, sectionId: l.sectionId })),
+);
 const examples = history.flat();
 (globalThis as { gc?: () => void }).gc?.();
 const heapBefore = process.memoryUsage().heapUsed;
@@ -122,9 +148,15 @@ store.close();
 rmSync(dir, { recursive: true, force: true });
 
 console.log(`cost (baseline: a rules-only build of the seed issue, ${items.length} items = ${baseline.toFixed(2)} ms):`);
-console.log(`  build with the classifier:            ${withClassifier.toFixed(2)} ms = ${(withClassifier / baseline).toFixed(1)}× baseline`);
-console.log(`  train on a year (${examples.length} examples): ${trainYear.toFixed(0)} ms = ${(trainYear / baseline).toFixed(0)}× baseline (${(trainYear / examples.length * 1000).toFixed(0)} µs/example, vocabulary ${yearModel.vocabulary.size}, heap +${heapMb.toFixed(0)} MB)`);
-console.log(`  read a year of placements from SQLite (${rows} rows): ${readYear.toFixed(0)} ms = ${(readYear / baseline).toFixed(0)}× baseline`);
+console.log(
+  `  build with the classifier:            ${withClassifier.toFixed(2)} ms = ${(withClassifier / baseline).toFixed(1)}× baseline`,
+);
+console.log(
+  `  train on a year (${examples.length} examples): ${trainYear.toFixed(0)} ms = ${(trainYear / baseline).toFixed(0)}× baseline (${((trainYear / examples.length) * 1000).toFixed(0)} µs/example, vocabulary ${yearModel.vocabulary.size}, heap +${heapMb.toFixed(0)} MB)`,
+);
+console.log(
+  `  read a year of placements from SQLite (${rows} rows): ${readYear.toFixed(0)} ms = ${(readYear / baseline).toFixed(0)}× baseline`,
+);
 
 const strip = (e: Evaluation) => ({ ...e, errors: e.errors });
 const report = {
@@ -142,4 +174,4 @@ const report = {
   },
 };
 mkdirSync('out/bench', { recursive: true });
-writeFileSync('out/bench/sections.json', JSON.stringify(report, null, 2) + '\n');
+writeFileSync('out/bench/sections.json', `${JSON.stringify(report, null, 2)}\n`);

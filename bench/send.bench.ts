@@ -57,7 +57,9 @@ if (process.env.BENCH_SEND_TRACE && process.argv[2]?.startsWith('--child')) {
   const mb = (n: number) => Math.round(n / 1048576);
   setInterval(() => {
     const m = process.memoryUsage();
-    process.stderr.write(`send progress memory: rss ${mb(m.rss)} heapUsed ${mb(m.heapUsed)} heapTotal ${mb(m.heapTotal)} external ${mb(m.external)} arrayBuffers ${mb(m.arrayBuffers)} MB\n`);
+    process.stderr.write(
+      `send progress memory: rss ${mb(m.rss)} heapUsed ${mb(m.heapUsed)} heapTotal ${mb(m.heapTotal)} external ${mb(m.external)} arrayBuffers ${mb(m.arrayBuffers)} MB\n`,
+    );
   }, 2000).unref();
 }
 // The delivery stage alone: the send loop over a rendered issue, with nothing else loaded.
@@ -73,8 +75,16 @@ if (process.argv[2] === '--child-loop') {
   const messenger = new SmtpMessenger({ url, pool: true, maxConnections: connections });
   const totals = await sendIssue(
     {
-      issueDate: DATE, message: new IssueMessage(rendered, list), messageIdDomain: 'example.org', bounceAfter: 3, concurrency: connections, retries: 3, retryDelayMs: 1000,
-      unsubscribeUrl: (id, email) => signedUnsubscribeUrl(ENDPOINT, SECRET, id, email), transport: messenger.description, now: () => new Date(),
+      issueDate: DATE,
+      message: new IssueMessage(rendered, list),
+      messageIdDomain: 'example.org',
+      bounceAfter: 3,
+      concurrency: connections,
+      retries: 3,
+      retryDelayMs: 1000,
+      unsubscribeUrl: (id, email) => signedUnsubscribeUrl(ENDPOINT, SECRET, id, email),
+      transport: messenger.description,
+      now: () => new Date(),
     },
     { deliveries: store.deliveries, subscribers: store.subscribers, messenger },
   );
@@ -126,7 +136,10 @@ async function startSink(): Promise<number> {
   sink.unref(); // killed on exit; it must not keep this process alive
   for (let i = 0; i < 100; i++) {
     const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1', () => (s.end(), resolve(true)));
+      const s = connect(port, '127.0.0.1', () => {
+        s.end();
+        resolve(true);
+      });
       s.on('error', () => resolve(false));
     });
     if (ok) return port;
@@ -176,7 +189,12 @@ function storeWith(path: string, n: number) {
   return store;
 }
 
-const sample = (i: number) => ({ email: `reader${i}@example.org`, name: `读者${i}`, messageId: `<digest-${DATE}-${i}-0a1b2c3d@example.org>`, unsubscribeUrl: signedUnsubscribeUrl(ENDPOINT, SECRET, i, `reader${i}@example.org`) });
+const sample = (i: number) => ({
+  email: `reader${i}@example.org`,
+  name: `读者${i}`,
+  messageId: `<digest-${DATE}-${i}-0a1b2c3d@example.org>`,
+  unsubscribeUrl: signedUnsubscribeUrl(ENDPOINT, SECRET, i, `reader${i}@example.org`),
+});
 const sizes = Array.from({ length: 200 }, (_, i) => message.forRecipient(sample(i + 1), new Date()).raw.length);
 const messageBytes = Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length);
 
@@ -215,7 +233,24 @@ async function digestRound(round: number): Promise<{ perSecond: number; seconds:
 /** smtp-source: the same number of messages of the same size over as many reused sessions. */
 function sourceRound(): { perSecond: number; seconds: number } {
   const t = performance.now();
-  const r = spawnSync(SOURCE, ['-d', '-s', String(CONNECTIONS), '-m', String(SUBSCRIBERS), '-l', String(messageBytes), '-f', 'digest@example.org', '-t', 'reader@example.org', `127.0.0.1:${port}`], { stdio: 'inherit' });
+  const r = spawnSync(
+    SOURCE,
+    [
+      '-d',
+      '-s',
+      String(CONNECTIONS),
+      '-m',
+      String(SUBSCRIBERS),
+      '-l',
+      String(messageBytes),
+      '-f',
+      'digest@example.org',
+      '-t',
+      'reader@example.org',
+      `127.0.0.1:${port}`,
+    ],
+    { stdio: 'inherit' },
+  );
   const seconds = (performance.now() - t) / 1000;
   if (r.status !== 0) throw new Error(`smtp-source exited with ${r.status}`);
   return { perSecond: SUBSCRIBERS / seconds, seconds };
@@ -236,7 +271,10 @@ async function naiveRound(): Promise<{ perSecond: number; seconds: number; bytes
       messageId: r.messageId,
       text: parts.text,
       html: parts.html,
-      headers: { 'List-Unsubscribe': `<${r.unsubscribeUrl}>, <mailto:${list.unsubscribeMailto}?subject=unsubscribe>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+      headers: {
+        'List-Unsubscribe': `<${r.unsubscribeUrl}>, <mailto:${list.unsubscribeMailto}?subject=unsubscribe>`,
+        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      },
     });
     bytes = (info as { messageSize?: number }).messageSize ?? bytes;
   }
@@ -255,7 +293,16 @@ async function composeCost(): Promise<{ issueMessageMs: number; mailComposerMs: 
   for (let i = 1; i <= n; i++) {
     const r = sample(i);
     const parts = personalize(rendered, { name: r.name, unsubscribeUrl: r.unsubscribeUrl });
-    await new MailComposer({ from: list.from, to: r.email, subject: rendered.subject, messageId: r.messageId, text: parts.text, html: parts.html }).compile().build();
+    await new MailComposer({
+      from: list.from,
+      to: r.email,
+      subject: rendered.subject,
+      messageId: r.messageId,
+      text: parts.text,
+      html: parts.html,
+    })
+      .compile()
+      .build();
   }
   return { issueMessageMs, mailComposerMs: (performance.now() - t) / n };
 }
@@ -265,18 +312,28 @@ async function composeCost(): Promise<{ issueMessageMs: number; mailComposerMs: 
  * (`cli`), or the delivery stage alone (`loop`: the send loop over the
  * rendered issue, without the rest of digest loaded).
  */
-async function memoryRound(subscribers: number, mode: 'cli' | 'loop'): Promise<{ subscribers: number; mode: string; peakMb: number; seconds: number; submitted: number }> {
+async function memoryRound(
+  subscribers: number,
+  mode: 'cli' | 'loop',
+): Promise<{ subscribers: number; mode: string; peakMb: number; seconds: number; submitted: number }> {
   const db = join(work, `memory-${mode}-${subscribers}.db`);
   storeWith(db, subscribers).close();
   const file = join(work, `memory-${mode}-${subscribers}.${mode === 'cli' ? 'yaml' : 'json'}`);
-  if (mode === 'cli') writeFileSync(file, stringify({ ...config, store: { path: db }, delivery: { ...config.delivery, smtp: { url, maxConnections: CONNECTIONS } } }));
+  if (mode === 'cli')
+    writeFileSync(
+      file,
+      stringify({ ...config, store: { path: db }, delivery: { ...config.delivery, smtp: { url, maxConnections: CONNECTIONS } } }),
+    );
   else writeFileSync(file, JSON.stringify({ rendered, list, connections: CONNECTIONS }));
   const t = performance.now();
   // The real command as users run it (bin/digest.js: the bundle, which bench/run.ts builds first), under
   // /usr/bin/time for its peak RSS; or this file's --child-loop mode, which reports its own.
   const command =
     mode === 'cli'
-      ? ['/usr/bin/time', ['-f', 'PEAK_RSS_KB=%M', process.execPath, join(ROOT, 'bin/digest.js'), 'send', '--issue', DATE, '--config', file, '--json']]
+      ? [
+          '/usr/bin/time',
+          ['-f', 'PEAK_RSS_KB=%M', process.execPath, join(ROOT, 'bin/digest.js'), 'send', '--issue', DATE, '--config', file, '--json'],
+        ]
       : [process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child-loop', db, file, url]];
   const child = spawn(command[0] as string, command[1] as string[], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -289,11 +346,19 @@ async function memoryRound(subscribers: number, mode: 'cli' | 'loop'): Promise<{
   const code = await new Promise<number | null>((r) => child.on('exit', r));
   if (code !== 0) throw new Error(`memory round (${mode}, ${subscribers}) exited with ${code}: ${stderr.slice(-2000)}`);
   const peakKb = Number(/PEAK_RSS_KB=(\d+)/.exec(stderr)?.[1]);
-  return { subscribers, mode, peakMb: peakKb / 1024, seconds: (performance.now() - t) / 1000, submitted: JSON.parse(stdout).send.submitted };
+  return {
+    subscribers,
+    mode,
+    peakMb: peakKb / 1024,
+    seconds: (performance.now() - t) / 1000,
+    submitted: JSON.parse(stdout).send.submitted,
+  };
 }
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-console.log(`send: ${fmt(SUBSCRIBERS)} subscribers, ${items}-item issue, ${fmt(messageBytes)}-byte messages, ${CONNECTIONS} connections, smtp-sink on 127.0.0.1:${port}`);
+console.log(
+  `send: ${fmt(SUBSCRIBERS)} subscribers, ${items}-item issue, ${fmt(messageBytes)}-byte messages, ${CONNECTIONS} connections, smtp-sink on 127.0.0.1:${port}`,
+);
 
 const sources: { perSecond: number; seconds: number }[] = [];
 const ours: { perSecond: number; seconds: number; cpuSeconds: number }[] = [];
@@ -301,7 +366,9 @@ for (let round = 1; round <= 2; round++) {
   sources.push(sourceRound());
   console.log(`  round ${round}: smtp-source ${fmt(sources.at(-1)!.perSecond)} msg/s`);
   ours.push(await digestRound(round));
-  console.log(`  round ${round}: digest      ${fmt(ours.at(-1)!.perSecond)} msg/s (${fmt((ours.at(-1)!.cpuSeconds * 1000) / SUBSCRIBERS, 2)} ms CPU per message)`);
+  console.log(
+    `  round ${round}: digest      ${fmt(ours.at(-1)!.perSecond)} msg/s (${fmt((ours.at(-1)!.cpuSeconds * 1000) / SUBSCRIBERS, 2)} ms CPU per message)`,
+  );
 }
 const naive = await naiveRound();
 console.log(`  naive nodemailer sendMail: ${fmt(naive.perSecond)} msg/s over ${fmt(NAIVE)} messages of ${fmt(naive.bytes)} bytes`);
@@ -334,11 +401,23 @@ console.log(`
 mkdirSync(join(ROOT, 'out/bench'), { recursive: true });
 writeFileSync(
   join(ROOT, 'out/bench/send.json'),
-  JSON.stringify(
-    { subscribers: SUBSCRIBERS, items, messageBytes, connections: CONNECTIONS, smtpSource: sources, digest: ours, naive, compose, memory: [small, memory, loop], ratios: { ofSmtpSource: ofCeiling, overNaive }, checks },
+  `${JSON.stringify(
+    {
+      subscribers: SUBSCRIBERS,
+      items,
+      messageBytes,
+      connections: CONNECTIONS,
+      smtpSource: sources,
+      digest: ours,
+      naive,
+      compose,
+      memory: [small, memory, loop],
+      ratios: { ofSmtpSource: ofCeiling, overNaive },
+      checks,
+    },
     null,
     2,
-  ) + '\n',
+  )}\n`,
 );
 if (checks.some((c) => !c.ok)) process.exitCode = 1;
 sink?.kill();

@@ -30,7 +30,9 @@ const tmp = join(root, 'dist.tmp');
 
 /** Every file under `dir`, relative to it. */
 function walk(dir, base = dir) {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name), base) : [relative(base, join(dir, e.name))]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(join(dir, e.name), base) : [relative(base, join(dir, e.name))],
+  );
 }
 
 const started = Date.now();
@@ -67,7 +69,7 @@ const { parse: parseYaml } = await import('yaml');
 const ruleData = join('section', 'rule-data');
 writeFileSync(join(tmp, `${ruleData}.json`), JSON.stringify(parseYaml(readFileSync(join(src, `${ruleData}.yaml`), 'utf8'))));
 // What bin/digest.js compares src/ with: when the build started, and how many files it had.
-writeFileSync(join(tmp, 'build.json'), JSON.stringify({ startedAt: started, sourceFiles: files.length }) + '\n');
+writeFileSync(join(tmp, 'build.json'), `${JSON.stringify({ startedAt: started, sourceFiles: files.length })}\n`);
 rmSync(out, { recursive: true, force: true });
 renameSync(tmp, out);
 console.log(`digest build: src/ → dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -34,7 +34,10 @@ async function loadCommand(name: string): Promise<Command | undefined> {
 }
 
 async function usage(): Promise<string> {
-  const names = readdirSync(COMMANDS_DIR).filter((f) => f.endsWith(EXT)).map((f) => f.slice(0, -EXT.length)).sort();
+  const names = readdirSync(COMMANDS_DIR)
+    .filter((f) => f.endsWith(EXT))
+    .map((f) => f.slice(0, -EXT.length))
+    .sort();
   const lines: string[] = [];
   for (const name of names) lines.push(...((await loadCommand(name))?.usage ?? []).map((u) => `  ${u}`));
   return `digest — daily digest newsletter generator
@@ -66,7 +69,12 @@ export async function main(argv: string[]): Promise<number> {
   let values: OptionValues;
   let positionals: string[];
   try {
-    ({ values, positionals } = parseArgs({ args: argv, options: { ...GLOBAL_OPTIONS, ...command.options }, allowPositionals: true, strict: true }));
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      options: { ...GLOBAL_OPTIONS, ...command.options },
+      allowPositionals: true,
+      strict: true,
+    }));
   } catch (err) {
     process.stderr.write(`digest ${name}: ${errorMessage(err)}\nUsage: ${command.usage.join('\n       ')}\n`);
     return 2;
@@ -76,15 +84,15 @@ export async function main(argv: string[]): Promise<number> {
   let ctx: Context | undefined;
   try {
     const { openContext } = await import('./cli/context.ts');
-    ctx = openContext({ config: values.config as string | undefined, json }, (line) => process.stderr.write(line + '\n'));
+    ctx = openContext({ config: values.config as string | undefined, json }, (line) => process.stderr.write(`${line}\n`));
     const { summary, lines } = await command.run(ctx, args, values);
-    if (json) process.stdout.write(JSON.stringify({ command: name, ok: true, ...summary }) + '\n');
-    else process.stdout.write(lines.join('\n') + '\n');
+    if (json) process.stdout.write(`${JSON.stringify({ command: name, ok: true, ...summary })}\n`);
+    else process.stdout.write(`${lines.join('\n')}\n`);
     return 0;
   } catch (err) {
     const code = err instanceof DigestError ? err.exitCode : 1;
     const hint = err instanceof DigestError ? err.hint : undefined;
-    if (json) process.stdout.write(JSON.stringify({ command: name, ok: false, error: errorMessage(err), hint }) + '\n');
+    if (json) process.stdout.write(`${JSON.stringify({ command: name, ok: false, error: errorMessage(err), hint })}\n`);
     process.stderr.write(`digest ${name}: ${errorMessage(err)}${hint ? `\n  → ${hint}` : ''}\n`);
     if (!(err instanceof DigestError) && process.env.DIGEST_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
     return code;

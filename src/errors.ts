@@ -7,7 +7,10 @@
 /** Base class: a failure the user can act on. Exit code 1. */
 export class DigestError extends Error {
   readonly exitCode: number = 1;
-  constructor(message: string, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
     super(message);
     this.name = new.target.name;
   }
@@ -25,14 +28,23 @@ export class UsageError extends DigestError {
 
 /** A source (feed or inbox file) could not be read or parsed; it fails alone. */
 export class SourceError extends DigestError {
-  constructor(readonly sourceId: string, message: string, hint?: string) {
+  constructor(
+    readonly sourceId: string,
+    message: string,
+    hint?: string,
+  ) {
     super(`source "${sourceId}": ${message}`, hint);
   }
 }
 
 /** An editor item could not be imported; names the file and line. */
 export class ImportError extends DigestError {
-  constructor(readonly file: string, readonly line: number, message: string, hint?: string) {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    message: string,
+    hint?: string,
+  ) {
     super(`${file}:${line}: ${message}`, hint);
   }
 }

@@ -66,16 +66,19 @@ export function createLogger(opts: LoggerOptions = {}, fields: LogFields = {}): 
 
 function jsonLine(time: Date, level: LogLevel, msg: string, fields: LogFields): string {
   // time, level and msg first so a human reading raw JSON sees them at once.
-  return JSON.stringify({ time: time.toISOString(), level, msg, ...fields }, (_k, v: unknown) =>
+  return `${JSON.stringify({ time: time.toISOString(), level, msg, ...fields }, (_k, v: unknown) =>
     v instanceof Error ? v.message : typeof v === 'bigint' ? String(v) : v,
-  ) + '\n';
+  )}\n`;
 }
 
 function textLine(time: Date, level: LogLevel, msg: string, fields: LogFields): string {
   const hhmmss = time.toTimeString().slice(0, 8);
   const rest = Object.entries(fields)
     .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${k === 'runId' ? 'run' : k}=${typeof v === 'string' ? (/\s/.test(v) ? JSON.stringify(v) : v) : JSON.stringify(v instanceof Error ? v.message : v)}`)
+    .map(
+      ([k, v]) =>
+        `${k === 'runId' ? 'run' : k}=${typeof v === 'string' ? (/\s/.test(v) ? JSON.stringify(v) : v) : JSON.stringify(v instanceof Error ? v.message : v)}`,
+    )
     .join(' ');
   return `${hhmmss} ${level.toUpperCase().padEnd(5)} ${msg}${rest ? `  ${rest}` : ''}\n`;
 }

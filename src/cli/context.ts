@@ -2,7 +2,7 @@
  * The wiring point: configuration, store, clock, templates and transports
  * are created here and handed to the stages. Nothing else reads config.
  */
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import type { ListSettings } from '../deliver/message.ts';

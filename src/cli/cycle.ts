@@ -65,7 +65,13 @@ export async function renderStored(ctx: Context, issue: Issue, templates: Templa
 export async function renderedParts(ctx: Context, issue: Issue, templates: Templates): Promise<RenderedIssue> {
   const opts = renderOptions(ctx, issue.date);
   const issueJson = JSON.stringify(issue);
-  const key = createHash('sha256').update(issueJson).update('\0').update(templates.fingerprint).update('\0').update(JSON.stringify(opts)).digest('hex');
+  const key = createHash('sha256')
+    .update(issueJson)
+    .update('\0')
+    .update(templates.fingerprint)
+    .update('\0')
+    .update(JSON.stringify(opts))
+    .digest('hex');
   const kept = ctx.store.issues.rendered(issue.date, key);
   if (kept) return kept;
   const rendered = await renderIssue(issue, templates, opts);
@@ -105,7 +111,7 @@ export function composeIssue(ctx: Context, date: string): Issue {
     title: config.publication.title,
     numbering: {
       year: Number(date.slice(0, 4)),
-      number: (existing?.issue.numbering.number ?? before.inYear + 1),
+      number: existing?.issue.numbering.number ?? before.inYear + 1,
       totalNumber: existing?.issue.numbering.totalNumber ?? before.total + 1 + config.publication.totalNumberOffset,
     },
     cutoff: cutoff.toISO()!,
@@ -127,8 +133,17 @@ export async function buildStep(ctx: Context, date: string, opts: { rebuild?: bo
   const existing = store.issues.get(date);
   const counts = (issue: Issue) => Object.fromEntries(issue.sections.map((s) => [s.title, s.items.length]));
   if (existing && (!opts.rebuild || existing.status === 'sent')) {
-    if (opts.rebuild) throw new DigestError(`the issue of ${date} was already sent; it cannot be rebuilt`, 'build another date with --date');
-    return { date, status: 'exists', numbering: existing.issue.numbering, sections: counts(existing.issue), overflow: 0, unplaced: 0, files: [] };
+    if (opts.rebuild)
+      throw new DigestError(`the issue of ${date} was already sent; it cannot be rebuilt`, 'build another date with --date');
+    return {
+      date,
+      status: 'exists',
+      numbering: existing.issue.numbering,
+      sections: counts(existing.issue),
+      overflow: 0,
+      unplaced: 0,
+      files: [],
+    };
   }
   const issue = composeIssue(ctx, date);
   const placed = issue.sections.flatMap((s) => s.items);
@@ -140,7 +155,10 @@ export async function buildStep(ctx: Context, date: string, opts: { rebuild?: bo
     return { date, status: 'too-few', sections: counts(issue), overflow: 0, unplaced: issue.unplaced.length, files: [] };
   }
   store.db.transaction(() => {
-    store.items.assignToIssue(date, placed.map((i) => i.id));
+    store.items.assignToIssue(
+      date,
+      placed.map((i) => i.id),
+    );
     store.issues.save(issue, ctx.now().toISOString());
   })();
   // Rendered now in any case: a template error shows at build, and the send reuses this render.
@@ -166,14 +184,17 @@ export async function buildStep(ctx: Context, date: string, opts: { rebuild?: bo
  */
 export function publishStep(ctx: Context, issue: Issue, rendered: RenderedIssue, templates: Templates): string[] {
   const { config, store } = ctx;
-  const summaries = new Map(issue.sections.flatMap((s) => s.items.map((i) => [i.id, cutAtSentence(i.text, config.render.summaryChars).text] as const)));
+  const summaries = new Map(
+    issue.sections.flatMap((s) => s.items.map((i) => [i.id, cutAtSentence(i.text, config.render.summaryChars).text] as const)),
+  );
   const outDir = resolve(config.output.dir);
   const files = writeIssueFiles(outDir, issue, rendered, summaries, config.publication.baseUrl);
   // Older issues' pages are never rewritten: their feed entries carry the page as published
   // (rendered in memory only when it is missing from disk).
   const latest = store.issues.latest(config.output.feedIssues).map(({ issue: i }) => ({
     issue: i,
-    webHtml: i.date === issue.date ? rendered.webHtml : (publishedPage(outDir, i.date) ?? renderWebPage(i, templates, renderOptions(ctx, i.date))),
+    webHtml:
+      i.date === issue.date ? rendered.webHtml : (publishedPage(outDir, i.date) ?? renderWebPage(i, templates, renderOptions(ctx, i.date))),
   }));
   const settings = { publication: config.publication, summaryChars: config.render.summaryChars, itemFeed: config.output.itemFeed };
   files.push(...writeArchiveAndFeeds(outDir, store.issues.archiveEntries(), latest, settings));
@@ -192,7 +213,12 @@ export interface SendSummary extends SendTotals {
  * transport that cannot send at all (login refused, server unreachable) ends
  * it with an error, the rest left pending for the next `digest send`.
  */
-export async function sendStep(ctx: Context, date: string, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<SendSummary> {
+export async function sendStep(
+  ctx: Context,
+  date: string,
+  onProgress?: (done: number, total: number) => void,
+  signal?: AbortSignal,
+): Promise<SendSummary> {
   const { config, store } = ctx;
   const stored = store.issues.get(date);
   if (!stored) throw new DigestError(`no issue for ${date}`, `build it first: digest build --date ${date}`);
@@ -205,7 +231,10 @@ export async function sendStep(ctx: Context, date: string, onProgress?: (done: n
     messenger = createMessenger(config);
     const d = config.delivery;
     const endpoint = unsubscribeEndpoint(config.publication.baseUrl, d.unsubscribeUrl);
-    if (d.smtp && d.unsubscribeSecret === DEFAULT_UNSUBSCRIBE_SECRET) ctx.log('warning: delivery.unsubscribeSecret is the shipped default; anyone could forge unsubscribe links (set DIGEST_UNSUBSCRIBE_SECRET)');
+    if (d.smtp && d.unsubscribeSecret === DEFAULT_UNSUBSCRIBE_SECRET)
+      ctx.log(
+        'warning: delivery.unsubscribeSecret is the shipped default; anyone could forge unsubscribe links (set DIGEST_UNSUBSCRIBE_SECRET)',
+      );
     const totals = await sendIssue(
       {
         issueDate: date,

@@ -18,7 +18,9 @@ export function formatBuild(b: BuildSummary): string[] {
   if (b.status === 'empty') return [`issue ${b.date}: nothing new to publish (skipped; use --force to publish an empty issue)`];
   if (b.status === 'too-few') {
     const n = Object.values(b.sections).reduce((a, c) => a + c, 0);
-    return [`issue ${b.date}: only ${n} item(s), fewer than schedule.minItems (skipped; the items wait for the next issue; use --force to publish anyway)`];
+    return [
+      `issue ${b.date}: only ${n} item(s), fewer than schedule.minItems (skipped; the items wait for the next issue; use --force to publish anyway)`,
+    ];
   }
   const head = b.status === 'exists' ? `issue ${b.date} exists already (not rebuilt)` : `issue ${b.date} ${b.status}`;
   const lines = [`${head}: 第${b.numbering?.number}期（总第${b.numbering?.totalNumber}期）`];
@@ -26,7 +28,8 @@ export function formatBuild(b: BuildSummary): string[] {
   if (b.overflow) lines.push(`  overflow (over section caps, kept for the next issue): ${b.overflow}`);
   if (b.unplaced) lines.push(`  unplaced (no section matched): ${b.unplaced}`);
   if (b.files.length) lines.push(`files written: ${b.files.length}`, ...b.files.map((f) => `  ${f}`));
-  else if (b.status === 'built' || b.status === 'rebuilt') lines.push('draft kept private: its files are published when it is sent (schedule.requireApproval)');
+  else if (b.status === 'built' || b.status === 'rebuilt')
+    lines.push('draft kept private: its files are published when it is sent (schedule.requireApproval)');
   return lines;
 }
 
@@ -37,7 +40,10 @@ export function formatSend(s: SendSummary): string[] {
     s.resumed ? `${s.resumed} resumed after an interruption (same Message-ID)` : '',
     s.alreadySent ? `${s.alreadySent} already sent earlier (not sent again)` : '',
   ].filter(Boolean);
-  const lines = [`send ${s.date} via ${s.transport}: ${s.submitted} submitted, ${s.retried} retried, ${s.failed} failed${extra.length ? `, ${extra.join(', ')}` : ''}`];
-  if (s.status === 'stopped') lines.push(`  stopped early: ${s.remaining} left pending; digest send --issue ${s.date} resumes (nobody gets it twice)`);
+  const lines = [
+    `send ${s.date} via ${s.transport}: ${s.submitted} submitted, ${s.retried} retried, ${s.failed} failed${extra.length ? `, ${extra.join(', ')}` : ''}`,
+  ];
+  if (s.status === 'stopped')
+    lines.push(`  stopped early: ${s.remaining} left pending; digest send --issue ${s.date} resumes (nobody gets it twice)`);
   return lines;
 }

@@ -40,7 +40,9 @@ export function progressReporter(
       lastDraw = now;
       const width = 30;
       const filled = Math.round((done / total) * width);
-      out.write(`\r\x1b[2K  [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${progressText(done, total, now - start)}${finished ? '\n' : ''}`);
+      out.write(
+        `\r\x1b[2K  [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${progressText(done, total, now - start)}${finished ? '\n' : ''}`,
+      );
       return;
     }
     const step = Math.floor((done / total) * 10);

@@ -24,14 +24,20 @@ export function corpusExamples(ctx: Context): TrainingExample[] {
     try {
       content = readFileSync(file, 'utf8');
     } catch (err) {
-      throw new DigestError(`sectioning.classifier.corpus: cannot read ${file}: ${errorMessage(err)}`, 'fix the path (relative to the working directory) or remove it from the list');
+      throw new DigestError(
+        `sectioning.classifier.corpus: cannot read ${file}: ${errorMessage(err)}`,
+        'fix the path (relative to the working directory) or remove it from the list',
+      );
     }
     try {
       // The items' times do not matter for learning; a fixed instant keeps the examples deterministic.
       const set = labelledSet(content, file, config.sections, '1970-01-01T00:00:00.000Z', config.publication.timezone);
       return set.items.map((l) => ({ item: l.item, sectionId: l.sectionId }));
     } catch (err) {
-      throw new DigestError(`sectioning.classifier.corpus: ${errorMessage(err)}`, 'a corpus file is an old issue in the seed layout: a 目录 table of contents whose headings are section titles, then the items');
+      throw new DigestError(
+        `sectioning.classifier.corpus: ${errorMessage(err)}`,
+        'a corpus file is an old issue in the seed layout: a 目录 table of contents whose headings are section titles, then the items',
+      );
     }
   });
 }
@@ -43,8 +49,20 @@ export function sectioningInput(ctx: Context, date: string): Pick<BuildInput, 'l
   const base = { lists: s.lists, order: s.order, issuerWeights: s.issuerWeights };
   if (!s.classifier.enabled) return base;
   const training = new TrainingStore(ctx.store.db);
-  const examples = trainingExamples(training.pastPlacements(date, s.classifier.historyIssues), training.corrections(), config.sections, corpusExamples(ctx));
-  return { ...base, fallback: memoFallback(examples, () => buildFallback(examples, config.sections, s.lists, s.classifier.minConfidence), [config.sections, s.lists, s.classifier.minConfidence]) };
+  const examples = trainingExamples(
+    training.pastPlacements(date, s.classifier.historyIssues),
+    training.corrections(),
+    config.sections,
+    corpusExamples(ctx),
+  );
+  return {
+    ...base,
+    fallback: memoFallback(examples, () => buildFallback(examples, config.sections, s.lists, s.classifier.minConfidence), [
+      config.sections,
+      s.lists,
+      s.classifier.minConfidence,
+    ]),
+  };
 }
 
 let memo: { key: string; fallback: Fallback | undefined } | null = null;
@@ -52,7 +70,10 @@ let memo: { key: string; fallback: Fallback | undefined } | null = null;
 /** The last trained fallback when the examples and settings are the same; training a year of history takes about a second. */
 function memoFallback(examples: TrainingExample[], train: () => Fallback | undefined, settings: unknown): Fallback | undefined {
   const hash = createHash('sha256').update(JSON.stringify(settings));
-  for (const e of examples) hash.update(`\u0000${e.sectionId}\u0001${e.weight ?? 1}\u0001${e.item.issuer ?? ''}\u0001${e.item.title}\u0001${e.item.outlet ?? ''}\u0001${e.item.text}`);
+  for (const e of examples)
+    hash.update(
+      `\u0000${e.sectionId}\u0001${e.weight ?? 1}\u0001${e.item.issuer ?? ''}\u0001${e.item.title}\u0001${e.item.outlet ?? ''}\u0001${e.item.text}`,
+    );
   const key = hash.digest('hex');
   if (memo?.key !== key) memo = { key, fallback: train() };
   return memo.fallback;

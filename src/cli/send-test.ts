@@ -18,7 +18,12 @@ import { renderedParts } from './cycle.ts';
  * Send a test copy of the issue of `date` to `to`. `unsaved` sends that issue
  * instead of the stored one (the preview's composition, which may not be built yet).
  */
-export async function sendTest(ctx: Context, date: string, to: string, unsaved?: Issue): Promise<{ date: string; to: string; transport: string; messageId: string }> {
+export async function sendTest(
+  ctx: Context,
+  date: string,
+  to: string,
+  unsaved?: Issue,
+): Promise<{ date: string; to: string; transport: string; messageId: string }> {
   const { config } = ctx;
   const address = validateEmail(to, '--to');
   const issue = unsaved ?? ctx.store.issues.get(date)?.issue;

@@ -34,9 +34,7 @@ export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, path: stri
   }
   if (Array.isArray(value)) return value.map((v, i) => substituteEnv(v, env, [...path, String(i)]));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, substituteEnv(v, env, [...path, k])]),
-    );
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteEnv(v, env, [...path, k])]));
   }
   return value;
 }
@@ -91,7 +89,10 @@ export function parseConfig(raw: unknown, origin: string, env: NodeJS.ProcessEnv
   const sectioning = { ...config.sectioning, ...resolveSectioningData(config.sectioning) };
   const ruleProblems = checkRules(sections, sectioning.lists);
   if (ruleProblems.length) {
-    throw new ConfigError(`invalid configuration in ${origin}:\n  ${ruleProblems.join('\n  ')}`, 'use a list named in src/section/rule-data.yaml or define it under sectioning.lists');
+    throw new ConfigError(
+      `invalid configuration in ${origin}:\n  ${ruleProblems.join('\n  ')}`,
+      'use a list named in src/section/rule-data.yaml or define it under sectioning.lists',
+    );
   }
   return { ...config, sections, sectioning, configPath: origin };
 }
@@ -113,7 +114,10 @@ export function loadConfig(explicitPath: string | undefined, env: NodeJS.Process
   if (doc.errors.length) {
     const first = doc.errors[0]!;
     const line = first.linePos?.[0]?.line ?? 0;
-    throw new ConfigError(`${path}:${line}: YAML syntax error: ${first.message.split('\n')[0]}`, 'fix the YAML at that line (indentation, quotes, colons)');
+    throw new ConfigError(
+      `${path}:${line}: YAML syntax error: ${first.message.split('\n')[0]}`,
+      'fix the YAML at that line (indentation, quotes, colons)',
+    );
   }
   return parseConfig(doc.toJS(), path, env);
 }

@@ -98,9 +98,7 @@ const smtpSchema = z.strictObject({
   /** Check the server's certificate; turn off only for a local relay with a self-signed one. */
   tlsRejectUnauthorized: z.boolean().default(true),
   /** DKIM signing; `privateKey` is a PEM key or the path of a PEM file. */
-  dkim: z
-    .strictObject({ domainName: z.string(), keySelector: z.string(), privateKey: z.string() })
-    .optional(),
+  dkim: z.strictObject({ domainName: z.string(), keySelector: z.string(), privateKey: z.string() }).optional(),
 });
 
 export const configSchema = z.strictObject({
@@ -124,7 +122,10 @@ export const configSchema = z.strictObject({
       cron: z
         .string()
         .default('0 7 * * *')
-        .refine(isValidCron, 'not a cron expression node-cron accepts; write "minute hour day month weekday", e.g. "0 7 * * *" (an optional seconds field may come first)'),
+        .refine(
+          isValidCron,
+          'not a cron expression node-cron accepts; write "minute hour day month weekday", e.g. "0 7 * * *" (an optional seconds field may come first)',
+        ),
       /** At start, produce today's issue if the scheduled time has passed. */
       catchUp: z.boolean().default(true),
       skipIfEmpty: z.boolean().default(true),
@@ -171,7 +172,11 @@ export const configSchema = z.strictObject({
     .strictObject({
       userAgent: z.string().default('digest/0.1 (+https://example.org/digest/)'),
       timeoutMs: z.number().int().positive().default(15000),
-      maxBytes: z.number().int().positive().default(10 * 1024 * 1024),
+      maxBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(10 * 1024 * 1024),
       concurrency: z.number().int().positive().default(6),
       retries: z.number().int().nonnegative().default(2),
       /** First retry delay in ms; it doubles per retry (with jitter). */
@@ -183,9 +188,7 @@ export const configSchema = z.strictObject({
   sections: z.array(sectionSchema).min(1).optional(),
   sectioning: sectioningSchema,
   sources: z.array(z.discriminatedUnion('type', [rssSourceSchema, inboxSourceSchema])).default([]),
-  subscribers: z
-    .array(z.strictObject({ email: z.string(), name: z.string().optional() }))
-    .default([]),
+  subscribers: z.array(z.strictObject({ email: z.string(), name: z.string().optional() })).default([]),
   delivery: z
     .strictObject({
       from: z.string().default('信息摘编 <digest@example.org>'),

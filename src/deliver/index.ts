@@ -38,6 +38,8 @@ export interface SendOptions {
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
   batchSize?: number;
+  /** The rate limiter's clock and sleep (default: real time); tests pass a virtual one. */
+  rateClock?: { now: () => number; sleep: (ms: number, signal?: AbortSignal) => Promise<void> };
 }
 
 /** Totals of one send run (also recorded in `send_runs`). */
@@ -76,14 +78,23 @@ export async function sendIssue(
 
   const stop = new AbortController();
   const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
-  const limiter = new RateLimiter([
-    { limit: opts.ratePerSecond ?? 0, windowMs: 1000 },
-    { limit: opts.ratePerHour ?? 0, windowMs: HOUR },
-  ]);
+  const limiter = new RateLimiter(
+    [
+      { limit: opts.ratePerSecond ?? 0, windowMs: 1000 },
+      { limit: opts.ratePerHour ?? 0, windowMs: HOUR },
+    ],
+    opts.rateClock?.now,
+    opts.rateClock?.sleep,
+  );
   if (opts.ratePerHour) {
     // The hourly quota spans restarts: count what went out in the last hour.
     const now = opts.now().getTime();
-    limiter.seed(deliveries.sentSince(new Date(now - HOUR).toISOString(), opts.ratePerHour).reverse().map((at) => now - Date.parse(at)));
+    limiter.seed(
+      deliveries
+        .sentSince(new Date(now - HOUR).toISOString(), opts.ratePerHour)
+        .reverse()
+        .map((at) => now - Date.parse(at)),
+    );
   }
   const queue = new DeliveryQueue(deliveries, issueDate, opts.batchSize ?? 500, undefined, () => deliveries.updateRun(runId, counts));
 
@@ -139,7 +150,12 @@ export async function sendIssue(
     let message: OutgoingMessage;
     try {
       message = opts.message.forRecipient(
-        { email: item.email, name: item.name, messageId: item.messageId, unsubscribeUrl: opts.unsubscribeUrl(item.subscriberId, item.email) },
+        {
+          email: item.email,
+          name: item.name,
+          messageId: item.messageId,
+          unsubscribeUrl: opts.unsubscribeUrl(item.subscriberId, item.email),
+        },
         opts.now(),
       );
     } catch (err) {
@@ -157,7 +173,12 @@ export async function sendIssue(
   // A worker that throws (the store failing) stops the others at their next
   // recipient; all finish what they have in flight before the run is recorded.
   const results = await Promise.allSettled(
-    Array.from({ length: Math.max(1, opts.concurrency) }, () => worker().catch((err: unknown) => (stop.abort(), Promise.reject(err)))),
+    Array.from({ length: Math.max(1, opts.concurrency) }, () =>
+      worker().catch((err: unknown) => {
+        stop.abort();
+        throw err;
+      }),
+    ),
   );
   const after = deliveries.totals(issueDate);
   counts.remaining = after.pending + after.sending;

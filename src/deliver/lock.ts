@@ -19,7 +19,12 @@ export interface SendLock {
 
 /** Take the send lock of the issue of `issueDate`, or throw naming who holds it. */
 export function acquireSendLock(db: Db, issueDate: string, ttlMs = 30_000): SendLock {
-  const got = acquireLock(new LockStore(db), { name: `send:${issueDate}`, owner: lockOwner(), ttlMs, renewEveryMs: Math.max(1000, ttlMs / 3) });
+  const got = acquireLock(new LockStore(db), {
+    name: `send:${issueDate}`,
+    owner: lockOwner(),
+    ttlMs,
+    renewEveryMs: Math.max(1000, ttlMs / 3),
+  });
   if (!got.ok) {
     throw new DigestError(
       `another process is sending the issue of ${issueDate} (${got.holder.owner.replace(/:[0-9a-f]+$/, '')}, since ${got.holder.acquiredAt})`,

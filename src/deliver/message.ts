@@ -25,7 +25,9 @@ export function listIdHeader(listId: string): string {
   const m = /^(.*?)\s*<([^>]+)>$/.exec(listId);
   if (!m) return `<${listId}>`;
   const phrase = m[1]!.trim();
-  const encoded = /^[\x20-\x7e]*$/.test(phrase) ? `"${phrase.replace(/["\\]/g, '')}"` : `=?UTF-8?B?${Buffer.from(phrase).toString('base64')}?=`;
+  const encoded = /^[\x20-\x7e]*$/.test(phrase)
+    ? `"${phrase.replace(/["\\]/g, '')}"`
+    : `=?UTF-8?B?${Buffer.from(phrase).toString('base64')}?=`;
   return phrase ? `${encoded} <${m[2]}>` : `<${m[2]}>`;
 }
 

@@ -87,7 +87,8 @@ export class OutgoingMessage {
 
   /** The whole message in a buffer of its own. */
   get raw(): Buffer {
-    return (this.joined ??= this.into(Buffer.allocUnsafe(256 * 1024)).bytes);
+    this.joined ??= this.into(Buffer.allocUnsafe(256 * 1024)).bytes;
+    return this.joined;
   }
 }
 
@@ -199,7 +200,13 @@ let held = Buffer.allocUnsafe(16 * 1024);
 // greeting); asking it about a probe made only of tokens keeps this file in
 // step with it, whatever it does.
 const SEPARATOR = '\u0000';
-const PROBE: RenderedIssue = { subject: '', preheader: '', webHtml: '', emailHtml: TOKEN_LIST.join(SEPARATOR), emailText: TOKEN_LIST.join(SEPARATOR) };
+const PROBE: RenderedIssue = {
+  subject: '',
+  preheader: '',
+  webHtml: '',
+  emailHtml: TOKEN_LIST.join(SEPARATOR),
+  emailText: TOKEN_LIST.join(SEPARATOR),
+};
 const clean = (s: string) => s.replace(/[\u0000-\u001f\u007f]+/g, ' ');
 
 function tokenValues(r: MessageRecipient): { html: Map<string, string>; text: Map<string, string> } {
@@ -237,15 +244,22 @@ export class IssueMessage {
       encode('From', list.from) +
         (list.replyTo ? encode('Reply-To', list.replyTo) : '') +
         encode('Subject', (opts.subjectPrefix ?? '') + rendered.subject) +
-        'MIME-Version: 1.0' + CRLF +
+        'MIME-Version: 1.0' +
+        CRLF +
         // Prepared: RFC 2919 wants the <list-id> bare, only the phrase encoded.
         `List-Id: ${listIdHeader(list.listId)}${CRLF}` +
-        'List-Unsubscribe-Post: List-Unsubscribe=One-Click' + CRLF +
-        'Precedence: bulk' + CRLF +
+        'List-Unsubscribe-Post: List-Unsubscribe=One-Click' +
+        CRLF +
+        'Precedence: bulk' +
+        CRLF +
         `Content-Type: multipart/alternative;${CRLF} boundary="${boundary}"${CRLF}`,
       'latin1',
     );
-    const part = (type: string) => Buffer.from(`--${boundary}${CRLF}Content-Type: ${type}; charset=utf-8${CRLF}Content-Transfer-Encoding: base64${CRLF}${CRLF}`, 'latin1');
+    const part = (type: string) =>
+      Buffer.from(
+        `--${boundary}${CRLF}Content-Type: ${type}; charset=utf-8${CRLF}Content-Transfer-Encoding: base64${CRLF}${CRLF}`,
+        'latin1',
+      );
     this.textHead = Buffer.concat([Buffer.from(CRLF), part('text/plain')]);
     this.htmlHead = part('text/html');
     this.closing = Buffer.from(`--${boundary}--${CRLF}`, 'latin1');
@@ -258,7 +272,8 @@ export class IssueMessage {
   forRecipient(r: MessageRecipient, date: Date): OutgoingMessage {
     const to = this.headNode.encodeHeaderValue('To', { name: r.name ? clean(r.name).trim() : '', address: r.email });
     const recipientHead =
-      foldLines(`To: ${to}`, 76) + CRLF +
+      foldLines(`To: ${to}`, 76) +
+      CRLF +
       `Message-ID: ${r.messageId}${CRLF}` +
       `Date: ${rfc5322Date(date)}${CRLF}` +
       // Both forms: mail clients use the https link (RFC 8058 one-click), others mail.

@@ -47,7 +47,9 @@ export class RateLimiter {
     private readonly clock: () => number = () => performance.now(),
     private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void> = abortableSleep,
   ) {
-    this.windows = rules.filter((r) => r.limit > 0 && r.windowMs > 0).map((r) => new Window({ limit: Math.max(1, Math.floor(r.limit)), windowMs: r.windowMs }));
+    this.windows = rules
+      .filter((r) => r.limit > 0 && r.windowMs > 0)
+      .map((r) => new Window({ limit: Math.max(1, Math.floor(r.limit)), windowMs: r.windowMs }));
   }
 
   /** Is there any limit at all? */

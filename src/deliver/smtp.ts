@@ -63,7 +63,8 @@ export function classifySmtpError(err: SmtpErrorLike): Exclude<SendOutcome, { ok
   const code = err.responseCode;
   if (err.code && FATAL_CODES.has(err.code)) return { ok: false, kind: 'fatal', error: text, bounce: false };
   const permanent = typeof code === 'number' && code >= 500 && code < 600 && code !== 503;
-  if (permanent && err.command === 'MAIL FROM') return { ok: false, kind: 'fatal', error: `the server refuses the sender: ${text}`, bounce: false };
+  if (permanent && err.command === 'MAIL FROM')
+    return { ok: false, kind: 'fatal', error: `the server refuses the sender: ${text}`, bounce: false };
   if (permanent) {
     const bounce = err.command === 'RCPT TO' || /^5\d\d[ -]5\.1\.\d/.test(err.response ?? '');
     return { ok: false, kind: 'permanent', error: text, bounce };
@@ -77,7 +78,10 @@ function dkimKey(value: string): string {
   try {
     return readFileSync(value, 'utf8');
   } catch (err) {
-    throw new ConfigError(`delivery.smtp.dkim.privateKey: cannot read "${value}": ${(err as Error).message}`, 'give the PEM key itself (from the environment) or the path of a PEM file');
+    throw new ConfigError(
+      `delivery.smtp.dkim.privateKey: cannot read "${value}": ${(err as Error).message}`,
+      'give the PEM key itself (from the environment) or the path of a PEM file',
+    );
   }
 }
 
@@ -178,10 +182,16 @@ export class SmtpMessenger implements Messenger {
     try {
       url = new URL(settings.url);
     } catch {
-      throw new ConfigError(`delivery.smtp.url: "${settings.url.replace(/\/\/[^@/]*@/, '//…@')}" is not a URL`, 'write smtp://user:pass@host:587 or smtps://user:pass@host:465');
+      throw new ConfigError(
+        `delivery.smtp.url: "${settings.url.replace(/\/\/[^@/]*@/, '//…@')}" is not a URL`,
+        'write smtp://user:pass@host:587 or smtps://user:pass@host:465',
+      );
     }
     if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
-      throw new ConfigError(`delivery.smtp.url: the scheme must be smtp: or smtps:, not ${url.protocol}`, 'write smtp://user:pass@host:587 or smtps://user:pass@host:465');
+      throw new ConfigError(
+        `delivery.smtp.url: the scheme must be smtp: or smtps:, not ${url.protocol}`,
+        'write smtp://user:pass@host:587 or smtps://user:pass@host:465',
+      );
     }
     // Never show credentials in summaries.
     this.description = `${url.protocol}//${url.hostname}:${url.port || (url.protocol === 'smtps:' ? 465 : 587)}`;
@@ -195,7 +205,9 @@ export class SmtpMessenger implements Messenger {
     };
     this.concurrency = settings.pool ? settings.maxConnections : 1;
     this.maxMessages = settings.pool ? (settings.maxMessages ?? 100) : 1;
-    this.dkim = settings.dkim ? new DKIM({ ...settings.dkim, privateKey: dkimKey(settings.dkim.privateKey), headerFieldNames: DKIM_HEADERS }) : null;
+    this.dkim = settings.dkim
+      ? new DKIM({ ...settings.dkim, privateKey: dkimKey(settings.dkim.privateKey), headerFieldNames: DKIM_HEADERS })
+      : null;
   }
 
   async send(message: OutgoingMessage): Promise<SendOutcome> {

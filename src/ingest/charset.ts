@@ -22,8 +22,27 @@ import iconv from 'iconv-lite';
 
 /** Map a declared charset label to the decoder we use for it. */
 export function decoderFor(label: string): string {
-  const l = label.trim().toLowerCase().replace(/^["']|["']$/g, '');
-  if (['gb2312', 'gbk', 'gb_2312-80', 'gb_2312', 'x-gbk', 'cp936', 'windows-936', 'ms936', 'euc-cn', 'csgb2312', 'iso-ir-58', 'chinese', 'gb18030'].includes(l)) {
+  const l = label
+    .trim()
+    .toLowerCase()
+    .replace(/^["']|["']$/g, '');
+  if (
+    [
+      'gb2312',
+      'gbk',
+      'gb_2312-80',
+      'gb_2312',
+      'x-gbk',
+      'cp936',
+      'windows-936',
+      'ms936',
+      'euc-cn',
+      'csgb2312',
+      'iso-ir-58',
+      'chinese',
+      'gb18030',
+    ].includes(l)
+  ) {
     return 'gb18030';
   }
   if (['big5', 'big5-hkscs', 'x-x-big5', 'cn-big5', 'csbig5', 'cp950'].includes(l)) return 'big5hkscs';
@@ -161,7 +180,10 @@ export function decodeFeed(bytes: Uint8Array, contentType?: string | null): Deco
   let unknown: string | null = null;
   // Decoding 100 KB of Chinese takes ~0.5 ms: the UTF-8 check's result is kept, not decoded again.
   let utf8: string | null | undefined;
-  const asUtf8 = () => (utf8 === undefined ? (utf8 = utf8OrNull(bytes)) : utf8);
+  const asUtf8 = () => {
+    if (utf8 === undefined) utf8 = utf8OrNull(bytes);
+    return utf8;
+  };
   for (const [label, origin] of declared) {
     const decoder = decoderFor(label);
     if (!canDecode(decoder)) {
@@ -170,7 +192,13 @@ export function decodeFeed(bytes: Uint8Array, contentType?: string | null): Deco
       continue;
     }
     // A UTF-8 claim the bytes contradict gives way to the next declaration, if any.
-    if (decoder === 'utf-8' && origin !== 'bom' && declared.some(([l, o]) => o !== origin && decoderFor(l) !== 'utf-8') && asUtf8() === null) continue;
+    if (
+      decoder === 'utf-8' &&
+      origin !== 'bom' &&
+      declared.some(([l, o]) => o !== origin && decoderFor(l) !== 'utf-8') &&
+      asUtf8() === null
+    )
+      continue;
     chosen = [decoder, origin];
     break;
   }
@@ -179,7 +207,8 @@ export function decodeFeed(bytes: Uint8Array, contentType?: string | null): Deco
 
   const [charset, origin] = chosen;
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const text = charset === 'utf-8' ? (utf8 ?? buffer.toString('utf8')) : (textDecoder(charset)?.decode(buffer) ?? iconv.decode(buffer, charset));
+  const text =
+    charset === 'utf-8' ? (utf8 ?? buffer.toString('utf8')) : (textDecoder(charset)?.decode(buffer) ?? iconv.decode(buffer, charset));
   // The XML declaration may now lie about the encoding (text is a JS string); the parser ignores it.
   return { text: text.replace(/^\uFEFF/, ''), charset, origin };
 }

@@ -9,25 +9,47 @@
  */
 import { DateTime } from 'luxon';
 
-const CHINESE = /^(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?(?:\s*(?:T|\s)?\s*(\d{1,2})\s*[:时]\s*(\d{1,2})(?:\s*[:分]\s*(\d{1,2})\s*秒?)?)?$/u;
+const CHINESE =
+  /^(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?(?:\s*(?:T|\s)?\s*(\d{1,2})\s*[:时]\s*(\d{1,2})(?:\s*[:分]\s*(\d{1,2})\s*秒?)?)?$/u;
 const CN_DIGITS: Record<string, number> = { 〇: 0, 零: 0, 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
 
 /** `二〇二四年七月十五日` → `2024年7月15日` (year digit by digit; month and day with 十). */
 function chineseNumeralDate(s: string): string {
-  return s.replace(/([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日/u, (_, y: string, m: string, d: string) => {
-    const small = (n: string) => {
-      const [tens, ones] = n.includes('十') ? n.split('十') : ['', n];
-      return (n.includes('十') ? (tens ? CN_DIGITS[tens]! : 1) * 10 : 0) + (ones ? CN_DIGITS[ones]! : 0);
-    };
-    return `${[...y].map((c) => CN_DIGITS[c]).join('')}年${small(m)}月${small(d)}日`;
-  });
+  return s.replace(
+    /([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日/u,
+    (_, y: string, m: string, d: string) => {
+      const small = (n: string) => {
+        const [tens, ones] = n.includes('十') ? n.split('十') : ['', n];
+        return (n.includes('十') ? (tens ? CN_DIGITS[tens]! : 1) * 10 : 0) + (ones ? CN_DIGITS[ones]! : 0);
+      };
+      return `${[...y].map((c) => CN_DIGITS[c]).join('')}年${small(m)}月${small(d)}日`;
+    },
+  );
 }
 
 /** Zone names feeds use that luxon's RFC 2822 reader does not know (it knows GMT and the US zones). */
 const ZONE_NAMES: Record<string, string> = {
-  UTC: '+0000', UT: '+0000', Z: '+0000', WET: '+0000', BST: '+0100', CET: '+0100', MEZ: '+0100', CEST: '+0200', MESZ: '+0200',
-  EET: '+0200', EEST: '+0300', MSK: '+0300', HKT: '+0800', SGT: '+0800', AWST: '+0800', JST: '+0900', KST: '+0900',
-  AEST: '+1000', AEDT: '+1100', NZST: '+1200', NZDT: '+1300',
+  UTC: '+0000',
+  UT: '+0000',
+  Z: '+0000',
+  WET: '+0000',
+  BST: '+0100',
+  CET: '+0100',
+  MEZ: '+0100',
+  CEST: '+0200',
+  MESZ: '+0200',
+  EET: '+0200',
+  EEST: '+0300',
+  MSK: '+0300',
+  HKT: '+0800',
+  SGT: '+0800',
+  AWST: '+0800',
+  JST: '+0900',
+  KST: '+0900',
+  AEST: '+1000',
+  AEDT: '+1100',
+  NZST: '+1200',
+  NZDT: '+1300',
 };
 
 const chinaTime = new Map<string, boolean>();
@@ -50,8 +72,14 @@ function isChinaTime(zone: string): boolean {
  */
 function tidyRfc822(s: string, zone: string): string {
   let t = s.replace(/^[A-Za-z]{2,9},?\s+(?=\d)/, '');
-  t = t.replace(/(^|\s)(\d):(\d\d)/, '$1 0$2:$3').replace(/\s+/g, ' ').trim();
-  t = t.replace(/\s(?:GMT|UTC)?([+-])(\d{1,2}):?(\d{2})?$/, (_, sign: string, h: string, m?: string) => ` ${sign}${h.padStart(2, '0')}${m ?? '00'}`);
+  t = t
+    .replace(/(^|\s)(\d):(\d\d)/, '$1 0$2:$3')
+    .replace(/\s+/g, ' ')
+    .trim();
+  t = t.replace(
+    /\s(?:GMT|UTC)?([+-])(\d{1,2}):?(\d{2})?$/,
+    (_, sign: string, h: string, m?: string) => ` ${sign}${h.padStart(2, '0')}${m ?? '00'}`,
+  );
   if (/\sCST$/.test(t) && isChinaTime(zone)) t = t.replace(/CST$/, '+0800');
   t = t.replace(/\s([A-Z]{2,5})$/, (whole, name: string) => (ZONE_NAMES[name] ? ` ${ZONE_NAMES[name]}` : whole));
   return t;
@@ -105,7 +133,10 @@ export function parseDate(raw: string | null | undefined, zone: string): string 
     () => {
       const m = CHINESE.exec(s);
       return m
-        ? DateTime.fromObject({ year: +m[1]!, month: +m[2]!, day: +m[3]!, hour: m[4] ? +m[4] : 0, minute: m[5] ? +m[5] : 0, second: m[6] ? +m[6] : 0 }, { zone })
+        ? DateTime.fromObject(
+            { year: +m[1]!, month: +m[2]!, day: +m[3]!, hour: m[4] ? +m[4] : 0, minute: m[5] ? +m[5] : 0, second: m[6] ? +m[6] : 0 },
+            { zone },
+          )
         : null;
     },
     // A zone name luxon does not know (e.g. "MESZ"): read the time in the publication's zone.

@@ -38,7 +38,14 @@ export function loadNearDuplicateIndex(store: ItemStore, now: Date): NearDuplica
 }
 
 function headline(item: Item): HeadlineEntry {
-  return { id: item.id, sourceId: item.sourceId, outlet: item.outlet, issuer: item.issuer, title: item.title, time: item.publishedAt ?? item.firstSeenAt };
+  return {
+    id: item.id,
+    sourceId: item.sourceId,
+    outlet: item.outlet,
+    issuer: item.issuer,
+    title: item.title,
+    time: item.publishedAt ?? item.firstSeenAt,
+  };
 }
 
 function sameOutlet(a: Item, b: Item): boolean {
@@ -58,7 +65,8 @@ export function storeItems(items: Item[], store: ItemStore, options: StoreOption
       const dup = store.findDuplicate(item);
       if (dup) {
         const other = dup.by !== 'guid' && dup.item.sourceId !== item.sourceId && !sameOutlet(dup.item, item);
-        if (other && store.addOtherOutlet(dup.item.id, { outlet: item.outlet, link: item.link, sourceId: item.sourceId }, item)) counts.merged++;
+        if (other && store.addOtherOutlet(dup.item.id, { outlet: item.outlet, link: item.link, sourceId: item.sourceId }, item))
+          counts.merged++;
         else counts.duplicate++;
         continue;
       }

@@ -52,12 +52,20 @@ export async function parseFeedBytes(input: FeedParseInput): Promise<FeedParseOu
 export function entryOutlet(entry: RawEntry, source: FeedSourceConfig, feed: ParsedFeed): string | null {
   // (RDF's dc:source is often a URL, which is no outlet name.)
   if (entry.source && !/^[a-z][a-z0-9+.-]*:\/\//i.test(entry.source)) return entry.source;
-  if (entry.author && /^[\p{Script=Han}·《》]{2,20}(报|网|社|台|刊|杂志|新闻|在线|客户端|发布|广播|频道|资讯|财经)$/u.test(entry.author)) return entry.author;
+  if (entry.author && /^[\p{Script=Han}·《》]{2,20}(报|网|社|台|刊|杂志|新闻|在线|客户端|发布|广播|频道|资讯|财经)$/u.test(entry.author))
+    return entry.author;
   return source.name ?? feed.title;
 }
 
 /** Items from parsed feed entries. `feedUrl` resolves relative links when the feed names no site. */
-export function feedItems(feed: ParsedFeed, source: FeedSourceConfig, feedUrl: string, now: string, zone: string, entries: RawEntry[] = feed.entries): Item[] {
+export function feedItems(
+  feed: ParsedFeed,
+  source: FeedSourceConfig,
+  feedUrl: string,
+  now: string,
+  zone: string,
+  entries: RawEntry[] = feed.entries,
+): Item[] {
   const base = feed.link ? safeResolve(feed.link, feedUrl) : isHttpUrl(feedUrl) ? feedUrl : null;
   return entries.map((e) =>
     buildItem(

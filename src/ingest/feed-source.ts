@@ -75,7 +75,14 @@ export async function readFeedSource(
   const result = await fetchFeed(state.url, { ...config.ingest, etag: state.etag, lastModified: state.lastModified });
   if (result.kind === 'gone') return { kind: 'gone', url: result.url };
   if (result.kind === 'not-modified') return { kind: 'not-modified', url: result.permanentRedirect ?? state.url };
-  const parsed = await parse({ bytes: result.bytes, contentType: result.contentType, source, url: result.url, now, zone: config.publication.timezone });
+  const parsed = await parse({
+    bytes: result.bytes,
+    contentType: result.contentType,
+    source,
+    url: result.url,
+    now,
+    zone: config.publication.timezone,
+  });
   const fresh = parsed.items.filter((item) => !item.guid || !isKnown(item.guid));
   return {
     kind: 'items',

@@ -50,7 +50,10 @@ const MAX_RETRY_AFTER_MS = 10_000;
 
 /** A retryable failure (5xx, 429, timeout or network); `waitMs` is the server's Retry-After. */
 class TransientError extends Error {
-  constructor(message: string, readonly waitMs?: number) {
+  constructor(
+    message: string,
+    readonly waitMs?: number,
+  ) {
     super(message);
   }
 }
@@ -74,8 +77,17 @@ function discard(res: IncomingMessage): void {
 
 /** The body as sent, decompressed per its Content-Encoding. */
 function decodedBody(res: IncomingMessage): Readable {
-  const encoding = String(res.headers['content-encoding'] ?? '').trim().toLowerCase();
-  const decompress = encoding === 'gzip' || encoding === 'x-gzip' ? createGunzip() : encoding === 'deflate' ? createInflate() : encoding === 'br' ? createBrotliDecompress() : null;
+  const encoding = String(res.headers['content-encoding'] ?? '')
+    .trim()
+    .toLowerCase();
+  const decompress =
+    encoding === 'gzip' || encoding === 'x-gzip'
+      ? createGunzip()
+      : encoding === 'deflate'
+        ? createInflate()
+        : encoding === 'br'
+          ? createBrotliDecompress()
+          : null;
   if (!decompress) return res;
   res.on('error', (err) => decompress.destroy(err));
   return res.pipe(decompress);
@@ -97,7 +109,9 @@ async function readCapped(res: IncomingMessage, url: string, opts: FetchOptions,
       if (size > opts.maxBytes) {
         res.destroy();
         body.destroy();
-        throw new Error(`the feed exceeds ingest.maxBytes (${opts.maxBytes} bytes) and was cut off; raise the limit if the feed is legitimate`);
+        throw new Error(
+          `the feed exceeds ingest.maxBytes (${opts.maxBytes} bytes) and was cut off; raise the limit if the feed is legitimate`,
+        );
       }
       chunks.push(chunk);
     }
@@ -187,7 +201,8 @@ async function fetchOnce(url: string, opts: FetchOptions): Promise<FetchResult> 
     }
     if (status < 200 || status >= 300) {
       discard(res);
-      const hint = status === 404 ? ': the feed is not there; check the source URL' : status === 401 || status === 403 ? ': access denied' : '';
+      const hint =
+        status === 404 ? ': the feed is not there; check the source URL' : status === 401 || status === 403 ? ': access denied' : '';
       throw new Error(`HTTP ${status} ${statusText} from ${current}${hint}`);
     }
     const bytes = await readCapped(res, current, opts, signal);

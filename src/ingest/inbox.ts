@@ -28,7 +28,12 @@ export function parsePlainItems(content: string, file: string, sourceId: string)
     }
   });
   if (!starts.length) {
-    throw new ImportError(file, 1, 'no item found: expected a title line, then a line "来源 YYYY-MM-DD" (e.g. "新京报 2024-06-19")', 'see config/samples/inbox/ for the layout');
+    throw new ImportError(
+      file,
+      1,
+      'no item found: expected a title line, then a line "来源 YYYY-MM-DD" (e.g. "新京报 2024-06-19")',
+      'see config/samples/inbox/ for the layout',
+    );
   }
   return starts.map((titleLine, k) => {
     const end = k + 1 < starts.length ? starts[k + 1]! : lines.length;
@@ -47,7 +52,13 @@ export function parsePlainItems(content: string, file: string, sourceId: string)
       body.push(lines[i]!);
     }
     const text = body.join('\n').trim();
-    if (!text) throw new ImportError(file, titleLine + 1, `item "${lines[titleLine]!.trim()}" has no body`, 'write the body below the "来源 日期" line');
+    if (!text)
+      throw new ImportError(
+        file,
+        titleLine + 1,
+        `item "${lines[titleLine]!.trim()}" has no body`,
+        'write the body below the "来源 日期" line',
+      );
     return { sourceId, title: lines[titleLine]!.trim(), outlet: outlet!, date: date!, text, link, guid: null };
   });
 }
@@ -55,15 +66,27 @@ export function parsePlainItems(content: string, file: string, sourceId: string)
 /** Parse a Markdown item with `---` front matter (title required; issuer, outlet, date, link, section, attachments optional). */
 export function parseMarkdownItem(content: string, file: string, sourceId: string): EntryInput {
   const m = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/.exec(content.replace(/^\uFEFF/, ''));
-  if (!m) throw new ImportError(file, 1, 'missing front matter', 'start the file with a "---" line, the fields (title: …), and another "---" line');
+  if (!m)
+    throw new ImportError(
+      file,
+      1,
+      'missing front matter',
+      'start the file with a "---" line, the fields (title: …), and another "---" line',
+    );
   let meta: Record<string, unknown>;
   try {
     meta = (parseYaml(m[1]!) ?? {}) as Record<string, unknown>;
   } catch (err) {
     const line = (err as { linePos?: { line: number }[] }).linePos?.[0]?.line ?? 0;
-    throw new ImportError(file, line + 1, `front matter is not valid YAML: ${(err as Error).message.split('\n')[0]}`, 'fix the YAML between the --- lines');
+    throw new ImportError(
+      file,
+      line + 1,
+      `front matter is not valid YAML: ${(err as Error).message.split('\n')[0]}`,
+      'fix the YAML between the --- lines',
+    );
   }
-  const str = (k: string): string | null => (meta[k] == null ? null : String(meta[k] instanceof Date ? (meta[k] as Date).toISOString().slice(0, 10) : meta[k]));
+  const str = (k: string): string | null =>
+    meta[k] == null ? null : String(meta[k] instanceof Date ? (meta[k] as Date).toISOString().slice(0, 10) : meta[k]);
   const title = str('title');
   if (!title) throw new ImportError(file, 2, 'front matter has no "title"', 'add a line like  title: 工信部：印发《…》');
   const attachments = Array.isArray(meta.attachments) ? meta.attachments.map(String) : meta.attachments ? [String(meta.attachments)] : [];

@@ -90,7 +90,12 @@ function commitFeed(source: FeedSourceConfig, read: FeedRead, deps: IngestDeps, 
         disabledReason: `HTTP 410 Gone from ${read.url} on ${nowIso}; the source is disabled until its url changes in the config`,
         lastStatus: 'gone',
       });
-      return { id: source.id, status: 'gone', ...EMPTY, error: `HTTP 410 Gone from ${read.url}: the source is disabled (change its url in the config to enable it again)` };
+      return {
+        id: source.id,
+        status: 'gone',
+        ...EMPTY,
+        error: `HTTP 410 Gone from ${read.url}: the source is disabled (change its url in the config to enable it again)`,
+      };
     case 'not-modified':
       sources.update(source.id, { ...base, url: read.url, disabled: false, disabledReason: null, lastStatus: 'not-modified' });
       return { id: source.id, status: 'not-modified', ...EMPTY, ...moved(read.url) };
@@ -106,7 +111,15 @@ function commitFeed(source: FeedSourceConfig, read: FeedRead, deps: IngestDeps, 
         disabledReason: null,
         lastStatus: 'ok',
       });
-      return { id: source.id, status: 'fetched', ...counts, duplicate: counts.duplicate + read.known, ...(read.skipped ? { skipped: read.skipped } : {}), charset: read.charset, ...moved(read.url) };
+      return {
+        id: source.id,
+        status: 'fetched',
+        ...counts,
+        duplicate: counts.duplicate + read.known,
+        ...(read.skipped ? { skipped: read.skipped } : {}),
+        charset: read.charset,
+        ...moved(read.url),
+      };
     }
   }
 }
@@ -116,10 +129,15 @@ function commitFeed(source: FeedSourceConfig, read: FeedRead, deps: IngestDeps, 
  * item-building code (sanitizer, dates) is loaded here on first use: a run
  * of feeds alone builds its items on the parse workers.
  */
-async function readInbox(source: Extract<SourceConfig, { type: 'inbox' }>, deps: IngestDeps): Promise<{ items: Item[][]; errors: string[] }> {
+async function readInbox(
+  source: Extract<SourceConfig, { type: 'inbox' }>,
+  deps: IngestDeps,
+): Promise<{ items: Item[][]; errors: string[] }> {
   let files: string[];
   try {
-    files = readdirSync(source.path).filter((f) => /\.(md|markdown|txt)$/i.test(f)).sort();
+    files = readdirSync(source.path)
+      .filter((f) => /\.(md|markdown|txt)$/i.test(f))
+      .sort();
   } catch (err) {
     throw new Error(`cannot read inbox folder ${source.path}: ${errorMessage(err)}`);
   }
@@ -137,7 +155,12 @@ async function readInbox(source: Extract<SourceConfig, { type: 'inbox' }>, deps:
   return { items, errors };
 }
 
-function commitInbox(source: SourceConfig, read: { items: Item[][]; errors: string[] }, deps: IngestDeps, near: () => NearDuplicateIndex): SourceReport {
+function commitInbox(
+  source: SourceConfig,
+  read: { items: Item[][]; errors: string[] },
+  deps: IngestDeps,
+  near: () => NearDuplicateIndex,
+): SourceReport {
   const total: StoreCounts = { ...EMPTY };
   for (const batch of read.items) {
     // Editor items are never merged away into a feed's copy; feed items may merge into them.
@@ -146,7 +169,11 @@ function commitInbox(source: SourceConfig, read: { items: Item[][]; errors: stri
     total.duplicate += c.duplicate;
     total.merged += c.merged;
   }
-  deps.sources.update(source.id, { lastFetchedAt: deps.now().toISOString(), lastError: read.errors.join('; ') || null, lastStatus: read.errors.length ? 'failed' : 'ok' });
+  deps.sources.update(source.id, {
+    lastFetchedAt: deps.now().toISOString(),
+    lastError: read.errors.join('; ') || null,
+    lastStatus: read.errors.length ? 'failed' : 'ok',
+  });
   const report: SourceReport = { id: source.id, status: 'fetched', ...total };
   return read.errors.length ? { ...report, status: 'failed', error: read.errors.join('; ') } : report;
 }
@@ -197,11 +224,13 @@ export async function ingestAll(deps: IngestDeps): Promise<SourceReport[]> {
   try {
     await mapLimit(enabled, deps.config.ingest.concurrency, async (source, i) => {
       const read = await readSource(source, deps, parser);
-    // Stored in config order, once every earlier source is; meanwhile this slot fetches the next source.
+      // Stored in config order, once every earlier source is; meanwhile this slot fetches the next source.
       reports[i] = turns.wait(i).then(() => {
         try {
           if ('error' in read) return failure(source, read.error, deps);
-          return 'feed' in read ? commitFeed(source as FeedSourceConfig, read.feed, deps, near) : commitInbox(source, read.inbox, deps, near);
+          return 'feed' in read
+            ? commitFeed(source as FeedSourceConfig, read.feed, deps, near)
+            : commitInbox(source, read.inbox, deps, near);
         } catch (err) {
           return failure(source, err, deps);
         } finally {

@@ -6,7 +6,16 @@
 import type { Item } from '../types.ts';
 import { parseDate } from './dates.ts';
 import {
-  canonicalLink, decodeEntities, escapeHtml, extractAttachments, fingerprint, htmlToText, joinHardBreaks, repairHtml, splitIssuer, stableId,
+  canonicalLink,
+  decodeEntities,
+  escapeHtml,
+  extractAttachments,
+  fingerprint,
+  htmlToText,
+  joinHardBreaks,
+  repairHtml,
+  splitIssuer,
+  stableId,
   textToHtml,
 } from './normalize.ts';
 import { sanitize } from './sanitize.ts';

@@ -110,7 +110,13 @@ export function extractAttachments(text: string): { text: string; attachments: s
     if (m) attachments.push(...splitTitles(m[1]!));
     return !m;
   });
-  return { text: kept.join('\n').replace(/\n{3,}/g, '\n\n').trim(), attachments };
+  return {
+    text: kept
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim(),
+    attachments,
+  };
 }
 
 /** `《A》《B》` → [`《A》`, `《B》`]; anything else stays one entry. */
@@ -196,7 +202,12 @@ export function fingerprint(headline: string, text: string): string {
   // Reduce only a prefix of a long body (articles can be 50 KB); the whole text if the prefix is mostly punctuation.
   let body = contentKey(text.slice(0, FINGERPRINT_CHARS * 4));
   if (body.length < FINGERPRINT_CHARS && text.length > FINGERPRINT_CHARS * 4) body = contentKey(text);
-  return createHash('sha256').update(contentKey(headline)).update('\u0000').update(body.slice(0, FINGERPRINT_CHARS)).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(contentKey(headline))
+    .update('\u0000')
+    .update(body.slice(0, FINGERPRINT_CHARS))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 /** A short stable id. */
@@ -206,13 +217,73 @@ export function stableId(...parts: string[]): string {
 
 /** Named HTML entities feeds use in titles and text (the XML ones are decoded by the parser). */
 const NAMED_ENTITIES: Record<string, string> = {
-  nbsp: ' ', amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", mdash: '—', ndash: '–', hellip: '…', ldquo: '“', rdquo: '”',
-  lsquo: '‘', rsquo: '’', laquo: '«', raquo: '»', middot: '·', bull: '•', copy: '©', reg: '®', trade: '™', deg: '°',
-  times: '×', divide: '÷', yen: '¥', euro: '€', pound: '£', cent: '¢', sect: '§', para: '¶', emsp: ' ', ensp: ' ', thinsp: ' ',
-  zwj: '', zwnj: '', shy: '', iexcl: '¡', iquest: '¿', aacute: 'á', eacute: 'é', iacute: 'í', oacute: 'ó', uacute: 'ú',
-  agrave: 'à', egrave: 'è', ograve: 'ò', acirc: 'â', ecirc: 'ê', ocirc: 'ô', atilde: 'ã', otilde: 'õ', ntilde: 'ñ', ccedil: 'ç',
-  auml: 'ä', euml: 'ë', iuml: 'ï', ouml: 'ö', uuml: 'ü', szlig: 'ß', Aacute: 'Á', Eacute: 'É', Oacute: 'Ó', Uacute: 'Ú',
-  Atilde: 'Ã', Ccedil: 'Ç', Auml: 'Ä', Ouml: 'Ö', Uuml: 'Ü',
+  nbsp: ' ',
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  mdash: '—',
+  ndash: '–',
+  hellip: '…',
+  ldquo: '“',
+  rdquo: '”',
+  lsquo: '‘',
+  rsquo: '’',
+  laquo: '«',
+  raquo: '»',
+  middot: '·',
+  bull: '•',
+  copy: '©',
+  reg: '®',
+  trade: '™',
+  deg: '°',
+  times: '×',
+  divide: '÷',
+  yen: '¥',
+  euro: '€',
+  pound: '£',
+  cent: '¢',
+  sect: '§',
+  para: '¶',
+  emsp: ' ',
+  ensp: ' ',
+  thinsp: ' ',
+  zwj: '',
+  zwnj: '',
+  shy: '',
+  iexcl: '¡',
+  iquest: '¿',
+  aacute: 'á',
+  eacute: 'é',
+  iacute: 'í',
+  oacute: 'ó',
+  uacute: 'ú',
+  agrave: 'à',
+  egrave: 'è',
+  ograve: 'ò',
+  acirc: 'â',
+  ecirc: 'ê',
+  ocirc: 'ô',
+  atilde: 'ã',
+  otilde: 'õ',
+  ntilde: 'ñ',
+  ccedil: 'ç',
+  auml: 'ä',
+  euml: 'ë',
+  iuml: 'ï',
+  ouml: 'ö',
+  uuml: 'ü',
+  szlig: 'ß',
+  Aacute: 'Á',
+  Eacute: 'É',
+  Oacute: 'Ó',
+  Uacute: 'Ú',
+  Atilde: 'Ã',
+  Ccedil: 'Ç',
+  Auml: 'Ä',
+  Ouml: 'Ö',
+  Uuml: 'Ü',
 };
 
 /** Decode character references: numeric ones and the common named ones; unknown names stay as written. */
@@ -276,7 +347,10 @@ export function repairHtml(html: string): string {
     out.push(part);
     lastParagraph = out.length - 1;
   }
-  return out.join('').replace(/\n{3,}/g, '\n\n').trim();
+  return out
+    .join('')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }
 
 /** Escape text for HTML. */

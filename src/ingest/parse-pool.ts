@@ -56,6 +56,8 @@ class ParseWorker {
   private readonly results: MessagePort;
   private readonly jobs = new Map<number, Job>();
   private nextId = 0;
+  /** Results the worker has posted so far, taken or not (it adds one after each post). */
+  readonly posted = new Int32Array(new SharedArrayBuffer(4));
   ready = false;
   dead = false;
   /** It died before it could parse anything (it cannot load): do not start more. */
@@ -76,6 +78,7 @@ class ParseWorker {
         tsx: FROM_SOURCE ? import.meta.resolve('tsx/esm/api') : null,
         assetRoot: assetUrl('').href,
         results: port2,
+        posted: this.posted,
       },
       transferList: [port2],
     });
@@ -95,7 +98,8 @@ class ParseWorker {
   private receive(m: WorkerMessage): void {
     if (m.ready) {
       this.ready = true;
-      return this.onStarted();
+      this.onStarted();
+      return;
     }
     const job = this.jobs.get(m.id);
     this.jobs.delete(m.id);
@@ -170,6 +174,16 @@ export class FeedParser {
   private pool: ParseWorker[] = [];
   /** Feeds parsed where. */
   readonly counts = { onWorkers: 0, onMainThread: 0 };
+
+  /**
+   * Feeds the workers have finished, whether or not their results were taken
+   * off the ports yet. Read without yielding (shared memory), so a test can
+   * wait for finished work while keeping the event loop busy, as a busy main
+   * thread does.
+   */
+  finishedOnWorkers(): number {
+    return this.pool.reduce((n, w) => n + Atomics.load(w.posted, 0), 0);
+  }
 
   constructor(private workers: number = defaultParseWorkers()) {}
 

@@ -9,12 +9,14 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { errorMessage } from '../errors.ts';
 import { parseFeedBytes, type FeedParseInput } from './feed-parse.ts';
 
-const results = (workerData as { results: MessagePort }).results;
+const { results, posted } = workerData as { results: MessagePort; posted: Int32Array };
 parentPort?.on('message', async ({ id, input }: { id: number; input: FeedParseInput }) => {
   try {
     results.postMessage({ id, output: await parseFeedBytes(input) });
   } catch (err) {
     results.postMessage({ id, error: errorMessage(err) });
   }
+  // Counted after the post: the pool's finishedOnWorkers() reads it without a message.
+  Atomics.add(posted, 0, 1);
 });
 results.postMessage({ ready: true });

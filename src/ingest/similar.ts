@@ -119,8 +119,11 @@ function signature(issuer: string | null, headline: string): Uint32Array {
 function sigJaccard(a: Uint32Array, b: Uint32Array): number {
   let shared = 0;
   for (let i = 0, j = 0; i < a.length && j < b.length; ) {
-    if (a[i] === b[j]) (shared++, i++, j++);
-    else if (a[i]! < b[j]!) i++;
+    if (a[i] === b[j]) {
+      shared++;
+      i++;
+      j++;
+    } else if (a[i]! < b[j]!) i++;
     else j++;
   }
   return shared / (a.length + b.length - shared);
@@ -155,7 +158,13 @@ export class NearDuplicateIndex {
 
   private prepare(entry: HeadlineEntry): Indexed {
     if (this.lastLookup?.entry === entry) return this.lastLookup;
-    return { entry, outletKey: outletKey(entry), time: Date.parse(entry.time), sig: signature(entry.issuer, entry.title), numbers: numbersOf(entry.title) };
+    return {
+      entry,
+      outletKey: outletKey(entry),
+      time: Date.parse(entry.time),
+      sig: signature(entry.issuer, entry.title),
+      numbers: numbersOf(entry.title),
+    };
   }
 
   /** Remember an item so that later ones can be compared with it. */
@@ -183,7 +192,8 @@ export class NearDuplicateIndex {
    * single issuers or headlines whose numbers disagree.
    */
   findMatch(entry: HeadlineEntry): NearMatch | null {
-    const probe = (this.lastLookup = this.prepare(entry));
+    const probe = this.prepare(entry);
+    this.lastLookup = probe;
     const { sig, outletKey: key, time, numbers } = probe;
     if (sig.length + 1 < MIN_KEY_CHARS) return null;
     const stamp = ++this.lookups;

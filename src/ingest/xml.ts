@@ -19,7 +19,8 @@ export interface XmlElement {
 }
 
 /** Errors saxes reports that sax (and so the feeds' authors' tools) let pass; the tree is still sound. */
-const TOLERATED = /^(?:disallowed character\.|duplicate attribute|encoding value must match|version number must match|standalone value must match|documents may contain only one root|an XML declaration must be at the start|the XML declaration must appear at the start)/;
+const TOLERATED =
+  /^(?:disallowed character\.|duplicate attribute|encoding value must match|version number must match|standalone value must match|documents may contain only one root|an XML declaration must be at the start|the XML declaration must appear at the start)/;
 
 /** Parse a document into its root element. Throws `malformed XML at line L, column C: …` on broken structure. */
 export function parseXml(xml: string): XmlElement {
@@ -31,7 +32,8 @@ export function parseXml(xml: string): XmlElement {
   parser.on('error', (err) => {
     const m = /^(\d+):(\d+): ([\s\S]*)$/.exec(err.message);
     const message = m ? m[3]! : err.message;
-    if (!fatal && !TOLERATED.test(message)) fatal = { line: m ? Number(m[1]) : parser.line, column: m ? Number(m[2]) : parser.column, message };
+    if (!fatal && !TOLERATED.test(message))
+      fatal = { line: m ? Number(m[1]) : parser.line, column: m ? Number(m[2]) : parser.column, message };
   });
   parser.on('opentag', (tag) => {
     if (done || fatal) return;
@@ -100,7 +102,9 @@ const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input'
  * reads it the same: void elements self-closed, all others with an end tag.
  */
 function serialize(element: XmlElement): string {
-  const attrs = Object.entries(element.attrs).map(([k, v]) => ` ${k}="${escapeAttr(v)}"`).join('');
+  const attrs = Object.entries(element.attrs)
+    .map(([k, v]) => ` ${k}="${escapeAttr(v)}"`)
+    .join('');
   if (VOID.has(element.name.toLowerCase()) && !element.children.length) return `<${element.name}${attrs}/>`;
   return `<${element.name}${attrs}>${innerXml(element)}</${element.name}>`;
 }

@@ -27,7 +27,7 @@ function toMarkup(value: HtmlValue): string {
 /** Tagged template: `html\`<p>${text}</p>\`` escapes `text`. Attribute values must be quoted with "". */
 export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): SafeHtml {
   let out = strings[0]!;
-  values.forEach((v, i) => (out += toMarkup(v) + strings[i + 1]!));
+  for (const [i, v] of values.entries()) out += toMarkup(v) + strings[i + 1]!;
   return new SafeHtml(out);
 }
 

@@ -78,7 +78,13 @@ function placementSignature(issue: Issue): string {
 
 /** Syntax errors of the Handlebars files in `dir` and `dir/partials`, as `file: message`. */
 function templateSyntaxErrors(dir: string): string[] {
-  const files = [dir, join(dir, 'partials')].flatMap((d) => (existsSync(d) ? readdirSync(d).filter((f) => f.endsWith('.hbs')).map((f) => join(d, f)) : []));
+  const files = [dir, join(dir, 'partials')].flatMap((d) =>
+    existsSync(d)
+      ? readdirSync(d)
+          .filter((f) => f.endsWith('.hbs'))
+          .map((f) => join(d, f))
+      : [],
+  );
   return files.flatMap((file) => {
     try {
       Handlebars.parse(readFileSync(file, 'utf8'));
@@ -91,8 +97,10 @@ function templateSyntaxErrors(dir: string): string[] {
 
 function skipReason(issue: Issue, config: Config): string | null {
   const placed = issue.sections.reduce((n, s) => n + s.items.length, 0);
-  if (!placed && config.schedule.skipIfEmpty) return 'Nothing is placed in any section: with schedule.skipIfEmpty a build publishes nothing.';
-  if (placed < config.schedule.minItems) return `Only ${placed} item(s), fewer than schedule.minItems (${config.schedule.minItems}): a scheduled build skips this day and keeps the items for the next issue.`;
+  if (!placed && config.schedule.skipIfEmpty)
+    return 'Nothing is placed in any section: with schedule.skipIfEmpty a build publishes nothing.';
+  if (placed < config.schedule.minItems)
+    return `Only ${placed} item(s), fewer than schedule.minItems (${config.schedule.minItems}): a scheduled build skips this day and keeps the items for the next issue.`;
   return null;
 }
 
@@ -221,7 +229,9 @@ export class Preview {
         return { rendered, emailHtml: parts.html, emailText: parts.text, emailBytes: Buffer.byteLength(parts.html) };
       });
       // A failed render is not cached: the next request tries again.
-      result.catch(() => this.cache?.result === result && (this.cache = null));
+      result.catch(() => {
+        if (this.cache?.result === result) this.cache = null;
+      });
       this.cache = { key, result };
     }
     return this.cache.result;
@@ -263,12 +273,16 @@ export class Preview {
     const { store } = this.ctx;
     const issue = composeIssue(this.ctx, this.nextDate().date);
     const all = [...issue.sections.flatMap((s) => [...s.items, ...s.overflow]), ...issue.unplaced];
-    if (!all.some((i) => i.id === itemId)) throw new UsageError(`item ${itemId} is not among the candidates of the next issue`, 'reload the preview');
+    if (!all.some((i) => i.id === itemId))
+      throw new UsageError(`item ${itemId} is not among the candidates of the next issue`, 'reload the preview');
     const now = this.ctx.now().toISOString();
     switch (action) {
       case 'move':
         if (!sectionId || !this.config.sections.some((s) => s.id === sectionId)) {
-          throw new UsageError(`unknown section "${sectionId ?? ''}"`, `choose one of: ${this.config.sections.map((s) => s.id).join(', ')}`);
+          throw new UsageError(
+            `unknown section "${sectionId ?? ''}"`,
+            `choose one of: ${this.config.sections.map((s) => s.id).join(', ')}`,
+          );
         }
         store.overrides.set(itemId, { sectionId, excluded: false }, now);
         break;
@@ -297,7 +311,8 @@ export class Preview {
    */
   async sendTests(): Promise<TestSendResult[]> {
     const recipients = this.config.delivery.testRecipients;
-    if (!recipients.length) throw new UsageError('no test recipients configured', 'list addresses under delivery.testRecipients in the config file');
+    if (!recipients.length)
+      throw new UsageError('no test recipients configured', 'list addresses under delivery.testRecipients in the config file');
     const { date } = this.nextDate();
     const issue = composeIssue(this.ctx, date);
     const results: TestSendResult[] = [];
@@ -345,7 +360,13 @@ export class Preview {
     this.dataVersion = version;
     const { date } = this.nextDate();
     const stored = this.ctx.store.issues.get(date);
-    const shown = JSON.stringify([date, stored?.status, stored?.createdAt, stored && placementSignature(stored.issue), placementSignature(composeIssue(this.ctx, date))]);
+    const shown = JSON.stringify([
+      date,
+      stored?.status,
+      stored?.createdAt,
+      stored && placementSignature(stored.issue),
+      placementSignature(composeIssue(this.ctx, date)),
+    ]);
     if (this.shownSignature !== null && shown !== this.shownSignature) this.changed();
     this.shownSignature = shown;
   }

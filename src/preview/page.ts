@@ -105,9 +105,11 @@ function summaryPanel(snap: PreviewSnapshot, csrf: string): SafeHtml {
     <dt>Email size</dt><dd class="${over ? 'warn' : ''}">${rendered ? kb(rendered.emailBytes) : '—'}${over ? ' — over 102 KB: Gmail will clip this message' : ''}${rendered ? fitNote(rendered.rendered.fit) : ''}</dd>
   </dl>
   ${snap.skipReason ? html`<p class="notice">${snap.skipReason}</p>` : ''}
-  ${snap.draftDiffers
-    ? html`<form class="notice" method="post" action="/draft">${csrfField(csrf)}<span>The stored draft differs from this preview (your changes are not in it yet).</span> <button>Update draft</button></form>`
-    : ''}
+  ${
+    snap.draftDiffers
+      ? html`<form class="notice" method="post" action="/draft">${csrfField(csrf)}<span>The stored draft differs from this preview (your changes are not in it yet).</span> <button>Update draft</button></form>`
+      : ''
+  }
 </section>`;
 }
 
@@ -190,5 +192,6 @@ export function previewPage(snap: PreviewSnapshot, csrf: string, flash?: Flash, 
 
 /** A small page for errors outside the preview (bad host, missing token). */
 export function errorPage(status: number, message: string): string {
-  return html`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${status}</title><link rel="stylesheet" href="/static/preview.css"></head><body><main><p class="flash flash-error">${status}: ${message}</p><p><a href="/">Back to the preview</a></p></main></body></html>`.value;
+  return html`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${status}</title><link rel="stylesheet" href="/static/preview.css"></head><body><main><p class="flash flash-error">${status}: ${message}</p><p><a href="/">Back to the preview</a></p></main></body></html>`
+    .value;
 }

@@ -30,12 +30,21 @@ export interface PreviewServer {
 }
 
 class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string> = UI_HEADERS): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string | Buffer,
+  headers: Record<string, string> = UI_HEADERS,
+): void {
   res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), ...headers });
   res.end(body);
 }
@@ -43,7 +52,8 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
 function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   return new Promise((resolve, reject) => {
     const type = req.headers['content-type'] ?? '';
-    if (!type.startsWith('application/x-www-form-urlencoded')) return reject(new HttpError(415, 'forms only (application/x-www-form-urlencoded)'));
+    if (!type.startsWith('application/x-www-form-urlencoded'))
+      return reject(new HttpError(415, 'forms only (application/x-www-form-urlencoded)'));
     let size = 0;
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => {
@@ -95,7 +105,10 @@ export async function startPreviewServer(preview: Preview, port: number, opts: {
         const action = form.get('action') as ItemAction;
         if (!ITEM_ACTIONS.includes(action)) throw new HttpError(400, `unknown action "${action}"`);
         preview.applyItemAction(item, action, form.get('section') ?? undefined);
-        return back({ kind: 'ok', text: `Saved: ${action} — the preview and every build use it now.` }, `&focus=${encodeURIComponent(item)}#item-${encodeURIComponent(item)}`);
+        return back(
+          { kind: 'ok', text: `Saved: ${action} — the preview and every build use it now.` },
+          `&focus=${encodeURIComponent(item)}#item-${encodeURIComponent(item)}`,
+        );
       }
       case '/send-test': {
         const results = await preview.sendTests();
@@ -104,7 +117,9 @@ export async function startPreviewServer(preview: Preview, port: number, opts: {
         const text = [
           sent.length ? `Test sent to ${sent.join(', ')} (subject starts with [TEST]; no delivery records).` : '',
           ...failed.map((r) => `Failed for ${r.to}: ${r.error}`),
-        ].filter(Boolean).join(' ');
+        ]
+          .filter(Boolean)
+          .join(' ');
         return back({ kind: failed.length ? 'error' : 'ok', text });
       }
       case '/approve': {
@@ -121,12 +136,13 @@ export async function startPreviewServer(preview: Preview, port: number, opts: {
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!hostAllowed(req, boundPort)) throw new HttpError(403, 'wrong Host header: open the preview at http://127.0.0.1:' + boundPort + '/');
+    if (!hostAllowed(req, boundPort)) throw new HttpError(403, `wrong Host header: open the preview at http://127.0.0.1:${boundPort}/`);
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${boundPort}`);
     if (req.method === 'POST') {
       if (!originAllowed(req, boundPort)) throw new HttpError(403, 'cross-site request refused');
       const form = await readForm(req);
-      if (!csrfTokenMatches(csrf, form.get('csrf'))) throw new HttpError(403, 'missing or stale form token: reload the preview and try again');
+      if (!csrfTokenMatches(csrf, form.get('csrf')))
+        throw new HttpError(403, 'missing or stale form token: reload the preview and try again');
       let location: string;
       try {
         location = await post(url.pathname, form);
@@ -200,7 +216,11 @@ export async function startPreviewServer(preview: Preview, port: number, opts: {
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'EADDRINUSE' ? new DigestError(`port ${port} on 127.0.0.1 is in use`, 'pick another with --port N (0 picks a free one)') : err),
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new DigestError(`port ${port} on 127.0.0.1 is in use`, 'pick another with --port N (0 picks a free one)')
+          : err,
+      ),
     );
     server.listen(port, '127.0.0.1', () => resolve());
   });

@@ -49,7 +49,13 @@ export function renderArchive(entries: ArchiveEntry[], s: ArchiveSettings): stri
   const sorted = [...entries].sort((a, b) => b.date.localeCompare(a.date));
   const years = [...new Set(sorted.map((e) => e.date.slice(0, 4)))];
   const groups = years
-    .map((y) => `<section id="year-${y}"><h2>${y}年</h2>\n<ol>\n${sorted.filter((e) => e.date.startsWith(y)).map(row).join('\n')}\n</ol></section>`)
+    .map(
+      (y) =>
+        `<section id="year-${y}"><h2>${y}年</h2>\n<ol>\n${sorted
+          .filter((e) => e.date.startsWith(y))
+          .map(row)
+          .join('\n')}\n</ol></section>`,
+    )
     .join('\n');
   const latest = sorted[0];
   const title = escapeHtml(s.title);

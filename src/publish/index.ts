@@ -70,7 +70,13 @@ function writeAll(dir: string, files: [string, string][]): string[] {
  * issue being published (and nothing of any other issue); returns the paths.
  * The caller makes sure a sent issue is never published again.
  */
-export function writeIssueFiles(outDir: string, issue: Issue, rendered: RenderedIssue, summaries: Map<string, string>, baseUrl: string): string[] {
+export function writeIssueFiles(
+  outDir: string,
+  issue: Issue,
+  rendered: RenderedIssue,
+  summaries: Map<string, string>,
+  baseUrl: string,
+): string[] {
   const dir = join(outDir, 'issues', issue.date);
   sweepStaleTemps(dir, Date.now());
   // The published copy of the email is nobody's: generic greeting, unsubscribe info page.
@@ -79,7 +85,7 @@ export function writeIssueFiles(outDir: string, issue: Issue, rendered: Rendered
     ['email.html', generic.html],
     ['email.txt', generic.text],
     ['index.html', rendered.webHtml],
-    ['issue.json', JSON.stringify(issueJson(issue, summaries), null, 2) + '\n'],
+    ['issue.json', `${JSON.stringify(issueJson(issue, summaries), null, 2)}\n`],
   ]);
 }
 
@@ -114,8 +120,21 @@ export function writeArchiveAndFeeds(outDir: string, archive: ArchiveEntry[], la
   ];
   // Turned off, items.xml is no longer updated; like every published file it is not deleted.
   if (s.itemFeed.enabled) {
-    files.push(['items.xml', renderRss(itemFeed(latest.map((l) => l.issue), s, s.itemFeed.maxItems), `${base}items.xml`)]);
+    files.push([
+      'items.xml',
+      renderRss(
+        itemFeed(
+          latest.map((l) => l.issue),
+          s,
+          s.itemFeed.maxItems,
+        ),
+        `${base}items.xml`,
+      ),
+    ]);
   }
-  files.push(['index.html', renderArchive(archive, { title: p.title, description: p.description, language: p.language, itemFeed: s.itemFeed.enabled })]);
+  files.push([
+    'index.html',
+    renderArchive(archive, { title: p.title, description: p.description, language: p.language, itemFeed: s.itemFeed.enabled }),
+  ]);
   return writeAll(outDir, files);
 }

@@ -28,5 +28,5 @@ export function renderJsonFeed(feed: FeedDocument, selfUrl: string): string {
       ...(e.categories.length ? { tags: e.categories } : {}),
     })),
   };
-  return JSON.stringify(doc, null, 2) + '\n';
+  return `${JSON.stringify(doc, null, 2)}\n`;
 }

@@ -32,7 +32,10 @@ export async function compileMjml(mjml: string): Promise<string> {
     result = await mjml2html(mjml, { validationLevel: 'strict', keepComments: false });
   } catch (err) {
     const details = (err as { errors?: { formattedMessage: string }[] }).errors?.map((e) => e.formattedMessage).join('; ');
-    throw new DigestError(`MJML rejected the email template: ${details ?? (err as Error).message}`, 'fix templates/issue.mjml.hbs or its partials');
+    throw new DigestError(
+      `MJML rejected the email template: ${details ?? (err as Error).message}`,
+      'fix templates/issue.mjml.hbs or its partials',
+    );
   }
   if (!result.html) throw new DigestError('MJML produced no HTML', 'check templates/issue.mjml.hbs');
   return compactHtml(result.html);
@@ -48,7 +51,10 @@ export async function compileMjml(mjml: string): Promise<string> {
  * on one line.
  */
 export function compactHtml(html: string): string {
-  return html.replace(/>\s*\n\s*</g, '><').replace(/[ \t]*\n\s*/g, '\n').trim() + '\n';
+  return `${html
+    .replace(/>\s*\n\s*</g, '><')
+    .replace(/[ \t]*\n\s*/g, '\n')
+    .trim()}\n`;
 }
 
 function templateData(issue: Issue, opts: RenderOptions, shape: EmailShape | number = opts.summaryChars) {

@@ -29,7 +29,7 @@ export function chineseNumeral(n: number): string {
   const parts: string[] = [];
   const high = Math.floor(n / 10000);
   const low = n % 10000;
-  if (high) parts.push(chineseNumeral(high) + '万');
+  if (high) parts.push(`${chineseNumeral(high)}万`);
   if (low) parts.push((high && low < 1000 ? '零' : '') + belowTenThousand(low));
   // 一十X is written 十X when it leads the number.
   return parts.join('').replace(/^一十/, '十');

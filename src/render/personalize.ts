@@ -55,7 +55,12 @@ function splitOf(rendered: RenderedIssue): Split {
   const hit = cache.get(rendered);
   // The same strings as when split: reuse (a comparison of identical strings is a pointer check).
   if (hit && hit.html === rendered.emailHtml && hit.text === rendered.emailText) return hit;
-  const fresh = { html: rendered.emailHtml, text: rendered.emailText, htmlPieces: split(rendered.emailHtml), textPieces: split(rendered.emailText) };
+  const fresh = {
+    html: rendered.emailHtml,
+    text: rendered.emailText,
+    htmlPieces: split(rendered.emailHtml),
+    textPieces: split(rendered.emailText),
+  };
   cache.set(rendered, fresh);
   return fresh;
 }

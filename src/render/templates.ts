@@ -20,7 +20,11 @@ export interface Templates {
 
 function read(dir: string, name: string): string {
   const path = join(dir, name);
-  if (!existsSync(path)) throw new ConfigError(`template missing: ${path}`, `restore it from the repository or set render.templates to a folder that has ${name}`);
+  if (!existsSync(path))
+    throw new ConfigError(
+      `template missing: ${path}`,
+      `restore it from the repository or set render.templates to a folder that has ${name}`,
+    );
   return readFileSync(path, 'utf8');
 }
 
@@ -30,7 +34,9 @@ export function loadTemplates(dir: string): Templates {
   const hash = createHash('sha256');
   const partials = join(dir, 'partials');
   if (existsSync(partials)) {
-    for (const f of readdirSync(partials).filter((f) => f.endsWith('.hbs')).sort()) {
+    for (const f of readdirSync(partials)
+      .filter((f) => f.endsWith('.hbs'))
+      .sort()) {
       const source = readFileSync(join(partials, f), 'utf8');
       hash.update(`partials/${f}\0${source}\0`);
       hb.registerPartial(basename(f, '.hbs'), source);

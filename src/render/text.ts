@@ -10,7 +10,7 @@ const WIDE = /[\p{Script=Han}\u2018\u2019\u201c\u201d\u2026\u2014\u3000-\u303f\u
 // Characters that must not begin a line (避头).
 const NO_LINE_START = /^[，。、；：？！）》」』〉】〕”’…—,.;:?!)\]}%]/u;
 // Characters that must not end a line (避尾).
-const NO_LINE_END = /[（《「『〈【〔“‘(\[{]$/u;
+const NO_LINE_END = /[（《「『〈【〔“‘([{]$/u;
 // A URL: scheme, then printable ASCII, not ending in punctuation that belongs to the sentence.
 const URL = String.raw`(?:https?|ftp|mailto):[!#-;=?-~]*[#-'*-+\-/-9=?-Z\\_a-z~]`;
 // Tokens: URLs, Latin words/numbers (with their inner punctuation), runs of spaces, or one character.
@@ -90,12 +90,10 @@ function avoidOrphan(lines: string[], indent: string): void {
 
 /** Wrap every line of a text; blank lines are kept, runs of 3+ newlines collapse to one blank line. */
 export function wrapText(text: string, columns = 72): string {
-  return (
-    text
-      .replace(/\n{3,}/g, '\n\n')
-      .split('\n')
-      .flatMap((l) => (l.length ? wrapLine(l, columns) : ['']))
-      .join('\n')
-      .trim() + '\n'
-  );
+  return `${text
+    .replace(/\n{3,}/g, '\n\n')
+    .split('\n')
+    .flatMap((l) => (l.length ? wrapLine(l, columns) : ['']))
+    .join('\n')
+    .trim()}\n`;
 }

@@ -173,7 +173,10 @@ function itemView(item: IssueItem, zone: string, summaryChars: number, webUrl: s
     meta: meta || null,
     summary,
     truncated,
-    paragraphs: item.text.split(/\n{2,}/).map((p) => p.trim()).filter(Boolean),
+    paragraphs: item.text
+      .split(/\n{2,}/)
+      .map((p) => p.trim())
+      .filter(Boolean),
     html: withAltText(item.html),
     attachments: item.attachments,
     link: safeLink(item.link),
@@ -205,7 +208,7 @@ function preheader(itemCount: number, sections: SectionView[]): string {
     if (i && out.length + next.length > PREHEADER_CHARS) break;
     out += next;
   }
-  return out.length > PREHEADER_CHARS + 20 ? out.slice(0, PREHEADER_CHARS) + '…' : out;
+  return out.length > PREHEADER_CHARS + 20 ? `${out.slice(0, PREHEADER_CHARS)}…` : out;
 }
 
 /** Build the view model of an issue. `summaryChars` alone means: everything in full. */

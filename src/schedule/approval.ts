@@ -32,7 +32,11 @@ export function approveIssue(store: { db: Db; issues: IssueStore }, date: IsoDat
     .transaction((): ApprovalResult => {
       const target = date ?? onlyDraft(store.db);
       const stored = store.issues.get(target);
-      if (!stored) throw new DigestError(`there is no issue for ${target}`, `build it first (digest build --date ${target}), or name another with --issue`);
+      if (!stored)
+        throw new DigestError(
+          `there is no issue for ${target}`,
+          `build it first (digest build --date ${target}), or name another with --issue`,
+        );
       if (stored.status === 'sent') throw new DigestError(`the issue of ${target} was already sent`, 'nothing to approve');
       if (stored.status === 'approved') {
         return { date: target, status: 'approved', approvedAt: stored.approvedAt ?? now.toISOString(), alreadyApproved: true };
@@ -47,7 +51,11 @@ export function approveIssue(store: { db: Db; issues: IssueStore }, date: IsoDat
 function onlyDraft(db: Db): IsoDate {
   const drafts = pendingIssues(db).filter((p) => p.status === 'draft');
   if (drafts.length === 1) return drafts[0]!.date;
-  if (!drafts.length) throw new DigestError('no draft issue waits for approval', 'the scheduler builds one at the scheduled time, or build one with digest build --date D');
+  if (!drafts.length)
+    throw new DigestError(
+      'no draft issue waits for approval',
+      'the scheduler builds one at the scheduled time, or build one with digest build --date D',
+    );
   throw new DigestError(
     `${drafts.length} draft issues wait for approval: ${drafts.map((d) => d.date).join(', ')}`,
     'name the one to approve: digest approve --issue YYYY-MM-DD',

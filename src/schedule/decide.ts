@@ -133,7 +133,9 @@ export function decide(now: Date, state: ScheduleState, s: DecideSettings): Deci
   if (runs.some((r) => r.status === 'failed')) return build('retry');
   if (runs.some((r) => r.status === 'interrupted' || r.status === 'running')) return build('resume');
   if (state.startedAt < due) {
-    return now.getTime() >= due.getTime() + (s.graceMs ?? 60_000) ? build('missed-tick') : { action: 'idle', reason: 'tick-pending', date: today };
+    return now.getTime() >= due.getTime() + (s.graceMs ?? 60_000)
+      ? build('missed-tick')
+      : { action: 'idle', reason: 'tick-pending', date: today };
   }
   return s.catchUp ? build('catch-up') : { action: 'idle', reason: 'catch-up-off', date: today };
 }
@@ -143,7 +145,14 @@ export function decide(now: Date, state: ScheduleState, s: DecideSettings): Deci
  * `backoff` within `retryMinutes` of the last failure, `gave-up` after
  * `maxRetries` retries (not applied to ticks: a scheduled time is a fresh try).
  */
-function failureHold(now: Date, runs: RunView[], date: IsoDate, since: Date | null, s: DecideSettings, tick: boolean): 'backoff' | 'gave-up' | null {
+function failureHold(
+  now: Date,
+  runs: RunView[],
+  date: IsoDate,
+  since: Date | null,
+  s: DecideSettings,
+  tick: boolean,
+): 'backoff' | 'gave-up' | null {
   const failed = runs.filter((r) => r.issueDate === date && r.status === 'failed' && (!since || r.startedAt >= since));
   if (!failed.length) return null;
   const last = Math.max(...failed.map((r) => (r.finishedAt ?? r.startedAt).getTime()));

@@ -157,7 +157,10 @@ export class Scheduler {
   private decideNow(trigger: Trigger): Decision {
     const { settings, now } = this.opts;
     const at = now();
-    const state = loadScheduleState({ db: this.opts.db, runs: this.runs }, { trigger, startedAt: this.startedAt, today: issueDateAt(at, settings.timezone) });
+    const state = loadScheduleState(
+      { db: this.opts.db, runs: this.runs },
+      { trigger, startedAt: this.startedAt, today: issueDateAt(at, settings.timezone) },
+    );
     return decide(at, state, settings);
   }
 
@@ -179,12 +182,17 @@ export class Scheduler {
       onLost: (holder) => log.error('the cycle lock was taken over by another process; stopping this run', { holder: holder?.owner }),
     });
     if (!got.ok) {
-      log.info('another digest process is running the cycle; this wake-up is skipped', { trigger, holder: got.holder.owner, until: got.holder.expiresAt });
+      log.info('another digest process is running the cycle; this wake-up is skipped', {
+        trigger,
+        holder: got.holder.owner,
+        until: got.holder.expiresAt,
+      });
       return;
     }
     const lock = got.lock;
     try {
-      if (lock.stolenFrom) log.warn('took over the cycle lock of a process that stopped without releasing it', { from: lock.stolenFrom.owner });
+      if (lock.stolenFrom)
+        log.warn('took over the cycle lock of a process that stopped without releasing it', { from: lock.stolenFrom.owner });
       const abandoned = this.runs.markAbandoned(this.opts.now().toISOString());
       if (abandoned) log.warn(`${abandoned} run(s) left unfinished by a stopped process are marked interrupted`);
       let current = trigger;
@@ -209,10 +217,19 @@ export class Scheduler {
     const { actions } = this.opts;
     const signal = AbortSignal.any([this.stopping.signal, lock.lost]);
     this.actionsRun++;
-    const meta = { kind: 'schedule' as const, issueDate: d.date, summary: { trigger, action: d.action, reason: d.reason }, now: this.opts.now, log: this.opts.log, message: describeDecision(d) };
+    const meta = {
+      kind: 'schedule' as const,
+      issueDate: d.date,
+      summary: { trigger, action: d.action, reason: d.reason },
+      now: this.opts.now,
+      log: this.opts.log,
+      message: describeDecision(d),
+    };
     try {
       await trackRun(this.runs, meta, (_id, log) =>
-        d.action === 'send' ? actions.send(d.date, { signal, log }) : actions.build(d.date, { signal, log, send: d.action === 'build-and-send' }),
+        d.action === 'send'
+          ? actions.send(d.date, { signal, log })
+          : actions.build(d.date, { signal, log, send: d.action === 'build-and-send' }),
       );
     } catch {
       // Recorded and logged by trackRun; decide backs off before the next attempt.

@@ -30,7 +30,9 @@ export interface PendingIssue {
 /** Issues not sent yet, newest first (drafts waiting for approval, approved ones waiting for the scheduler). */
 export function pendingIssues(db: Db): PendingIssue[] {
   return db
-    .prepare(`SELECT date, status, created_at AS createdAt, approved_at AS approvedAt FROM issues WHERE status <> 'sent' ORDER BY date DESC`)
+    .prepare(
+      `SELECT date, status, created_at AS createdAt, approved_at AS approvedAt FROM issues WHERE status <> 'sent' ORDER BY date DESC`,
+    )
     .all() as PendingIssue[];
 }
 

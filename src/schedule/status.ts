@@ -38,7 +38,10 @@ export function collectStatus(
   const { now, cron, timezone } = opts;
   const zoned = (iso: string) => DateTime.fromISO(iso).setZone(timezone).toISO()!;
   const holder = new LockStore(db).get(CYCLE_LOCK);
-  const recent = db.prepare('SELECT date, status FROM issues ORDER BY date DESC LIMIT ?').all(opts.issues ?? 7) as { date: IsoDate; status: IssueStatus }[];
+  const recent = db.prepare('SELECT date, status FROM issues ORDER BY date DESC LIMIT ?').all(opts.issues ?? 7) as {
+    date: IsoDate;
+    status: IssueStatus;
+  }[];
   return {
     now: DateTime.fromJSDate(now, { zone: timezone }).toISO()!,
     timezone,

@@ -37,7 +37,8 @@ export function issueDateAt(now: Date, zone: string): IsoDate {
  */
 export function wallTime(date: IsoDate, time: { hour: number; minute: number; second?: number }, zone: string): DateTime {
   const d = DateTime.fromISO(date, { zone }).set({ hour: time.hour, minute: time.minute, second: time.second ?? 0, millisecond: 0 });
-  if (!d.isValid) throw new ConfigError(`bad issue date "${date}" or timezone "${zone}"`, 'write dates as YYYY-MM-DD and use an IANA timezone name');
+  if (!d.isValid)
+    throw new ConfigError(`bad issue date "${date}" or timezone "${zone}"`, 'write dates as YYYY-MM-DD and use an IANA timezone name');
   // Ambiguous (fall-back) times have two offsets; luxon may pick either.
   const [first] = d.getPossibleOffsets().sort((a, b) => a.toMillis() - b.toMillis());
   return first ?? d;

@@ -21,7 +21,12 @@ export interface RunOutcome {
  * Run `fn` holding the cycle lock, or throw an error naming the process that
  * holds it. Runs left `running` by a dead process are marked interrupted first.
  */
-export async function withCycleLock<T>(db: Db, now: () => Date, fn: (lock: HeldLock) => Promise<T>, owner: string = lockOwner()): Promise<T> {
+export async function withCycleLock<T>(
+  db: Db,
+  now: () => Date,
+  fn: (lock: HeldLock) => Promise<T>,
+  owner: string = lockOwner(),
+): Promise<T> {
   const got = acquireLock(new LockStore(db), { owner });
   if (!got.ok) throw lockedError(got.holder);
   try {

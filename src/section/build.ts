@@ -57,14 +57,24 @@ export function findSection(sections: SectionConfig[], name: string | null | und
 }
 
 /** Decide where one item goes and why. */
-export function placeItem(item: Item, sections: SectionConfig[], rules: CompiledRules, override: Override | undefined, fallback?: Fallback): Placement {
+export function placeItem(
+  item: Item,
+  sections: SectionConfig[],
+  rules: CompiledRules,
+  override: Override | undefined,
+  fallback?: Fallback,
+): Placement {
   if (override?.excluded) return { sectionId: null, reason: 'excluded by an editor' };
   const moved = findSection(sections, override?.sectionId);
   if (moved) return { sectionId: moved, reason: 'moved here by an editor' };
   const given = findSection(sections, item.pinnedSection);
   if (given) return { sectionId: given, reason: 'section given in the editor item (front matter section:)' };
   // An editor's choice that names no configured section must not vanish silently: say so in the reason.
-  const stale = override?.sectionId ? `editor's section "${override.sectionId}"` : item.pinnedSection ? `front matter section "${item.pinnedSection}"` : null;
+  const stale = override?.sectionId
+    ? `editor's section "${override.sectionId}"`
+    : item.pinnedSection
+      ? `front matter section "${item.pinnedSection}"`
+      : null;
   const note = stale ? `${stale} is not a configured section; ` : '';
   const verdict = placeByRules(item, rules);
   if (verdict.decisive || !fallback) return { sectionId: verdict.sectionId, reason: note + verdict.reason };
@@ -73,7 +83,8 @@ export function placeItem(item: Item, sections: SectionConfig[], rules: Compiled
   if (verdict.sectionId === null || verdict.catchAll) {
     return { sectionId: learned.sectionId, reason: note + learned.reason + (learned.confident ? '' : ' — not confident, best guess') };
   }
-  if (learned.sectionId === verdict.sectionId) return { sectionId: verdict.sectionId, reason: `${note}${verdict.reason}; ${learned.reason} agrees` };
+  if (learned.sectionId === verdict.sectionId)
+    return { sectionId: verdict.sectionId, reason: `${note}${verdict.reason}; ${learned.reason} agrees` };
   if (learned.confident) return { sectionId: learned.sectionId, reason: `${note}${learned.reason}; overrules ${verdict.reason}` };
   return { sectionId: verdict.sectionId, reason: `${note}${verdict.reason}; ${learned.reason} is not confident enough to overrule it` };
 }
@@ -100,7 +111,11 @@ export function buildIssue(input: BuildInput): Issue {
     const items = s.cap ? all.slice(0, s.cap) : all;
     for (const item of items) item.position = ++position;
     // Over the cap: reported with the issue and left for the next one, never dropped.
-    const overflow = s.cap ? all.slice(s.cap).map((i) => ({ ...i, reason: `${i.reason}; over the cap (${s.cap}) of ${s.title}, stays a candidate for the next issue` })) : [];
+    const overflow = s.cap
+      ? all
+          .slice(s.cap)
+          .map((i) => ({ ...i, reason: `${i.reason}; over the cap (${s.cap}) of ${s.title}, stays a candidate for the next issue` }))
+      : [];
     return { id: s.id, title: s.title, items, overflow };
   });
   const times = sections.flatMap((s) => s.items.map(itemTime)).sort((a, b) => Date.parse(a) - Date.parse(b));

@@ -5,7 +5,16 @@
  * pushed it most towards the winning section and away from the runner-up.
  * Training and prediction are deterministic (no randomness, sorted ties).
  */
-import { DEFAULT_FEATURE_OPTIONS, describeFeature, indexLists, itemFeatures, type ClassifiableItem, type FeatureOptions, type Features, type ListIndex } from './features.ts';
+import {
+  DEFAULT_FEATURE_OPTIONS,
+  describeFeature,
+  indexLists,
+  itemFeatures,
+  type ClassifiableItem,
+  type FeatureOptions,
+  type Features,
+  type ListIndex,
+} from './features.ts';
 import type { NamedLists } from './defaults.ts';
 
 /** One labelled example. */
@@ -62,14 +71,26 @@ export interface Prediction {
 export function trainClassifier(examples: TrainingExample[], lists: NamedLists, options: Partial<ClassifierOptions> = {}): NaiveBayesModel {
   const opts = { ...DEFAULT_CLASSIFIER_OPTIONS, ...options };
   const index = indexLists(lists);
-  const model: NaiveBayesModel = { options: opts, classes: [], classWeight: new Map(), counts: new Map(), totals: new Map(), vocabulary: new Set(), examples: 0, index };
+  const model: NaiveBayesModel = {
+    options: opts,
+    classes: [],
+    classWeight: new Map(),
+    counts: new Map(),
+    totals: new Map(),
+    vocabulary: new Set(),
+    examples: 0,
+    index,
+  };
   for (const ex of examples) {
     const w = ex.weight ?? 1;
     if (w <= 0) continue;
     model.examples++;
     model.classWeight.set(ex.sectionId, (model.classWeight.get(ex.sectionId) ?? 0) + w);
     let counts = model.counts.get(ex.sectionId);
-    if (!counts) model.counts.set(ex.sectionId, (counts = new Map()));
+    if (!counts) {
+      counts = new Map();
+      model.counts.set(ex.sectionId, counts);
+    }
     let total = model.totals.get(ex.sectionId) ?? 0;
     for (const [feature, n] of itemFeatures(ex.item, index, opts)) {
       counts.set(feature, (counts.get(feature) ?? 0) + n * w);
@@ -115,7 +136,11 @@ export function predict(model: NaiveBayesModel, item: ClassifiableItem, allowed?
   const runnerUp = ranking[1];
   const evidence = runnerUp
     ? [...features]
-        .map(([feature, n]) => ({ feature, label: labels.get(feature) ?? describeFeature(feature), weight: n * (logLikelihood(model, best.sectionId, feature) - logLikelihood(model, runnerUp.sectionId, feature)) }))
+        .map(([feature, n]) => ({
+          feature,
+          label: labels.get(feature) ?? describeFeature(feature),
+          weight: n * (logLikelihood(model, best.sectionId, feature) - logLikelihood(model, runnerUp.sectionId, feature)),
+        }))
         .filter((e) => e.weight > 0)
         .sort((a, b) => b.weight - a.weight || a.feature.localeCompare(b.feature))
         .slice(0, 5)

@@ -40,7 +40,8 @@ function readRuleData(): Partial<RuleDataFile> {
 function ruleData(): RuleDataFile {
   if (!shipped) {
     const raw = readRuleData();
-    if (!raw?.lists || !raw.sections || !raw.issuerWeights) throw new Error('src/section/rule-data.yaml must have lists, issuerWeights and sections');
+    if (!raw?.lists || !raw.sections || !raw.issuerWeights)
+      throw new Error('src/section/rule-data.yaml must have lists, issuerWeights and sections');
     shipped = { lists: raw.lists, issuerWeights: raw.issuerWeights, sections: raw.sections };
   }
   return shipped;

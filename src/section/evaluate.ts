@@ -33,12 +33,19 @@ export function score(items: LabelledItem[], sections: SectionConfig[], place: (
   for (const l of items) {
     const p = place(l);
     const predicted = p.sectionId ?? '(none)';
-    const row = (confusion[l.sectionId] ??= {});
+    confusion[l.sectionId] ??= {};
+    const row = confusion[l.sectionId]!;
     row[predicted] = (row[predicted] ?? 0) + 1;
     const s = per.get(l.sectionId)!;
     s.total++;
     if (predicted === l.sectionId) s.correct++;
-    else errors.push({ title: l.item.issuer ? `${l.item.issuer}：${l.item.title}` : l.item.title, truth: l.sectionId, predicted, reason: p.reason });
+    else
+      errors.push({
+        title: l.item.issuer ? `${l.item.issuer}：${l.item.title}` : l.item.title,
+        truth: l.sectionId,
+        predicted,
+        reason: p.reason,
+      });
   }
   const perSection = [...per.values()].filter((s) => s.total > 0).map((s) => ({ ...s, accuracy: s.correct / s.total }));
   const correct = perSection.reduce((n, s) => n + s.correct, 0);
@@ -46,11 +53,23 @@ export function score(items: LabelledItem[], sections: SectionConfig[], place: (
 }
 
 /** Evaluate one mode: the classifier (if used) learns from `train` only and is scored on `test`. */
-export function evaluate(mode: Mode, train: LabelledItem[], test: LabelledItem[], sections: SectionConfig[], lists: NamedLists, minConfidence: number, options?: Partial<ClassifierOptions>): Evaluation {
+export function evaluate(
+  mode: Mode,
+  train: LabelledItem[],
+  test: LabelledItem[],
+  sections: SectionConfig[],
+  lists: NamedLists,
+  minConfidence: number,
+  options?: Partial<ClassifierOptions>,
+): Evaluation {
   const rules = compileRules(sections, lists);
   const none = new Map();
   if (mode === 'rules') return score(test, sections, (l) => placeItem(l.item, sections, rules, none.get(l.item.id)));
-  const model = trainClassifier(train.map((l) => ({ item: l.item, sectionId: l.sectionId })), lists, options);
+  const model = trainClassifier(
+    train.map((l) => ({ item: l.item, sectionId: l.sectionId })),
+    lists,
+    options,
+  );
   if (mode === 'classifier') {
     const allowed = new Set(sections.map((s) => s.id));
     return score(test, sections, (l) => {
@@ -63,12 +82,23 @@ export function evaluate(mode: Mode, train: LabelledItem[], test: LabelledItem[]
 }
 
 /** Leave-one-out: every item is held out once, the classifier learning from all the others. */
-export function leaveOneOut(mode: Mode, items: LabelledItem[], sections: SectionConfig[], lists: NamedLists, minConfidence: number, options?: Partial<ClassifierOptions>): Evaluation {
+export function leaveOneOut(
+  mode: Mode,
+  items: LabelledItem[],
+  sections: SectionConfig[],
+  lists: NamedLists,
+  minConfidence: number,
+  options?: Partial<ClassifierOptions>,
+): Evaluation {
   const rules = compileRules(sections, lists);
   const allowed = new Set(sections.map((s) => s.id));
   return score(items, sections, (l) => {
     if (mode === 'rules') return placeItem(l.item, sections, rules, undefined);
-    const model = trainClassifier(items.filter((o) => o !== l).map((o) => ({ item: o.item, sectionId: o.sectionId })), lists, options);
+    const model = trainClassifier(
+      items.filter((o) => o !== l).map((o) => ({ item: o.item, sectionId: o.sectionId })),
+      lists,
+      options,
+    );
     if (mode === 'classifier') {
       const p = predict(model, l.item, allowed)!;
       return { sectionId: p.sectionId, reason: `classifier ${p.confidence.toFixed(2)}` };

@@ -106,7 +106,12 @@ function listsIn(text: string, index: ListIndex): Map<string, string> {
  * The features of one item. When `labels` is given it receives, for list
  * features, what an editor should read (`「光伏」 in sectors`).
  */
-export function itemFeatures(item: ClassifiableItem, index: ListIndex, opts: FeatureOptions = DEFAULT_FEATURE_OPTIONS, labels?: Map<string, string>): Features {
+export function itemFeatures(
+  item: ClassifiableItem,
+  index: ListIndex,
+  opts: FeatureOptions = DEFAULT_FEATURE_OPTIONS,
+  labels?: Map<string, string>,
+): Features {
   const f: Features = new Map();
   const issuer = item.issuer?.trim() || null;
   const issuerLists = (issuer && index.members.get(issuer)) || [];

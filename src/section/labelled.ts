@@ -35,7 +35,12 @@ const OUTLET_DATE = /^(.{1,40}?)\s+(\d{4}\s*[-年./]\s*\d{1,2}\s*[-月./]\s*\d{1
 
 /** A headline reduced to what identifies it: no spaces, one kind of colon, lowercase. */
 export function headlineKey(title: string): string {
-  return title.normalize('NFKC').toLowerCase().replace(/[\s\u3000]+/g, '').replace(/[:：]/g, ':').replace(/[\u2010-\u2015\u2212]/g, '-');
+  return title
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s\u3000]+/g, '')
+    .replace(/[:：]/g, ':')
+    .replace(/[\u2010-\u2015\u2212]/g, '-');
 }
 
 /**
@@ -45,7 +50,10 @@ export function headlineKey(title: string): string {
  * title is reported); either may carry a page number. A
  * headline wrapped over two lines (the first without a page number) is joined.
  */
-export function parseToc(lines: string[], titles: Map<string, string>): { entries: { sectionId: string; headline: string }[]; unknownSections: string[] } {
+export function parseToc(
+  lines: string[],
+  titles: Map<string, string>,
+): { entries: { sectionId: string; headline: string }[]; unknownSections: string[] } {
   const entries: { sectionId: string; headline: string }[] = [];
   const unknownSections: string[] = [];
   let section: string | null = null;
@@ -76,7 +84,13 @@ export function parseToc(lines: string[], titles: Map<string, string>): { entrie
  * appear in the table of contents (热点关注 …) to section ids. `firstSeen` and
  * `zone` are passed to the item builder (no clock is read here).
  */
-export function labelledSet(content: string, file: string, sections: { id: string; title: string }[], firstSeen: string, zone: string): LabelledSet {
+export function labelledSet(
+  content: string,
+  file: string,
+  sections: { id: string; title: string }[],
+  firstSeen: string,
+  zone: string,
+): LabelledSet {
   const lines = content.replace(/\r\n?/g, '\n').split('\n');
   const start = lines.findIndex((l) => TOC_START.test(l));
   if (start < 0) throw new Error(`${file}: no table of contents (a line starting with 目录)`);

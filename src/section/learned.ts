@@ -42,7 +42,12 @@ const GUESSED = /^classifier|not confident|no other rule matched|is not confiden
  * configured now. A correction replaces what the issue said about the item;
  * editors' placements weigh more; unreviewed guesses are left out.
  */
-export function trainingExamples(past: PastPlacement[], corrections: Correction[], sections: SectionConfig[], corpus: TrainingExample[] = []): TrainingExample[] {
+export function trainingExamples(
+  past: PastPlacement[],
+  corrections: Correction[],
+  sections: SectionConfig[],
+  corpus: TrainingExample[] = [],
+): TrainingExample[] {
   const known = new Set(sections.map((s) => s.id));
   const byItem = new Map<string, TrainingExample>();
   for (const p of past) {
@@ -69,7 +74,13 @@ export function learnedFallback(model: NaiveBayesModel, sections: SectionConfig[
 }
 
 /** Train on the examples and wrap the model; undefined when there is nothing to learn from. */
-export function buildFallback(examples: TrainingExample[], sections: SectionConfig[], lists: NamedLists, minConfidence: number, options?: Partial<ClassifierOptions>): Fallback | undefined {
+export function buildFallback(
+  examples: TrainingExample[],
+  sections: SectionConfig[],
+  lists: NamedLists,
+  minConfidence: number,
+  options?: Partial<ClassifierOptions>,
+): Fallback | undefined {
   if (!examples.length) return undefined;
   return learnedFallback(trainClassifier(examples, lists, options), sections, minConfidence);
 }

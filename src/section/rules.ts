@@ -64,7 +64,10 @@ function lookup(lists: NamedLists, name: string): string[] {
 }
 
 function entries(direct: string[] | undefined, names: string[] | undefined, lists: NamedLists): Entry<string>[] {
-  return [...(direct ?? []).map((value) => ({ value, list: null })), ...(names ?? []).flatMap((n) => lookup(lists, n).map((value) => ({ value, list: n })))];
+  return [
+    ...(direct ?? []).map((value) => ({ value, list: null })),
+    ...(names ?? []).flatMap((n) => lookup(lists, n).map((value) => ({ value, list: n }))),
+  ];
 }
 
 function toMap(list: Entry<string>[]): Map<string, string | null> | null {
@@ -194,7 +197,14 @@ export function placeByRules(item: Item, rules: CompiledRules): RuleVerdict {
     const why = matchRule(c, item);
     if (why !== null) best = { c, why };
   }
-  if (!best) return { sectionId: null, reason: 'no rule matched and no catch-all rule is configured', ruleId: null, decisive: false, catchAll: false };
+  if (!best)
+    return {
+      sectionId: null,
+      reason: 'no rule matched and no catch-all rule is configured',
+      ruleId: null,
+      decisive: false,
+      catchAll: false,
+    };
   const { c, why } = best;
   return { sectionId: c.sectionId, reason: `rule ${c.rule.id} (${why})`, ruleId: c.rule.id, decisive: c.decisive, catchAll: c.catchAll };
 }
@@ -211,10 +221,14 @@ export function checkRules(sections: SectionConfig[], lists: NamedLists): string
       for (const cond of [rule, ...(rule.unless ?? [])]) {
         for (const field of LIST_FIELDS) {
           for (const name of cond[field] ?? []) {
-            if (!lists[name]) problems.push(`${where}: ${field} names an unknown list "${name}" (known: ${Object.keys(lists).sort().join(', ')})`);
+            if (!lists[name])
+              problems.push(`${where}: ${field} names an unknown list "${name}" (known: ${Object.keys(lists).sort().join(', ')})`);
           }
         }
-        const patterns = [...PATTERN_FIELDS.flatMap((f) => cond[f] ?? []), ...(cond.titlePatternLists ?? []).flatMap((n) => lists[n] ?? [])];
+        const patterns = [
+          ...PATTERN_FIELDS.flatMap((f) => cond[f] ?? []),
+          ...(cond.titlePatternLists ?? []).flatMap((n) => lists[n] ?? []),
+        ];
         for (const p of patterns) {
           try {
             new RegExp(p, 'u');

@@ -62,7 +62,12 @@ ${body}
 }
 
 function answer(res: ServerResponse, method: string, status: number, html: string, extra: Record<string, string> = {}): void {
-  res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(html), ...PAGE_HEADERS, ...extra });
+  res.writeHead(status, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Length': Buffer.byteLength(html),
+    ...PAGE_HEADERS,
+    ...extra,
+  });
   res.end(method === 'HEAD' ? undefined : html);
 }
 
@@ -96,19 +101,40 @@ export async function handleUnsubscribe(req: IncomingMessage, res: ServerRespons
   const params = readUnsubscribeParams(url.searchParams);
   const mailto = `<a href="mailto:${escapeHtml(deps.mailto)}?subject=unsubscribe">${escapeHtml(deps.mailto)}</a>`;
   if (!params) {
-    return answer(res, method, 400, page(title, '退订链接不完整', `<p>这个链接缺少退订所需的信息（例如来自测试邮件，或链接被截断）。请使用您收到的邮件底部的退订链接，或发送邮件至 ${mailto} 申请退订。</p>`));
+    return answer(
+      res,
+      method,
+      400,
+      page(
+        title,
+        '退订链接不完整',
+        `<p>这个链接缺少退订所需的信息（例如来自测试邮件，或链接被截断）。请使用您收到的邮件底部的退订链接，或发送邮件至 ${mailto} 申请退订。</p>`,
+      ),
+    );
   }
   const subscriber = deps.subscribers.byId(params.subscriberId);
   if (!subscriber || !verifyUnsubscribeToken(deps.secret, subscriber.id, subscriber.email, params.token)) {
-    return answer(res, method, 403, page(title, '退订链接无效', `<p>这个退订链接无效或已被改动。请使用您收到的邮件中的链接，或发送邮件至 ${mailto} 申请退订。</p>`));
+    return answer(
+      res,
+      method,
+      403,
+      page(title, '退订链接无效', `<p>这个退订链接无效或已被改动。请使用您收到的邮件中的链接，或发送邮件至 ${mailto} 申请退订。</p>`),
+    );
   }
   const who = escapeHtml(maskEmail(subscriber.email));
   if (method === 'POST') {
     // RFC 8058 clients send `List-Unsubscribe=One-Click`; a POST with a valid token is a deliberate request either way.
     const outcome = deps.subscribers.unsubscribeId(subscriber.id, deps.now().toISOString());
     const oneClick = /(^|&|\r\n|")List-Unsubscribe(=|"\r\n\r\n)One-Click/.test(body);
-    deps.log?.(`unsubscribe: subscriber ${subscriber.id} (${maskEmail(subscriber.email)}) ${outcome === 'unsubscribed' ? 'unsubscribed' : 'was already unsubscribed'}${oneClick ? ' (one-click)' : ''}`);
-    return answer(res, method, 200, page(title, '您已退订', `<p>${who} 已退订，今后不会再收到本刊邮件。</p><p>如果是误操作，请联系编辑部重新订阅。</p>`));
+    deps.log?.(
+      `unsubscribe: subscriber ${subscriber.id} (${maskEmail(subscriber.email)}) ${outcome === 'unsubscribed' ? 'unsubscribed' : 'was already unsubscribed'}${oneClick ? ' (one-click)' : ''}`,
+    );
+    return answer(
+      res,
+      method,
+      200,
+      page(title, '您已退订', `<p>${who} 已退订，今后不会再收到本刊邮件。</p><p>如果是误操作，请联系编辑部重新订阅。</p>`),
+    );
   }
   if (subscriber.status === 'unsubscribed') {
     return answer(res, method, 200, page(title, '您已退订', `<p>${who} 已经退订，今后不会再收到本刊邮件。</p>`));

@@ -80,7 +80,9 @@ export class DeliveryStore {
     this.sendingStmt = db.prepare(
       "UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = ? WHERE issue_date = ? AND subscriber_id = ?",
     );
-    this.doneStmt = db.prepare('UPDATE deliveries SET status = ?, error = ?, response = ?, updated_at = ? WHERE issue_date = ? AND subscriber_id = ?');
+    this.doneStmt = db.prepare(
+      'UPDATE deliveries SET status = ?, error = ?, response = ?, updated_at = ? WHERE issue_date = ? AND subscriber_id = ?',
+    );
   }
 
   /**
@@ -150,18 +152,30 @@ export class DeliveryStore {
   }
 
   /** Record the outcome of a delivery (`pending` again while it waits for a retry). */
-  markDone(issueDate: IsoDate, subscriberId: number, status: 'sent' | 'failed' | 'pending' | 'skipped', error: string | null, now: string, response: string | null = null): void {
+  markDone(
+    issueDate: IsoDate,
+    subscriberId: number,
+    status: 'sent' | 'failed' | 'pending' | 'skipped',
+    error: string | null,
+    now: string,
+    response: string | null = null,
+  ): void {
     this.doneStmt.run(status, error, response, now, issueDate, subscriberId);
   }
 
   get(issueDate: IsoDate, subscriberId: number): Delivery | undefined {
-    const row = this.db.prepare('SELECT * FROM deliveries WHERE issue_date = ? AND subscriber_id = ?').get(issueDate, subscriberId) as DeliveryRow | undefined;
+    const row = this.db.prepare('SELECT * FROM deliveries WHERE issue_date = ? AND subscriber_id = ?').get(issueDate, subscriberId) as
+      | DeliveryRow
+      | undefined;
     return row && fromRow(row);
   }
 
   totals(issueDate: IsoDate): DeliveryTotals {
     const out: DeliveryTotals = { pending: 0, sending: 0, sent: 0, failed: 0, skipped: 0 };
-    const rows = this.db.prepare('SELECT status, count(*) AS n FROM deliveries WHERE issue_date = ? GROUP BY status').all(issueDate) as { status: DeliveryStatus; n: number }[];
+    const rows = this.db.prepare('SELECT status, count(*) AS n FROM deliveries WHERE issue_date = ? GROUP BY status').all(issueDate) as {
+      status: DeliveryStatus;
+      n: number;
+    }[];
     for (const row of rows) out[row.status] = row.n;
     return out;
   }
@@ -184,9 +198,13 @@ export class DeliveryStore {
    */
   startRun(issueDate: IsoDate, transport: string, now: string): number {
     return this.db.transaction(() => {
-      this.db.prepare("UPDATE send_runs SET status = 'interrupted', finished_at = ? WHERE issue_date = ? AND status = 'running'").run(now, issueDate);
+      this.db
+        .prepare("UPDATE send_runs SET status = 'interrupted', finished_at = ? WHERE issue_date = ? AND status = 'running'")
+        .run(now, issueDate);
       return Number(
-        this.db.prepare("INSERT INTO send_runs (issue_date, transport, started_at, status) VALUES (?, ?, ?, 'running')").run(issueDate, transport, now).lastInsertRowid,
+        this.db
+          .prepare("INSERT INTO send_runs (issue_date, transport, started_at, status) VALUES (?, ?, ?, 'running')")
+          .run(issueDate, transport, now).lastInsertRowid,
       );
     })();
   }
@@ -202,7 +220,13 @@ export class DeliveryStore {
   }
 
   /** Record how a run ended, with its final counters. */
-  finishRun(id: number, status: Exclude<SendRunStatus, 'running' | 'interrupted'>, counts: SendRunCounts, now: string, error: string | null = null): void {
+  finishRun(
+    id: number,
+    status: Exclude<SendRunStatus, 'running' | 'interrupted'>,
+    counts: SendRunCounts,
+    now: string,
+    error: string | null = null,
+  ): void {
     this.updateRun(id, counts);
     this.db.prepare('UPDATE send_runs SET status = ?, finished_at = ?, error = ? WHERE id = ?').run(status, now, error, id);
   }

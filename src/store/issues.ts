@@ -112,7 +112,9 @@ export class IssueStore {
 
   /** The rendered issue of `date` if it was rendered from `key` (see saveRendered). */
   rendered(date: IsoDate, key: string): RenderedIssue | undefined {
-    const row = this.db.prepare('SELECT rendered FROM issue_renders WHERE date = ? AND render_key = ?').get(date, key) as { rendered: Buffer } | undefined;
+    const row = this.db.prepare('SELECT rendered FROM issue_renders WHERE date = ? AND render_key = ?').get(date, key) as
+      | { rendered: Buffer }
+      | undefined;
     return row && (JSON.parse(gunzipSync(row.rendered).toString('utf8')) as RenderedIssue);
   }
 
@@ -136,8 +138,6 @@ export class IssueStore {
 
   setStatus(date: IsoDate, status: IssueStatus, now: string): void {
     const approved = status === 'approved' ? now : null;
-    this.db
-      .prepare('UPDATE issues SET status = ?, approved_at = coalesce(?, approved_at) WHERE date = ?')
-      .run(status, approved, date);
+    this.db.prepare('UPDATE issues SET status = ?, approved_at = coalesce(?, approved_at) WHERE date = ?').run(status, approved, date);
   }
 }

@@ -175,7 +175,10 @@ export class ItemStore {
     const direct = isGlobalGuid(guid)
       ? this.sql('SELECT 1 FROM items WHERE guid = ? LIMIT 1').get(guid)
       : this.sql('SELECT 1 FROM items WHERE guid = ? AND source_id = ? LIMIT 1').get(guid, sourceId);
-    return direct !== undefined || this.sql("SELECT 1 FROM item_aliases WHERE kind = 'guid' AND key = ?").get(guidKey(sourceId, guid)) !== undefined;
+    return (
+      direct !== undefined ||
+      this.sql("SELECT 1 FROM item_aliases WHERE kind = 'guid' AND key = ?").get(guidKey(sourceId, guid)) !== undefined
+    );
   }
 
   /**
@@ -185,14 +188,24 @@ export class ItemStore {
    */
   findDuplicate(key: DuplicateKey): { item: Item; by: DuplicateKind } | undefined {
     const lookups: [DuplicateKind, string | null | undefined, () => ItemRow | undefined][] = [
-      ['guid', key.guid, () => {
-        const guid = key.guid!;
-        return (isGlobalGuid(guid)
-          ? this.sql('SELECT * FROM items WHERE guid = ? LIMIT 1').get(guid)
-          : this.sql('SELECT * FROM items WHERE guid = ? AND source_id = ? LIMIT 1').get(guid, key.sourceId)) as ItemRow | undefined;
-      }],
+      [
+        'guid',
+        key.guid,
+        () => {
+          const guid = key.guid!;
+          return (
+            isGlobalGuid(guid)
+              ? this.sql('SELECT * FROM items WHERE guid = ? LIMIT 1').get(guid)
+              : this.sql('SELECT * FROM items WHERE guid = ? AND source_id = ? LIMIT 1').get(guid, key.sourceId)
+          ) as ItemRow | undefined;
+        },
+      ],
       ['link', key.link, () => this.sql('SELECT * FROM items WHERE link = ? LIMIT 1').get(key.link) as ItemRow | undefined],
-      ['fingerprint', key.fingerprint, () => this.sql('SELECT * FROM items WHERE fingerprint = ? LIMIT 1').get(key.fingerprint) as ItemRow | undefined],
+      [
+        'fingerprint',
+        key.fingerprint,
+        () => this.sql('SELECT * FROM items WHERE fingerprint = ? LIMIT 1').get(key.fingerprint) as ItemRow | undefined,
+      ],
     ];
     for (const [by, value, direct] of lookups) {
       if (!value) continue;
@@ -203,9 +216,10 @@ export class ItemStore {
   }
 
   private aliased(kind: DuplicateKind, value: string): ItemRow | undefined {
-    return this.sql('SELECT items.* FROM item_aliases JOIN items ON items.id = item_aliases.item_id WHERE kind = ? AND key = ?').get(kind, value) as
-      | ItemRow
-      | undefined;
+    return this.sql('SELECT items.* FROM item_aliases JOIN items ON items.id = item_aliases.item_id WHERE kind = ? AND key = ?').get(
+      kind,
+      value,
+    ) as ItemRow | undefined;
   }
 
   /** Headlines of items first seen at or after `since` (ISO, UTC), oldest first: near-duplicate candidates. */
@@ -213,7 +227,15 @@ export class ItemStore {
     const rows = this.sql(
       `SELECT id, source_id, title, issuer, outlet, published_at, first_seen_at FROM items
        WHERE first_seen_at >= ? ORDER BY first_seen_at, rowid`,
-    ).all(since) as { id: string; source_id: string; title: string; issuer: string | null; outlet: string | null; published_at: string | null; first_seen_at: string }[];
+    ).all(since) as {
+      id: string;
+      source_id: string;
+      title: string;
+      issuer: string | null;
+      outlet: string | null;
+      published_at: string | null;
+      first_seen_at: string;
+    }[];
     return rows.map((r) => ({
       id: r.id,
       sourceId: r.source_id,
@@ -237,7 +259,9 @@ export class ItemStore {
    * The time-window filter is the pure select stage's job.
    */
   candidates(date: IsoDate): Item[] {
-    const rows = this.sql('SELECT * FROM items WHERE issue_date IS NULL OR issue_date = ? ORDER BY first_seen_at, id').all(date) as ItemRow[];
+    const rows = this.sql('SELECT * FROM items WHERE issue_date IS NULL OR issue_date = ? ORDER BY first_seen_at, id').all(
+      date,
+    ) as ItemRow[];
     return rows.map(fromRow);
   }
 

@@ -28,7 +28,12 @@ export interface OverrideListing extends Override {
   createdAt: string;
 }
 
-const toOverride = (r: OverrideRow): Override => ({ itemId: r.item_id, sectionId: r.section_id, excluded: r.excluded === 1, pinnedFirst: r.pinned_first === 1 });
+const toOverride = (r: OverrideRow): Override => ({
+  itemId: r.item_id,
+  sectionId: r.section_id,
+  excluded: r.excluded === 1,
+  pinnedFirst: r.pinned_first === 1,
+});
 
 /** Repository of overrides. */
 export class OverrideStore {
@@ -71,7 +76,13 @@ export class OverrideStore {
         `SELECT o.*, o.created_at AS created, i.id AS id, i.title AS title, i.issuer AS issuer, i.issue_date AS issue_date
            FROM overrides o LEFT JOIN items i ON i.id = o.item_id ORDER BY o.created_at DESC, o.item_id`,
       )
-      .all() as (OverrideRow & { created: string; id: string | null; title: string | null; issuer: string | null; issue_date: string | null })[];
+      .all() as (OverrideRow & {
+      created: string;
+      id: string | null;
+      title: string | null;
+      issuer: string | null;
+      issue_date: string | null;
+    })[];
     return rows.map((r) => ({
       ...toOverride(r),
       createdAt: r.created,
@@ -92,13 +103,17 @@ export class OverrideStore {
     const exact = this.db.prepare(`${select} WHERE id = ?`).get(q) as Row | undefined;
     if (exact) return [toRef(exact)];
     if (/^[0-9a-f]{4,}$/i.test(q)) {
-      const rows = this.db.prepare(`${select} WHERE id LIKE ? ORDER BY first_seen_at DESC LIMIT ?`).all(`${q.toLowerCase()}%`, limit) as Row[];
+      const rows = this.db
+        .prepare(`${select} WHERE id LIKE ? ORDER BY first_seen_at DESC LIMIT ?`)
+        .all(`${q.toLowerCase()}%`, limit) as Row[];
       if (rows.length) return rows.map(toRef);
     }
     // The headline as printed is "issuer：title"; editors paste either form.
     const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const rows = this.db
-      .prepare(`${select} WHERE title LIKE ? ESCAPE '\\' OR (coalesce(issuer, '') || '：' || title) LIKE ? ESCAPE '\\' ORDER BY first_seen_at DESC, id LIMIT ?`)
+      .prepare(
+        `${select} WHERE title LIKE ? ESCAPE '\\' OR (coalesce(issuer, '') || '：' || title) LIKE ? ESCAPE '\\' ORDER BY first_seen_at DESC, id LIMIT ?`,
+      )
       .all(like, like, limit) as Row[];
     return rows.map(toRef);
   }

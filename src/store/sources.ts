@@ -62,8 +62,17 @@ export class SourceStore {
   /** Merge `patch` into the stored state of `id` (creating it if needed). */
   update(id: string, patch: Partial<Omit<SourceState, 'id'>>): void {
     const current = this.get(id) ?? {
-      id, url: null, configuredUrl: null, etag: null, lastModified: null, disabled: false, disabledReason: null,
-      lastStatus: null, lastError: null, lastFetchedAt: null, consecutiveFailures: 0,
+      id,
+      url: null,
+      configuredUrl: null,
+      etag: null,
+      lastModified: null,
+      disabled: false,
+      disabledReason: null,
+      lastStatus: null,
+      lastError: null,
+      lastFetchedAt: null,
+      consecutiveFailures: 0,
     };
     const next = { ...current, ...patch };
     this.db

@@ -15,13 +15,17 @@ const DOMAIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?
 export function validateEmail(raw: string, where = 'address'): string {
   const email = raw.trim();
   const at = email.lastIndexOf('@');
-  const why =
-    !email ? 'it is empty'
-    : at < 1 || at === email.length - 1 ? 'it needs a name, an @ and a domain'
-    : email.length > 254 || at > 64 ? 'it is too long'
-    : !LOCAL.test(email.slice(0, at)) ? `"${email.slice(0, at)}" has characters an address cannot have (spaces, quotes, brackets, non-ASCII, or dots at the ends)`
-    : !DOMAIN.test(email.slice(at + 1)) ? `the domain "${email.slice(at + 1)}" is not a valid host name with a dot (write internationalized domains as xn--…)`
-    : null;
+  const why = !email
+    ? 'it is empty'
+    : at < 1 || at === email.length - 1
+      ? 'it needs a name, an @ and a domain'
+      : email.length > 254 || at > 64
+        ? 'it is too long'
+        : !LOCAL.test(email.slice(0, at))
+          ? `"${email.slice(0, at)}" has characters an address cannot have (spaces, quotes, brackets, non-ASCII, or dots at the ends)`
+          : !DOMAIN.test(email.slice(at + 1))
+            ? `the domain "${email.slice(at + 1)}" is not a valid host name with a dot (write internationalized domains as xn--…)`
+            : null;
   if (why) throw new DigestError(`${where}: "${raw}" is not a valid email address: ${why}`, 'write it as name@example.org');
   return email;
 }
@@ -113,7 +117,9 @@ export class SubscriberStore {
 
   /** Unsubscribe by id (the one-click endpoint, after checking the link's signature). */
   unsubscribeId(id: number, now: string): UnsubscribeOutcome {
-    const r = this.db.prepare("UPDATE subscribers SET status = 'unsubscribed', updated_at = ? WHERE id = ? AND status != 'unsubscribed'").run(now, id);
+    const r = this.db
+      .prepare("UPDATE subscribers SET status = 'unsubscribed', updated_at = ? WHERE id = ? AND status != 'unsubscribed'")
+      .run(now, id);
     if (r.changes > 0) return 'unsubscribed';
     return this.byId(id) ? 'already' : 'unknown';
   }
@@ -151,7 +157,10 @@ export class SubscriberStore {
 
   counts(): Record<SubscriberStatus, number> {
     const out = { active: 0, unsubscribed: 0, bounced: 0 };
-    for (const row of this.db.prepare('SELECT status, count(*) AS n FROM subscribers GROUP BY status').all() as { status: SubscriberStatus; n: number }[]) {
+    for (const row of this.db.prepare('SELECT status, count(*) AS n FROM subscribers GROUP BY status').all() as {
+      status: SubscriberStatus;
+      n: number;
+    }[]) {
       out[row.status] = row.n;
     }
     return out;

@@ -63,6 +63,10 @@ export class TrainingStore {
           ORDER BY o.item_id`,
       )
       .all() as CorrectionRow[];
-    return rows.map((r) => ({ itemId: r.item_id, item: { title: r.title, issuer: r.issuer, outlet: r.outlet, text: r.text }, sectionId: r.section_id }));
+    return rows.map((r) => ({
+      itemId: r.item_id,
+      item: { title: r.title, issuer: r.issuer, outlet: r.outlet, text: r.text },
+      sectionId: r.section_id,
+    }));
   }
 }

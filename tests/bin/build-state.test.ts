@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { buildIsCurrent } from '../../bin/build-state.js';
 import { tempDir } from '../helpers/tmp.ts';
 
-const dirUrl = (path: string) => pathToFileURL(path + '/');
+const dirUrl = (path: string) => pathToFileURL(`${path}/`);
 
 test('the bundle is current only while no source file is newer, added or removed', () => {
   const root = tempDir();

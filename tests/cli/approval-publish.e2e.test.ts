@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
 import { sampleConfig } from '../helpers/config.ts';
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { openStore } from '../../src/store/index.ts';
 import { ROOT, runCli } from '../helpers/cli.ts';
@@ -21,7 +21,9 @@ function outboxSubjects(dir: string): string[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.eml'))
     .map((f) => {
-      const head = readFileSync(join(dir, f), 'latin1').split('\r\n\r\n')[0]!.replace(/\r\n[ \t]+/g, ' ');
+      const head = readFileSync(join(dir, f), 'latin1')
+        .split('\r\n\r\n')[0]!
+        .replace(/\r\n[ \t]+/g, ' ');
       const subject = /^Subject: (.*)$/m.exec(head)![1]!;
       return subject.replace(/=\?utf-8\?B\?([^?]*)\?=\s*/gi, (_, b64: string) => Buffer.from(b64, 'base64').toString('latin1'));
     })
@@ -32,7 +34,9 @@ function outboxSubjects(dir: string): string[] {
 function markStoredRender(db: string, subject: string): void {
   const store = openStore(db);
   try {
-    const row = store.db.prepare('SELECT render_key, issue_json FROM issue_renders JOIN issues USING (date) WHERE date = ?').get(DATE) as { render_key: string; issue_json: string } | undefined;
+    const row = store.db.prepare('SELECT render_key, issue_json FROM issue_renders JOIN issues USING (date) WHERE date = ?').get(DATE) as
+      | { render_key: string; issue_json: string }
+      | undefined;
     assert.ok(row, 'the build stored its render');
     const rendered = store.issues.rendered(DATE, row.render_key)!;
     store.issues.saveRendered(DATE, row.issue_json, row.render_key, { ...rendered, subject }, 'now');
@@ -57,7 +61,7 @@ test('send reuses the render stored at build, and renders again after a template
 
   // Any template change makes the stored render stale.
   const partial = join(templates, 'partials', readdirSync(join(templates, 'partials'))[0]!);
-  writeFileSync(partial, readFileSync(partial, 'utf8') + '\n{{!-- changed --}}\n');
+  writeFileSync(partial, `${readFileSync(partial, 'utf8')}\n{{!-- changed --}}\n`);
   const again = await runCli(['send', '--config', file, '--issue', DATE], { env });
   assert.equal(again.code, 0, again.stderr);
   const subjects = outboxSubjects(join(dir, 'out/outbox', DATE));
@@ -79,7 +83,11 @@ test('digest send of a built issue does not load MJML', async () => {
     process.stdout.write(JSON.stringify({ code, mjml: loaded.filter((p) => /node_modules[\\\\/]mjml/.test(p)).length, modules: loaded.length }));
   `;
   const out = await new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
 import { sampleConfig } from '../helpers/config.ts';
 import { startSmtp } from '../helpers/smtp.ts';
@@ -16,14 +16,24 @@ const env = { DIGEST_NOW: '2024-07-15T00:30:00Z' };
 
 test('digest run: ingest, build, publish and send over SMTP, exactly once', async (t) => {
   const smtp = await startSmtp();
-  t.after(() => smtp.close());
-  const { dir, file } = sampleConfig({ delivery: { from: '信息摘编 <digest@example.org>', unsubscribeSecret: 's', smtp: { url: smtp.url, pool: false } } });
+  t.onTestFinished(() => smtp.close());
+  const { dir, file } = sampleConfig({
+    delivery: { from: '信息摘编 <digest@example.org>', unsubscribeSecret: 's', smtp: { url: smtp.url, pool: false } },
+  });
 
   const first = await runCli(['run', '--config', file, '--json'], { env });
   assert.equal(first.code, 0, first.stderr);
   const summary = JSON.parse(first.stdout);
   assert.equal(summary.ok, true);
-  assert.deepEqual(summary.sources.map((s: { id: string; new: number }) => [s.id, s.new]), [['policy', 22], ['world', 11], ['regions', 14], ['inbox', 13]]);
+  assert.deepEqual(
+    summary.sources.map((s: { id: string; new: number }) => [s.id, s.new]),
+    [
+      ['policy', 22],
+      ['world', 11],
+      ['regions', 14],
+      ['inbox', 13],
+    ],
+  );
   assert.equal(summary.build.status, 'built');
   assert.equal(summary.build.date, '2024-07-15');
   assert.equal(summary.send.submitted, 2);
@@ -36,10 +46,13 @@ test('digest run: ingest, build, publish and send over SMTP, exactly once', asyn
   assert.ok(alice.raw.search(/Content-Type: text\/plain/i) < alice.raw.search(/Content-Type: text\/html/i), 'text part comes first');
   const headers = alice.raw.slice(0, alice.raw.indexOf('\r\n\r\n')).replace(/\r\n[ \t]+/g, ' ');
   assert.match(headers, /^List-Unsubscribe-Post: List-Unsubscribe=One-Click$/m);
-  assert.match(headers, /^List-Unsubscribe: <https:\/\/example\.org\/digest\/unsubscribe\?u=\d+&t=[\w-]+>, <mailto:digest@example\.org\?subject=unsubscribe>$/m);
-  assert.match(headers, /^List-Id: =\?UTF-8\?B\?[A-Za-z0-9+\/=]+\?= <digest\.example\.org>$/im);
+  assert.match(
+    headers,
+    /^List-Unsubscribe: <https:\/\/example\.org\/digest\/unsubscribe\?u=\d+&t=[\w-]+>, <mailto:digest@example\.org\?subject=unsubscribe>$/m,
+  );
+  assert.match(headers, /^List-Id: =\?UTF-8\?B\?[A-Za-z0-9+/=]+\?= <digest\.example\.org>$/im);
   assert.match(headers, /^Message-ID: <digest-2024-07-15-\d+-[0-9a-f]+@example\.org>$/im);
-  assert.ok(alice.parsed.html && alice.parsed.html.includes('爱丽丝，您好'));
+  assert.ok(String(alice.parsed.html).includes('爱丽丝，您好'));
   assert.ok(alice.parsed.text && /国际视野/.test(alice.parsed.text));
   assert.ok(!alice.raw.includes('%%DIGEST_'), 'no token left unfilled');
 

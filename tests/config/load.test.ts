@@ -1,14 +1,17 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { loadConfig, parseConfig, substituteEnv } from '../../src/config/load.ts';
 import { ConfigError } from '../../src/errors.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 test('embedded defaults: four default sections, outbox delivery, Asia/Shanghai', () => {
   const c = parseConfig({}, '(test)', {});
-  assert.deepEqual(c.sections.map((s) => s.title), ['热点关注', '行业动向', '国际视野', '国内动态']);
+  assert.deepEqual(
+    c.sections.map((s) => s.title),
+    ['热点关注', '行业动向', '国际视野', '国内动态'],
+  );
   assert.equal(c.publication.timezone, 'Asia/Shanghai');
   assert.equal(c.delivery.smtp, undefined);
   assert.equal(c.store.path, 'data/digest.db');
@@ -21,12 +24,15 @@ test('the shipped config/digest.yaml is valid and has the optional seed sections
 });
 
 test('unknown keys are named with their path', () => {
-  assert.throws(() => parseConfig({ publication: { titel: 'x' } }, 'f.yaml', {}), (err: ConfigError) => {
-    assert.ok(err instanceof ConfigError);
-    assert.match(err.message, /f\.yaml/);
-    assert.match(err.message, /publication: unknown key\(s\) "titel"/);
-    return true;
-  });
+  assert.throws(
+    () => parseConfig({ publication: { titel: 'x' } }, 'f.yaml', {}),
+    (err: ConfigError) => {
+      assert.ok(err instanceof ConfigError);
+      assert.match(err.message, /f\.yaml/);
+      assert.match(err.message, /publication: unknown key\(s\) "titel"/);
+      return true;
+    },
+  );
 });
 
 test('wrong types name the key path', () => {
@@ -52,7 +58,10 @@ test('YAML syntax errors give file and line', () => {
   const dir = tempDir();
   const file = join(dir, 'bad.yaml');
   writeFileSync(file, 'publication:\n  title: ok\n  bad: [unclosed\n');
-  assert.throws(() => loadConfig(file, {}), (err: ConfigError) => err.exitCode === 2 && /bad\.yaml:\d+: YAML syntax error/.test(err.message));
+  assert.throws(
+    () => loadConfig(file, {}),
+    (err: ConfigError) => err.exitCode === 2 && /bad\.yaml:\d+: YAML syntax error/.test(err.message),
+  );
 });
 
 test('an explicit config path that does not exist is an error', () => {

@@ -27,7 +27,11 @@ export const RENDERED: RenderedIssue = {
   webHtml: '',
 };
 
-export const LIST = { from: '信息摘编 <digest@example.org>', listId: '信息摘编 <digest.example.org>', unsubscribeMailto: 'digest@example.org' };
+export const LIST = {
+  from: '信息摘编 <digest@example.org>',
+  listId: '信息摘编 <digest.example.org>',
+  unsubscribeMailto: 'digest@example.org',
+};
 
 /** A fresh store (in a temp dir, removed after the file) with `n` subscribers r1@… rn@…. */
 export function storeWith(n: number): { store: Store; path: string } {

@@ -5,7 +5,7 @@
  * multipart/alternative with the list headers.
  */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { simpleParser } from 'mailparser';
 import { Base64Template, ByteWriter, IssueMessage, base64Lines } from '../../src/deliver/mime.ts';
 import { personalize } from '../../src/render/personalize.ts';
@@ -17,7 +17,10 @@ const NAME_T = TOKENS.greetingName;
 
 /** A deterministic pseudo-random generator, so a failure can be reproduced. */
 function rng(seed: number): () => number {
-  return () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  return () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
 }
 
 function decode(bytes: Buffer): string {
@@ -56,7 +59,10 @@ test('Base64Template decodes to the plain replacement for every alignment', () =
 
 test('base64Lines wraps at 76 characters', () => {
   const out = base64Lines(Buffer.alloc(200, 0xe4)).toString('latin1');
-  assert.deepEqual(out.split('\r\n').map((l) => l.length), [76, 76, 76, 40, 0]);
+  assert.deepEqual(
+    out.split('\r\n').map((l) => l.length),
+    [76, 76, 76, 40, 0],
+  );
   assert.equal(base64Lines(Buffer.alloc(0)).length, 0);
 });
 
@@ -68,19 +74,37 @@ const rendered: RenderedIssue = {
   emailText: `${NAME_T}，您好\n\n${'国际视野：正文。\n'.repeat(300)}\n退订：${URL_T}\n`,
   webHtml: '',
 };
-const list = { from: '信息摘编 <digest@example.org>', replyTo: 'editors@example.org', listId: '信息摘编 <digest.example.org>', unsubscribeMailto: 'digest@example.org' };
+const list = {
+  from: '信息摘编 <digest@example.org>',
+  replyTo: 'editors@example.org',
+  listId: '信息摘编 <digest.example.org>',
+  unsubscribeMailto: 'digest@example.org',
+};
 
 test('IssueMessage: multipart/alternative, text first, list headers, personalized parts', async () => {
   const message = new IssueMessage(rendered, list);
   for (const r of [
-    { email: 'alice@example.org', name: '爱丽丝 & "Co"', messageId: '<digest-2024-07-15-1-ab@example.org>', unsubscribeUrl: 'https://example.org/digest/unsubscribe?u=1&t=abc' },
-    { email: 'bob@example.org', name: null, messageId: '<digest-2024-07-15-22-cd@example.org>', unsubscribeUrl: 'https://example.org/digest/unsubscribe?u=22&t=defgh' },
+    {
+      email: 'alice@example.org',
+      name: '爱丽丝 & "Co"',
+      messageId: '<digest-2024-07-15-1-ab@example.org>',
+      unsubscribeUrl: 'https://example.org/digest/unsubscribe?u=1&t=abc',
+    },
+    {
+      email: 'bob@example.org',
+      name: null,
+      messageId: '<digest-2024-07-15-22-cd@example.org>',
+      unsubscribeUrl: 'https://example.org/digest/unsubscribe?u=22&t=defgh',
+    },
   ]) {
     const out = message.forRecipient(r, new Date('2024-07-15T00:30:00Z'));
     assert.deepEqual(out.envelope, { from: 'digest@example.org', to: r.email });
     const raw = out.raw.toString('latin1');
     assert.ok(/^[\x00-\x7f]*$/.test(raw), '7-bit clean');
-    assert.ok(raw.split('\r\n').every((l) => l.length <= 78), 'every line within 78 characters');
+    assert.ok(
+      raw.split('\r\n').every((l) => l.length <= 78),
+      'every line within 78 characters',
+    );
     const headers = raw.slice(0, raw.indexOf('\r\n\r\n')).replace(/\r\n[ \t]+/g, ' ');
     assert.match(headers, /^List-Unsubscribe-Post: List-Unsubscribe=One-Click$/m);
     assert.ok(headers.includes(`List-Unsubscribe: <${r.unsubscribeUrl}>, <mailto:digest@example.org?subject=unsubscribe>`));
@@ -108,7 +132,12 @@ test('IssueMessage: multipart/alternative, text first, list headers, personalize
 
 test('IssueMessage: a test copy gets the subject prefix; control characters in a name never reach a header', async () => {
   const out = new IssueMessage(rendered, list, { subjectPrefix: '[TEST] ' }).forRecipient(
-    { email: 'eve@example.org', name: 'Eve\r\nBcc: victim@example.org', messageId: '<t@example.org>', unsubscribeUrl: 'https://example.org/u' },
+    {
+      email: 'eve@example.org',
+      name: 'Eve\r\nBcc: victim@example.org',
+      messageId: '<t@example.org>',
+      unsubscribeUrl: 'https://example.org/u',
+    },
     new Date(),
   );
   const parsed = await simpleParser(out.raw);

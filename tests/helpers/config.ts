@@ -28,10 +28,7 @@ export function sampleConfig(extra: Record<string, unknown> = {}): { dir: string
     render: { templates: join(ROOT, 'templates') },
     selection: { maxAgeDays: 3650 },
     sources: sampleSources(join(ROOT, 'config/samples')),
-    subscribers: [
-      { email: 'alice@example.org', name: '爱丽丝' },
-      { email: 'bob@example.org' },
-    ],
+    subscribers: [{ email: 'alice@example.org', name: '爱丽丝' }, { email: 'bob@example.org' }],
     delivery: { from: '信息摘编 <digest@example.org>', unsubscribeSecret: 'test-secret' },
     ...extra,
   };

@@ -93,7 +93,8 @@ export async function startSmtp(opts: SmtpOptions | RecipientRule = {}): Promise
     authMethods: ['PLAIN', 'LOGIN'],
     size: 10 * 1024 * 1024,
     onAuth(auth, _session, cb) {
-      if (options.auth && auth.username === options.auth.user && auth.password === options.auth.pass) return cb(null, { user: auth.username });
+      if (options.auth && auth.username === options.auth.user && auth.password === options.auth.pass)
+        return cb(null, { user: auth.username });
       cb(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
     },
     onRcptTo(address, session, cb) {

@@ -1,15 +1,15 @@
 /**
  * Test helpers: temporary folders and a fixed clock.
  */
+import { afterFile } from './cleanup.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after } from 'node:test';
 
-/** A fresh temporary folder, removed after the test file finishes. */
+/** A fresh temporary folder, removed after the test file finishes (tests/helpers/cleanup.ts). */
 export function tempDir(prefix = 'digest-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  afterFile(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
 

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { ingestAll } from '../../src/ingest/index.ts';
 import type { Item } from '../../src/types.ts';
 import { ROOT } from '../helpers/cli.ts';

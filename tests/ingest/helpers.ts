@@ -5,8 +5,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after } from 'node:test';
 import { join } from 'node:path';
+import { afterFile } from '../helpers/cleanup.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import type { IngestDeps } from '../../src/ingest/index.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
@@ -67,12 +67,17 @@ export async function startFeedServer(routes: Record<string, Handler> = {}): Pro
     server.closeAllConnections();
     return new Promise((resolve) => server.close(() => resolve()));
   };
-  after(() => state.close());
+  afterFile(() => state.close());
   return state;
 }
 
 /** Serve a body with validators: answers 304 when the request's If-None-Match / If-Modified-Since match. */
-export function withValidators(body: Buffer | string, contentType: string, etag = '"v1"', lastModified = 'Mon, 15 Jul 2024 00:00:00 GMT'): Handler {
+export function withValidators(
+  body: Buffer | string,
+  contentType: string,
+  etag = '"v1"',
+  lastModified = 'Mon, 15 Jul 2024 00:00:00 GMT',
+): Handler {
   return (req, res) => {
     if (req.headers['if-none-match'] === etag || req.headers['if-modified-since'] === lastModified) {
       res.writeHead(304, { etag }).end();
@@ -114,7 +119,7 @@ export function rss(title: string, entries: TestEntry[], encoding = 'UTF-8'): st
 export function ingestDeps(config: Record<string, unknown>, now: Date = FIXED_NOW): IngestDeps & { store: Store } {
   const dir = tempDir('digest-ingest-');
   const store = openStore(join(dir, 'digest.db'));
-  after(() => store.close());
+  afterFile(() => store.close());
   const parsed = parseConfig(
     {
       store: { path: join(dir, 'digest.db') },

@@ -5,11 +5,19 @@
  * 附：attachments, canonical links, and dates in Chinese and sloppy forms.
  */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { parseDate } from '../../src/ingest/dates.ts';
 import { parsePlainItems } from '../../src/ingest/inbox.ts';
 import { buildItem } from '../../src/ingest/item.ts';
-import { canonicalLink, contentKey, extractAttachments, joinHardBreaks, normalizeTitle, repairHtml, splitIssuer } from '../../src/ingest/normalize.ts';
+import {
+  canonicalLink,
+  contentKey,
+  extractAttachments,
+  joinHardBreaks,
+  normalizeTitle,
+  repairHtml,
+  splitIssuer,
+} from '../../src/ingest/normalize.ts';
 
 const ZONE = 'Asia/Shanghai';
 
@@ -24,10 +32,14 @@ test('hard line breaks inside CJK text vanish; between Latin words they become a
 });
 
 test('a paragraph cut by a page break is joined, headings and new paragraphs are not', () => {
-  const cut = '具体来看，《八条措施》主要包括：一是强化科创板“硬科技”定位；二是开展深化发行承销制度试点；五是完善股权激励制\n\n度；六是完善交易机制，防范市场风险。';
+  const cut =
+    '具体来看，《八条措施》主要包括：一是强化科创板“硬科技”定位；二是开展深化发行承销制度试点；五是完善股权激励制\n\n度；六是完善交易机制，防范市场风险。';
   assert.equal(joinHardBreaks(cut), cut.replace('\n\n', ''));
   // Short paragraphs without a full stop are headings.
-  assert.equal(joinHardBreaks('构建高水平新型基础设施体系\n\n北京将全力服务保障国家实验室高质量运行。'), '构建高水平新型基础设施体系\n\n北京将全力服务保障国家实验室高质量运行。');
+  assert.equal(
+    joinHardBreaks('构建高水平新型基础设施体系\n\n北京将全力服务保障国家实验室高质量运行。'),
+    '构建高水平新型基础设施体系\n\n北京将全力服务保障国家实验室高质量运行。',
+  );
   // A long paragraph ending properly is not joined; nor is a numbered paragraph or a 附 line.
   const ended = '报道称，今年前5个月，中国向俄罗斯交付了37.25万辆汽车，几乎是中国向墨西哥出口汽车数量的两倍。';
   assert.equal(joinHardBreaks(`${ended}\n\n在中国新能源汽车出口方面，巴西、比利时、英国位居前三。`).split('\n\n').length, 2);
@@ -46,7 +58,10 @@ test('headline colons: `两部门: 标题` becomes `两部门：标题`; English
 });
 
 test('issuer (发布机构) is split from the headline only when the prefix names one', () => {
-  assert.deepEqual(splitIssuer('两部门: 进一步支持专精特新中小企业高质量发展'), { issuer: '两部门', headline: '进一步支持专精特新中小企业高质量发展' });
+  assert.deepEqual(splitIssuer('两部门: 进一步支持专精特新中小企业高质量发展'), {
+    issuer: '两部门',
+    headline: '进一步支持专精特新中小企业高质量发展',
+  });
   assert.deepEqual(splitIssuer('日媒：中国风电专利竞争力跃居世界第一'), { issuer: '日媒', headline: '中国风电专利竞争力跃居世界第一' });
   assert.deepEqual(splitIssuer('12部门：联合开展专项行动'), { issuer: '12部门', headline: '联合开展专项行动' });
   assert.equal(splitIssuer('解读 6 月份 PMI 数据: 制造业景气度基本稳定 我国经济总体产出保持扩张').issuer, null);
@@ -60,22 +75,30 @@ test('附： lines become attachments; several 《titles》 on one line become s
     text: '正文。',
     attachments: ['《关于进一步支持专精特新中小企业高质量发展的通知》'],
   });
-  assert.deepEqual(extractAttachments('正文。\n附：《光伏制造行业规范条件（2024 年本）》《光伏制造行业规范公告管理办法（2024 年本）》').attachments, [
-    '《光伏制造行业规范条件（2024 年本）》',
-    '《光伏制造行业规范公告管理办法（2024 年本）》',
-  ]);
+  assert.deepEqual(
+    extractAttachments('正文。\n附：《光伏制造行业规范条件（2024 年本）》《光伏制造行业规范公告管理办法（2024 年本）》').attachments,
+    ['《光伏制造行业规范条件（2024 年本）》', '《光伏制造行业规范公告管理办法（2024 年本）》'],
+  );
   assert.deepEqual(extractAttachments('附件1：实施方案.pdf\n附件 2: 申报表').attachments, ['实施方案.pdf', '申报表']);
-  assert.deepEqual(extractAttachments('附：国务院国资委启动第三批中央企业创新联合体建设').attachments, ['国务院国资委启动第三批中央企业创新联合体建设']);
+  assert.deepEqual(extractAttachments('附：国务院国资委启动第三批中央企业创新联合体建设').attachments, [
+    '国务院国资委启动第三批中央企业创新联合体建设',
+  ]);
   assert.equal(extractAttachments('附近的居民表示满意。').attachments.length, 0);
 });
 
 test('canonical links: tracking parameters and noise fragments go, meaning stays', () => {
-  assert.equal(canonicalLink('<https://mp.weixin.qq.com/s/3FJ2eIXXXcqBSK7zkP57Gg?utm_source=x>'), 'https://mp.weixin.qq.com/s/3FJ2eIXXXcqBSK7zkP57Gg');
+  assert.equal(
+    canonicalLink('<https://mp.weixin.qq.com/s/3FJ2eIXXXcqBSK7zkP57Gg?utm_source=x>'),
+    'https://mp.weixin.qq.com/s/3FJ2eIXXXcqBSK7zkP57Gg',
+  );
   assert.equal(
     canonicalLink('https://mp.weixin.qq.com/s?__biz=MzA&mid=22&idx=1&sn=abc&chksm=ff&scene=21&key=k&uin=u#wechat_redirect'),
     'https://mp.weixin.qq.com/s?__biz=MzA&mid=22&idx=1&sn=abc',
   );
-  assert.equal(canonicalLink('HTTPS://News.Example.ORG/a?id=7&utm_medium=feed&fbclid=1&gclid=2&spm=a.b'), 'https://news.example.org/a?id=7');
+  assert.equal(
+    canonicalLink('HTTPS://News.Example.ORG/a?id=7&utm_medium=feed&fbclid=1&gclid=2&spm=a.b'),
+    'https://news.example.org/a?id=7',
+  );
   // `lang`/`version` are content elsewhere; a route in the fragment is the page.
   assert.equal(canonicalLink('https://example.org/doc?lang=zh&version=3'), 'https://example.org/doc?lang=zh&version=3');
   assert.equal(canonicalLink('https://spa.example.org/#/news/42'), 'https://spa.example.org/#/news/42');
@@ -110,8 +133,12 @@ test('dates: RFC 822 (sloppy too), ISO, SQL, Java, and Chinese forms; unreadable
 });
 
 test('feed HTML gets the same repairs as the text: CJK line breaks, cut paragraphs, 附 paragraphs', () => {
-  const html = '<p>财政部、工业和信息化部近日联合印发通知，部署通过中央财政资金进一步支持专精\n特新中小企业，推动完善股权激励制</p>\n<p>度；六是完善交易机制。</p><p>附：《关于进一步支持专精特新中小企业高质量发展的通知》</p>';
-  assert.equal(repairHtml(html), '<p>财政部、工业和信息化部近日联合印发通知，部署通过中央财政资金进一步支持专精特新中小企业，推动完善股权激励制度；六是完善交易机制。</p>');
+  const html =
+    '<p>财政部、工业和信息化部近日联合印发通知，部署通过中央财政资金进一步支持专精\n特新中小企业，推动完善股权激励制</p>\n<p>度；六是完善交易机制。</p><p>附：《关于进一步支持专精特新中小企业高质量发展的通知》</p>';
+  assert.equal(
+    repairHtml(html),
+    '<p>财政部、工业和信息化部近日联合印发通知，部署通过中央财政资金进一步支持专精特新中小企业，推动完善股权激励制度；六是完善交易机制。</p>',
+  );
 });
 
 test('a seed item, end to end: issuer, outlet, date, attachment, canonical link, joined text', () => {
@@ -136,7 +163,10 @@ test('a seed item, end to end: issuer, outlet, date, attachment, canonical link,
   assert.equal(item.publishedAt, '2024-06-19T00:00:00.000+08:00');
   assert.deepEqual(item.attachments, ['《关于进一步支持专精特新中小企业高质量发展的通知》']);
   assert.equal(item.link, 'https://mp.weixin.qq.com/s/3FJ2eIXXXcqBSK7zkP57Gg');
-  assert.equal(item.text, '财政部、工业和信息化部近日联合印发《关于进一步支持专精特新中小企业高质量发展的通知》，部署通过中央财政资金进一步支持专精特新中小企业高质量发展工作。');
+  assert.equal(
+    item.text,
+    '财政部、工业和信息化部近日联合印发《关于进一步支持专精特新中小企业高质量发展的通知》，部署通过中央财政资金进一步支持专精特新中小企业高质量发展工作。',
+  );
   assert.doesNotMatch(item.html, /附：/);
 });
 
@@ -145,7 +175,11 @@ test('item dates: a feed date stands in for a missing one; a date far in the fut
   const base = { sourceId: 's', title: '工信部：测试', text: '正文。' };
   assert.equal(buildItem({ ...base, feedDate: '2024年7月14日 08:00' }, now, ZONE).publishedAt, '2024-07-14T08:00:00.000+08:00');
   assert.equal(buildItem({ ...base, date: '2099-01-01T00:00:00Z' }, now, ZONE).publishedAt, null);
-  assert.equal(buildItem({ ...base, date: '看不懂的日期', feedDate: '2024-07-14' }, now, ZONE).publishedAt, null, 'an unreadable date is not replaced by a guess');
+  assert.equal(
+    buildItem({ ...base, date: '看不懂的日期', feedDate: '2024-07-14' }, now, ZONE).publishedAt,
+    null,
+    'an unreadable date is not replaced by a guess',
+  );
 });
 
 test('contentKey is exactly "lowercase, keep letters and digits" on any text (its fast paths change nothing)', () => {
@@ -153,9 +187,20 @@ test('contentKey is exactly "lowercase, keep letters and digits" on any text (it
   // Every kind of character the fast paths and the fallback meet: ASCII, CJK, full-width, Latin with
   // accents (and İ, which lowercases to two characters), Greek, combining marks, astral CJK and
   // emoji, lone surrogates, punctuation of both widths, digits of other scripts.
-  const alphabet = [...'aZ09 -_.,!?，。、“”（）《》：；两部门发布ＡＢｃ１２３ÄéİßΩλ\u0301①٣', '𠀀', '😀', '\ud800', '\udc00', '\u3000', '\u00a0'];
+  const alphabet = [
+    ...'aZ09 -_.,!?，。、“”（）《》：；两部门发布ＡＢｃ１２３ÄéİßΩλ\u0301①٣',
+    '𠀀',
+    '😀',
+    '\ud800',
+    '\udc00',
+    '\u3000',
+    '\u00a0',
+  ];
   let seed = 7;
-  const next = () => ((seed = (seed * 1103515245 + 12345) >>> 0) % alphabet.length);
+  const next = () => {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    return seed % alphabet.length;
+  };
   for (let n = 0; n < 2000; n++) {
     const s = Array.from({ length: n % 40 }, () => alphabet[next()]).join('');
     assert.equal(contentKey(s), reference(s), JSON.stringify(s));

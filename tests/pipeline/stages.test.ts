@@ -3,7 +3,7 @@
  * editor items → select → section → render → personalize.
  */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { DateTime } from 'luxon';
 import { parsePlainItems } from '../../src/ingest/inbox.ts';
 import { buildItem } from '../../src/ingest/item.ts';
@@ -57,7 +57,10 @@ test('select keeps items inside (cutoff − maxAgeDays, cutoff]', () => {
   const cutoff = cutoffFor('2024-07-15', '0 7 * * *', ZONE);
   assert.equal(cutoff.toISO(), '2024-07-15T07:00:00.000+08:00');
   const selected = selectItems(fixtureItems(), cutoff, 3);
-  assert.deepEqual(selected.map((i) => i.issuer), ['两部门', '日媒', '北京']);
+  assert.deepEqual(
+    selected.map((i) => i.issuer),
+    ['两部门', '日媒', '北京'],
+  );
 });
 
 test('section: every item lands in a section with a reason', () => {
@@ -73,17 +76,27 @@ test('section: every item lands in a section with a reason', () => {
     overrides: new Map(),
   });
   const where = Object.fromEntries(issue.sections.flatMap((s) => s.items.map((i) => [i.issuer, [s.id, i.reason]])));
-  assert.equal(where['两部门']![0], 'hot');
-  assert.match(where['两部门']![1]!, /rule hot\.central-bodies/);
-  assert.equal(where['日媒']![0], 'intl');
-  assert.equal(where['北京']![0], 'domestic');
-  assert.deepEqual(issue.sections.flatMap((s) => s.items.map((i) => i.position)), [1, 2, 3]);
+  assert.equal(where.两部门![0], 'hot');
+  assert.match(where.两部门![1]!, /rule hot\.central-bodies/);
+  assert.equal(where.日媒![0], 'intl');
+  assert.equal(where.北京![0], 'domestic');
+  assert.deepEqual(
+    issue.sections.flatMap((s) => s.items.map((i) => i.position)),
+    [1, 2, 3],
+  );
   assert.equal(issue.window.from.slice(0, 10), '2024-07-13');
   // Editor overrides win over the rules.
   const moved = buildIssue({
-    date: '2024-07-15', title: 't', numbering: { year: 2024, number: 7, totalNumber: 37 }, cutoff: cutoff.toISO()!,
-    windowStart: cutoff.minus({ days: 3 }).toISO()!, items: fixtureItems().slice(0, 1), sections: defaultSections(),
-    overrides: new Map([[fixtureItems()[0]!.id, { itemId: fixtureItems()[0]!.id, sectionId: 'industry', excluded: false, pinnedFirst: false }]]),
+    date: '2024-07-15',
+    title: 't',
+    numbering: { year: 2024, number: 7, totalNumber: 37 },
+    cutoff: cutoff.toISO()!,
+    windowStart: cutoff.minus({ days: 3 }).toISO()!,
+    items: fixtureItems().slice(0, 1),
+    sections: defaultSections(),
+    overrides: new Map([
+      [fixtureItems()[0]!.id, { itemId: fixtureItems()[0]!.id, sectionId: 'industry', excluded: false, pinnedFirst: false }],
+    ]),
   });
   assert.equal(moved.sections.find((s) => s.id === 'industry')!.items[0]!.reason, 'moved here by an editor');
 });
@@ -91,12 +104,24 @@ test('section: every item lands in a section with a reason', () => {
 test('render: masthead numbering, window, TOC anchors, text part, tokens filled per recipient', async () => {
   const cutoff = cutoffFor('2024-07-15', '0 7 * * *', ZONE);
   const issue = buildIssue({
-    date: '2024-07-15', title: '信息摘编', numbering: { year: 2024, number: 7, totalNumber: 37 }, cutoff: cutoff.toISO()!,
-    windowStart: cutoff.minus({ days: 3 }).toISO()!, items: selectItems(fixtureItems(), cutoff, 3), sections: defaultSections(), overrides: new Map(),
+    date: '2024-07-15',
+    title: '信息摘编',
+    numbering: { year: 2024, number: 7, totalNumber: 37 },
+    cutoff: cutoff.toISO()!,
+    windowStart: cutoff.minus({ days: 3 }).toISO()!,
+    items: selectItems(fixtureItems(), cutoff, 3),
+    sections: defaultSections(),
+    overrides: new Map(),
   });
   const publication = {
-    title: '信息摘编', description: 'd', baseUrl: 'https://example.org/digest/', timezone: ZONE, language: 'zh-CN',
-    editorialUnit: '天津港保税区文教局', contacts: [{ label: '电话', value: '(022) 84925879' }], editors: [],
+    title: '信息摘编',
+    description: 'd',
+    baseUrl: 'https://example.org/digest/',
+    timezone: ZONE,
+    language: 'zh-CN',
+    editorialUnit: '天津港保税区文教局',
+    contacts: [{ label: '电话', value: '(022) 84925879' }],
+    editors: [],
   };
   const r = await renderIssue(issue, loadTemplates('templates'), { publication, summaryChars: 220 });
   assert.equal(r.subject, '信息摘编 2024年 第七期（总第三十七期）');

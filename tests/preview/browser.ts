@@ -9,8 +9,14 @@ import { chromium, type BrowserContext } from 'playwright-core';
 import { SCREENSHOTS } from './fixture.ts';
 
 const ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 /** A browser with a fresh user-data-dir; `close` also removes the profile. */

@@ -61,7 +61,9 @@ export function fixtureConfig(dir: string, smtpUrl: string, extra: Record<string
  * Copy samples and templates into a temp dir, ingest the samples, run
  * `prepare` (to plant items), then start the preview on a free port.
  */
-export async function startFixture(opts: { extra?: Record<string, unknown>; prepare?: (ctx: Context, dir: string) => void } = {}): Promise<PreviewFixture> {
+export async function startFixture(
+  opts: { extra?: Record<string, unknown>; prepare?: (ctx: Context, dir: string) => void } = {},
+): Promise<PreviewFixture> {
   // Removed by close(): tempDir()'s after-hook would fire early when called from a before() hook.
   const dir = mkdtempSync(join(tmpdir(), 'digest-preview-'));
   cpSync(join(ROOT, 'config/samples'), join(dir, 'samples'), { recursive: true });

@@ -7,18 +7,19 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { parse, stringify } from 'yaml';
 import { openStore } from '../../src/store/index.ts';
 import { launchBrowser, type TestBrowser } from './browser.ts';
 import { SCREENSHOTS, startFixture, TEST_RECIPIENTS, type PreviewFixture } from './fixture.ts';
+import { assertInOrder } from '../helpers/wait.ts';
 
 let browser: TestBrowser;
 let fx: PreviewFixture;
 let page: Page;
 
-before(async () => {
+beforeAll(async () => {
   fx = await startFixture();
   browser = await launchBrowser();
   page = await browser.context.newPage();
@@ -26,7 +27,7 @@ before(async () => {
   page.on('dialog', (d) => void d.accept());
 });
 
-after(async () => {
+afterAll(async () => {
   await browser?.close();
   await fx?.close();
 });
@@ -93,10 +94,13 @@ test('moving an item through the UI moves it in the list, the email and the stor
   // In the email the item now comes after the new section's heading (in the contents and the body).
   const email = await page.frameLocator('iframe.email-800').locator('body').innerText();
   const headline = title.replace(/^.*?：/, '');
-  assert.ok(email.indexOf(toTitle) >= 0 && email.indexOf(toTitle) < email.indexOf(headline), 'item listed under its new section');
+  assertInOrder(email, [toTitle, headline], 'item listed under its new section');
   // The frames open at the moved item.
   const position = await moved.locator('.pos').innerText();
-  assert.equal(await page.locator('iframe.email-800').getAttribute('src'), `/frame/email?g=${await page.locator('body').getAttribute('data-generation')}#item-${position}`);
+  assert.equal(
+    await page.locator('iframe.email-800').getAttribute('src'),
+    `/frame/email?g=${await page.locator('body').getAttribute('data-generation')}#item-${position}`,
+  );
   await page.screenshot({ path: join(SCREENSHOTS, 'preview-moved.png') });
 
   // Pin another item first in that section, then exclude it: the list follows each change.
@@ -224,9 +228,15 @@ test('approve (schedule.requireApproval): the draft is saved as previewed and ap
   const itemId = (await row.getAttribute('data-item'))!;
   await Promise.all([page.waitForURL(/flash=/), row.locator('button[value="exclude"]').click()]);
   await page.locator('form[action="/draft"]', { hasText: 'differs' }).waitFor();
-  assert.ok(fx.ctx.store.issues.get('2024-07-15')!.issue.sections.some((s) => s.items.some((i) => i.id === itemId)), 'not yet in the draft');
+  assert.ok(
+    fx.ctx.store.issues.get('2024-07-15')!.issue.sections.some((s) => s.items.some((i) => i.id === itemId)),
+    'not yet in the draft',
+  );
   await Promise.all([page.waitForURL(/flash=/), page.locator('form[action="/draft"] button').click()]);
   assert.match(await page.locator('.flash-ok').innerText(), /draft of 2024-07-15 now matches/);
   assert.equal(await page.locator('form[action="/draft"]').count(), 0);
-  assert.ok(!fx.ctx.store.issues.get('2024-07-15')!.issue.sections.some((s) => s.items.some((i) => i.id === itemId)), 'the draft follows the preview');
+  assert.ok(
+    !fx.ctx.store.issues.get('2024-07-15')!.issue.sections.some((s) => s.items.some((i) => i.id === itemId)),
+    'the draft follows the preview',
+  );
 });

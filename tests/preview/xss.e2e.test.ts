@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { buildItem } from '../../src/ingest/item.ts';
 import { launchBrowser, type TestBrowser } from './browser.ts';
@@ -22,11 +22,15 @@ let page: Page;
 const requests: string[] = [];
 const dialogs: string[] = [];
 
-before(async () => {
+beforeAll(async () => {
   fx = await startFixture({
     prepare(ctx, dir) {
       // Straight into the store, past ingest's sanitizer: the preview must hold on its own.
-      const base = buildItem({ sourceId: 'inbox', title: 'placeholder', text: '正文。', date: '2024-07-14', outlet: '编辑部' }, ctx.now().toISOString(), 'Asia/Shanghai');
+      const base = buildItem(
+        { sourceId: 'inbox', title: 'placeholder', text: '正文。', date: '2024-07-14', outlet: '编辑部' },
+        ctx.now().toISOString(),
+        'Asia/Shanghai',
+      );
       ctx.store.items.insert({
         ...base,
         id: 'hostile-item-1',
@@ -40,7 +44,13 @@ before(async () => {
       });
       // A template with script in it (an editor's mistake or worse).
       const web = join(dir, 'templates/web.hbs');
-      writeFileSync(web, readFileSync(web, 'utf8').replace('</body>', `<script>fetch('/pwned-template')</script><img src="/probe-template" onerror="fetch('/pwned-template-onerror')"></body>`));
+      writeFileSync(
+        web,
+        readFileSync(web, 'utf8').replace(
+          '</body>',
+          `<script>fetch('/pwned-template')</script><img src="/probe-template" onerror="fetch('/pwned-template-onerror')"></body>`,
+        ),
+      );
     },
   });
   browser = await launchBrowser();
@@ -52,7 +62,7 @@ before(async () => {
   });
 });
 
-after(async () => {
+afterAll(async () => {
   await browser?.close();
   await fx?.close();
 });
@@ -75,7 +85,11 @@ test('an item and a template carrying script render inert in the UI and in the f
   await page.frameLocator('iframe.web').locator('body').waitFor();
   for (let i = 0; i < 100 && !requests.includes('/probe-template'); i++) await page.waitForTimeout(50);
   await page.waitForTimeout(500);
-  assert.deepEqual(requests.filter((p) => p.startsWith('/pwned')), [], 'no hostile script ran');
+  assert.deepEqual(
+    requests.filter((p) => p.startsWith('/pwned')),
+    [],
+    'no hostile script ran',
+  );
   assert.ok(requests.includes('/probe-template'), 'the web frame loaded to its end (the probe image at the bottom)');
   assert.deepEqual(dialogs, []);
   await row.scrollIntoViewIfNeeded();

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import Parser from 'rss-parser';
 import { renderAtom } from '../../src/publish/atom.ts';
 import { issueFeed, itemFeed } from '../../src/publish/feeds.ts';
@@ -40,12 +40,15 @@ test('dates are in the publication timezone: RFC 822 with +0800, RFC 3339 with +
   assert.match(files['feed.xml'], /<pubDate>Mon, 15 Jul 2024 07:00:00 \+0800<\/pubDate>/);
   assert.match(files['feed.xml'], /<lastBuildDate>Mon, 15 Jul 2024 07:00:00 \+0800<\/lastBuildDate>/);
   assert.match(files['atom.xml'], /<published>2024-07-15T07:00:00\+08:00<\/published>/);
-  assert.match(files['atom.xml'], /<feed [^>]*>\n  <id>[^<]+<\/id>\n[\s\S]*?<updated>2024-07-15T07:00:00\+08:00<\/updated>/);
+  assert.match(files['atom.xml'], /<feed [^>]*>\n {2}<id>[^<]+<\/id>\n[\s\S]*?<updated>2024-07-15T07:00:00\+08:00<\/updated>/);
   assert.equal(JSON.parse(files['feed.json']).items[1].date_published, '2024-07-14T07:00:00+08:00');
   // An item time given in UTC is shown in the publication's zone too.
   assert.match(files['items.xml'], /<pubDate>Mon, 15 Jul 2024 06:30:00 \+0800<\/pubDate>/);
   // Another zone, another offset (summer time in New York).
-  const ny = renderRss(issueFeed(published, { ...SETTINGS, publication: { ...SETTINGS.publication, timezone: 'America/New_York' } }), `${BASE}feed.xml`);
+  const ny = renderRss(
+    issueFeed(published, { ...SETTINGS, publication: { ...SETTINGS.publication, timezone: 'America/New_York' } }),
+    `${BASE}feed.xml`,
+  );
   assert.match(ny, /<pubDate>Sun, 14 Jul 2024 19:00:00 -0400<\/pubDate>/);
 });
 
@@ -55,9 +58,21 @@ test('rss-parser reads the issue feeds: titles, links, guids, dates, full conten
     const feed = await parser.parseString(files[name]);
     assert.equal(feed.title, '信息摘编', name);
     assert.equal(feed.link, BASE, name);
-    assert.deepEqual(feed.items.map((i) => i.title), ['信息摘编 2024年 第二期（总第三十八期）', '信息摘编 2024年 第一期（总第三十七期）'], name);
-    assert.deepEqual(feed.items.map((i) => i.link), [`${BASE}issues/2024-07-15/`, `${BASE}issues/2024-07-14/`], name);
-    assert.deepEqual(feed.items.map((i) => i.isoDate), ['2024-07-14T23:00:00.000Z', '2024-07-13T23:00:00.000Z'], name);
+    assert.deepEqual(
+      feed.items.map((i) => i.title),
+      ['信息摘编 2024年 第二期（总第三十八期）', '信息摘编 2024年 第一期（总第三十七期）'],
+      name,
+    );
+    assert.deepEqual(
+      feed.items.map((i) => i.link),
+      [`${BASE}issues/2024-07-15/`, `${BASE}issues/2024-07-14/`],
+      name,
+    );
+    assert.deepEqual(
+      feed.items.map((i) => i.isoDate),
+      ['2024-07-14T23:00:00.000Z', '2024-07-13T23:00:00.000Z'],
+      name,
+    );
     const content = name === 'feed.xml' ? (feed.items[0] as Record<string, string>)['content:encoded']! : feed.items[0]!.content!;
     // Relative links resolve against the issue's web address.
     assert.match(content, /<a href="https:\/\/example\.org\/policy\/notice\.html">/, name);
@@ -78,16 +93,28 @@ test('feedparser reads RSS, Atom and the item feed without errors (bozo false)',
     assert.equal(p.version, name === 'atom.xml' ? 'atom10' : 'rss20', name);
     assert.equal(p.feed.language, 'zh-CN', name);
     assert.equal(p.feed.link, BASE, name);
-    assert.ok(p.feed.links.some((l) => l.rel === 'self' && l.href === `${BASE}${name}`), `${name}: self link`);
+    assert.ok(
+      p.feed.links.some((l) => l.rel === 'self' && l.href === `${BASE}${name}`),
+      `${name}: self link`,
+    );
     for (const e of p.entries) assert.deepEqual(relativeLinks(e.content[0]!.value), [], `${name} ${e.title}: absolute links only`);
   }
   const rss = feedparser(join(dir, 'feed.xml'));
-  assert.deepEqual(rss.entries.map((e) => [e.id, e.publishedUtc]), [[`${BASE}issues/2024-07-15/`, '2024-07-14T23:00:00Z'], [`${BASE}issues/2024-07-14/`, '2024-07-13T23:00:00Z']]);
+  assert.deepEqual(
+    rss.entries.map((e) => [e.id, e.publishedUtc]),
+    [
+      [`${BASE}issues/2024-07-15/`, '2024-07-14T23:00:00Z'],
+      [`${BASE}issues/2024-07-14/`, '2024-07-13T23:00:00Z'],
+    ],
+  );
   assert.equal(rss.entries[0]!.content[0]!.type, 'text/html');
   assert.match(rss.entries[0]!.content[0]!.value, /专精特新中小企业 &amp; “小巨人”/);
   const atom = feedparser(join(dir, 'atom.xml'));
   assert.equal(atom.feed.updated, '2024-07-14T23:00:00Z');
-  assert.deepEqual(atom.entries.map((e) => e.updatedUtc), ['2024-07-14T23:00:00Z', '2024-07-13T23:00:00Z']);
+  assert.deepEqual(
+    atom.entries.map((e) => e.updatedUtc),
+    ['2024-07-14T23:00:00Z', '2024-07-13T23:00:00Z'],
+  );
   assert.equal(atom.feed.author, '天津港保税区文教局');
 });
 
@@ -98,7 +125,13 @@ test('JSON Feed 1.1: valid by the spec, readable by Python, same ids and dates a
   assert.equal(doc.language, 'zh-CN');
   assert.deepEqual(relativeLinks(doc.items[0].content_html), []);
   const py = pythonJsonFeed(join(dir, 'feed.json'));
-  assert.deepEqual(py.items.map((i) => [i.id, i.utc]), [[`${BASE}issues/2024-07-15/`, '2024-07-14T23:00:00Z'], [`${BASE}issues/2024-07-14/`, '2024-07-13T23:00:00Z']]);
+  assert.deepEqual(
+    py.items.map((i) => [i.id, i.utc]),
+    [
+      [`${BASE}issues/2024-07-15/`, '2024-07-14T23:00:00Z'],
+      [`${BASE}issues/2024-07-14/`, '2024-07-13T23:00:00Z'],
+    ],
+  );
   // The checker itself catches what it should.
   assert.deepEqual(jsonFeedProblems({ ...doc, items: [{ id: 1, url: '../x', date_published: '15 Jul 2024' }] }), [
     'items[0].id missing (must be a string)',
@@ -119,9 +152,28 @@ test('hostile text: markup escaped, characters XML forbids removed, astral chara
 test('per-item feed: one entry per item, stable non-URL guids, links into the web page, bodies resolved against the original', async () => {
   const feed = await new Parser().parseString(files['items.xml']);
   assert.equal(feed.items.length, 4);
-  assert.deepEqual(feed.items.map((i) => i.link), [`${BASE}issues/2024-07-15/#item-1`, `${BASE}issues/2024-07-15/#item-2`, `${BASE}issues/2024-07-15/#item-3`, `${BASE}issues/2024-07-14/#item-1`]);
-  assert.deepEqual(feed.items.map((i) => i.guid), ['tag:example.org,2024:/digest/item/item0001', 'tag:example.org,2024:/digest/item/item0002', 'tag:example.org,2024:/digest/item/item0003', 'tag:example.org,2024:/digest/item/older0001']);
-  assert.deepEqual(feed.items.map((i) => i.categories), [['热点关注'], ['热点关注'], ['国内动态'], ['热点关注']]);
+  assert.deepEqual(
+    feed.items.map((i) => i.link),
+    [
+      `${BASE}issues/2024-07-15/#item-1`,
+      `${BASE}issues/2024-07-15/#item-2`,
+      `${BASE}issues/2024-07-15/#item-3`,
+      `${BASE}issues/2024-07-14/#item-1`,
+    ],
+  );
+  assert.deepEqual(
+    feed.items.map((i) => i.guid),
+    [
+      'tag:example.org,2024:/digest/item/item0001',
+      'tag:example.org,2024:/digest/item/item0002',
+      'tag:example.org,2024:/digest/item/item0003',
+      'tag:example.org,2024:/digest/item/older0001',
+    ],
+  );
+  assert.deepEqual(
+    feed.items.map((i) => i.categories),
+    [['热点关注'], ['热点关注'], ['国内动态'], ['热点关注']],
+  );
   const first = (feed.items[0] as Record<string, string>)['content:encoded']!;
   assert.match(first, /href="https:\/\/news\.example\.cn\/policy\/notice\.html"/);
   assert.match(first, /src="https:\/\/news\.example\.cn\/img\/chart\.png"/);
@@ -137,7 +189,10 @@ test('per-item feed: one entry per item, stable non-URL guids, links into the we
   // The cap keeps the newest items.
   assert.equal(itemFeed([SECOND, FIRST], SETTINGS, 2).entries.length, 2);
   // Same input, same ids: guids never change between runs.
-  assert.deepEqual(itemFeed([SECOND], SETTINGS, 10).entries.map((e) => e.id), items.entries.slice(0, 3).map((e) => e.id));
+  assert.deepEqual(
+    itemFeed([SECOND], SETTINGS, 10).entries.map((e) => e.id),
+    items.entries.slice(0, 3).map((e) => e.id),
+  );
 });
 
 test('an empty feed is still valid', () => {

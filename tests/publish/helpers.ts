@@ -14,7 +14,14 @@ export interface Parsed {
   bozo: boolean;
   bozoException: string | null;
   version: string;
-  feed: { title: string; link: string; author: string | null; language: string | null; updated: string | null; links: { rel: string; href: string; type?: string }[] };
+  feed: {
+    title: string;
+    link: string;
+    author: string | null;
+    language: string | null;
+    updated: string | null;
+    links: { rel: string; href: string; type?: string }[];
+  };
   entries: {
     id: string;
     title: string;
@@ -29,7 +36,7 @@ export interface Parsed {
   }[];
 }
 
-const SCRIPT = String.raw`
+const SCRIPT = `
 import sys, json, calendar, datetime, feedparser
 def utc(t):
     return datetime.datetime.fromtimestamp(calendar.timegm(t), datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ') if t else None
@@ -70,24 +77,28 @@ export function jsonFeedProblems(doc: unknown): string[] {
   if (d.version !== 'https://jsonfeed.org/version/1.1') problems.push(`version: ${String(d.version)}`);
   if (typeof d.title !== 'string' || !d.title) problems.push('title missing');
   for (const k of ['home_page_url', 'feed_url']) if (d[k] !== undefined && !isUrl(d[k])) problems.push(`${k} not an absolute URL`);
-  if (d.authors !== undefined && !(Array.isArray(d.authors) && d.authors.every((a) => a && typeof a === 'object' && (a.name || a.url)))) problems.push('authors malformed');
+  if (d.authors !== undefined && !(Array.isArray(d.authors) && d.authors.every((a) => a && typeof a === 'object' && (a.name || a.url))))
+    problems.push('authors malformed');
   if (!Array.isArray(d.items)) return [...problems, 'items not an array'];
   const ids = new Set<string>();
   d.items.forEach((item: Record<string, unknown>, i: number) => {
     if (typeof item.id !== 'string' || !item.id) problems.push(`items[${i}].id missing (must be a string)`);
     else if (ids.has(item.id)) problems.push(`items[${i}].id duplicate`);
     else ids.add(item.id);
-    if (typeof item.content_html !== 'string' && typeof item.content_text !== 'string') problems.push(`items[${i}] has neither content_html nor content_text`);
+    if (typeof item.content_html !== 'string' && typeof item.content_text !== 'string')
+      problems.push(`items[${i}] has neither content_html nor content_text`);
     if (item.url !== undefined && !isUrl(item.url)) problems.push(`items[${i}].url not absolute`);
-    for (const k of ['date_published', 'date_modified']) if (item[k] !== undefined && !RFC3339.test(String(item[k]))) problems.push(`items[${i}].${k} not RFC 3339`);
-    if (item.tags !== undefined && !(Array.isArray(item.tags) && item.tags.every((t) => typeof t === 'string'))) problems.push(`items[${i}].tags malformed`);
+    for (const k of ['date_published', 'date_modified'])
+      if (item[k] !== undefined && !RFC3339.test(String(item[k]))) problems.push(`items[${i}].${k} not RFC 3339`);
+    if (item.tags !== undefined && !(Array.isArray(item.tags) && item.tags.every((t) => typeof t === 'string')))
+      problems.push(`items[${i}].tags malformed`);
   });
   return problems;
 }
 
 /** The same JSON Feed read by Python's json module (a second, independent JSON parser). */
 export function pythonJsonFeed(path: string): { title: string; items: { id: string; date_published: string; utc: string }[] } {
-  const script = String.raw`
+  const script = `
 import sys, json, datetime
 d = json.load(open(sys.argv[1], encoding='utf-8'))
 for i in d['items']:
@@ -113,7 +124,11 @@ export function assertSnapshot(name: string, actual: string): void {
     return;
   }
   assert.ok(existsSync(path), `snapshot ${path} is missing: run with UPDATE_SNAPSHOTS=1 and review it`);
-  assert.equal(actual, readFileSync(path, 'utf8'), `output differs from snapshot ${name} (UPDATE_SNAPSHOTS=1 to accept a deliberate change)`);
+  assert.equal(
+    actual,
+    readFileSync(path, 'utf8'),
+    `output differs from snapshot ${name} (UPDATE_SNAPSHOTS=1 to accept a deliberate change)`,
+  );
 }
 
 /** Every href/src in `html` that is not an absolute http(s)/mailto URL. */

@@ -3,7 +3,7 @@
  * web page is found and its neighbour navigation dropped.
  */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { absolutizeLinks, mainContent } from '../../src/publish/links.ts';
 
 const ISSUE = 'https://example.org/digest/issues/2024-07-15/';
@@ -36,11 +36,15 @@ test('relative href/src/srcset resolve against the base; absolute ones stay exac
 
 test('only attributes inside tags are touched, not text that looks like one', () => {
   const html = '<p>写 href="../x" 即可</p><code>&lt;a href="y"&gt;</code><a data-x="a > b" href="z">z</a>';
-  assert.equal(absolutizeLinks(html, ISSUE), '<p>写 href="../x" 即可</p><code>&lt;a href="y"&gt;</code><a data-x="a > b" href="https://example.org/digest/issues/2024-07-15/z">z</a>');
+  assert.equal(
+    absolutizeLinks(html, ISSUE),
+    '<p>写 href="../x" 即可</p><code>&lt;a href="y"&gt;</code><a data-x="a > b" href="https://example.org/digest/issues/2024-07-15/z">z</a>',
+  );
 });
 
 test('mainContent: the inside of <main>, without the neighbour navigation; <body> when there is no <main>', () => {
-  const page = '<html><body><header>H</header><main class="x">\n<nav class="neighbours" aria-label="往期"><a href="../../index.html">往期</a></nav>\n<article>A</article>\n</main><footer>F</footer></body></html>';
+  const page =
+    '<html><body><header>H</header><main class="x">\n<nav class="neighbours" aria-label="往期"><a href="../../index.html">往期</a></nav>\n<article>A</article>\n</main><footer>F</footer></body></html>';
   assert.equal(mainContent(page), '<article>A</article>');
   assert.equal(mainContent('<html><body class="b"><p>only body</p></body></html>'), '<p>only body</p>');
 });

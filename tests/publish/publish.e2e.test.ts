@@ -10,7 +10,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { chromium } from 'playwright-core';
 import Parser from 'rss-parser';
 import { runCli } from '../helpers/cli.ts';
@@ -23,7 +23,9 @@ const env = { DIGEST_NOW: '2024-07-15T00:30:00Z' };
 const BASE = 'https://example.org/digest/';
 
 function filesOf(dir: string): Map<string, { mtimeMs: number; content: string }> {
-  return new Map(readdirSync(dir).map((f) => [f, { mtimeMs: statSync(join(dir, f)).mtimeMs, content: readFileSync(join(dir, f), 'utf8') }]));
+  return new Map(
+    readdirSync(dir).map((f) => [f, { mtimeMs: statSync(join(dir, f)).mtimeMs, content: readFileSync(join(dir, f), 'utf8') }]),
+  );
 }
 
 function allFiles(dir: string): string[] {
@@ -45,7 +47,11 @@ test('digest run on two dates: valid feeds, archive newest first, first issue un
   assert.equal(second.code, 0, second.stderr);
   const summary = JSON.parse(second.stdout);
   assert.equal(summary.build.status, 'built');
-  for (const f of ['feed.xml', 'atom.xml', 'feed.json', 'items.xml', 'index.html']) assert.ok(summary.build.files.some((p: string) => p.endsWith(`out/${f}`)), f);
+  for (const f of ['feed.xml', 'atom.xml', 'feed.json', 'items.xml', 'index.html'])
+    assert.ok(
+      summary.build.files.some((p: string) => p.endsWith(`out/${f}`)),
+      f,
+    );
 
   // The first issue's files: same bytes, same modification times.
   assert.deepEqual(filesOf(firstDir), before);
@@ -61,9 +67,21 @@ test('digest run on two dates: valid feeds, archive newest first, first issue un
   for (const name of ['feed.xml', 'atom.xml']) {
     const feed = await parser.parseString(readFileSync(join(out, name), 'utf8'));
     assert.equal(feed.title, '信息摘编', name);
-    assert.deepEqual(feed.items.map((i) => i.title), titles, name);
-    assert.deepEqual(feed.items.map((i) => i.link), links, name);
-    assert.deepEqual(feed.items.map((i) => i.isoDate), utc.map((u) => u.replace('Z', '.000Z')), name);
+    assert.deepEqual(
+      feed.items.map((i) => i.title),
+      titles,
+      name,
+    );
+    assert.deepEqual(
+      feed.items.map((i) => i.link),
+      links,
+      name,
+    );
+    assert.deepEqual(
+      feed.items.map((i) => i.isoDate),
+      utc.map((u) => u.replace('Z', '.000Z')),
+      name,
+    );
   }
   const rssText = readFileSync(join(out, 'feed.xml'), 'utf8');
   assert.match(rssText, /<pubDate>Mon, 15 Jul 2024 08:30:00 \+0800<\/pubDate>/);
@@ -75,16 +93,31 @@ test('digest run on two dates: valid feeds, archive newest first, first issue un
     const p = feedparser(join(out, name));
     assert.equal(p.bozo, false, `${name}: ${p.bozoException}`);
     assert.equal(p.feed.language, 'zh-CN');
-    assert.ok(p.feed.links.some((l) => l.rel === 'self' && l.href === `${BASE}${name}`), `${name}: rel=self`);
+    assert.ok(
+      p.feed.links.some((l) => l.rel === 'self' && l.href === `${BASE}${name}`),
+      `${name}: rel=self`,
+    );
     for (const e of p.entries) assert.deepEqual(relativeLinks(e.content[0]!.value), [], `${name} ${e.title}: absolute links only`);
     if (name === 'items.xml') {
       const count = issues.reduce((n, i) => n + i.sections.reduce((k: number, s: { items: unknown[] }) => k + s.items.length, 0), 0);
       assert.equal(p.entries.length, Math.min(100, count));
       continue;
     }
-    assert.deepEqual(p.entries.map((e) => e.title), titles, name);
-    assert.deepEqual(p.entries.map((e) => e.link), links, name);
-    assert.deepEqual(p.entries.map((e) => e.publishedUtc), utc, name);
+    assert.deepEqual(
+      p.entries.map((e) => e.title),
+      titles,
+      name,
+    );
+    assert.deepEqual(
+      p.entries.map((e) => e.link),
+      links,
+      name,
+    );
+    assert.deepEqual(
+      p.entries.map((e) => e.publishedUtc),
+      utc,
+      name,
+    );
     // The full issue is in the entry: every item headline of the newest issue.
     for (const item of issues[0].sections.flatMap((s: { items: { title: string }[] }) => s.items)) {
       assert.ok(p.entries[0]!.content[0]!.value.includes(item.title.replace(/&/g, '&amp;')), `${name}: ${item.title}`);
@@ -94,15 +127,27 @@ test('digest run on two dates: valid feeds, archive newest first, first issue un
   // JSON Feed.
   const json = JSON.parse(readFileSync(join(out, 'feed.json'), 'utf8'));
   assert.deepEqual(jsonFeedProblems(json), []);
-  assert.deepEqual(json.items.map((i: { title: string }) => i.title), titles);
-  assert.deepEqual(pythonJsonFeed(join(out, 'feed.json')).items.map((i) => i.utc), utc);
+  assert.deepEqual(
+    json.items.map((i: { title: string }) => i.title),
+    titles,
+  );
+  assert.deepEqual(
+    pythonJsonFeed(join(out, 'feed.json')).items.map((i) => i.utc),
+    utc,
+  );
   for (const item of json.items) assert.deepEqual(relativeLinks(item.content_html), []);
 
   // The archive: both issues, newest first, with numbering and section counts.
   const archive = readFileSync(join(out, 'index.html'), 'utf8');
-  assert.deepEqual([...archive.matchAll(/<li id="issue-([\d-]+)"/g)].map((m) => m[1]), ['2024-07-15', '2024-07-01']);
+  assert.deepEqual(
+    [...archive.matchAll(/<li id="issue-([\d-]+)"/g)].map((m) => m[1]),
+    ['2024-07-15', '2024-07-01'],
+  );
   for (const issue of issues) {
-    const counts = issue.sections.filter((s: { items: unknown[] }) => s.items.length).map((s: { title: string; items: unknown[] }) => `${s.title} ${s.items.length}`).join(' · ');
+    const counts = issue.sections
+      .filter((s: { items: unknown[] }) => s.items.length)
+      .map((s: { title: string; items: unknown[] }) => `${s.title} ${s.items.length}`)
+      .join(' · ');
     assert.ok(archive.includes(counts), `counts of ${issue.date}: ${counts}`);
   }
 
@@ -123,12 +168,24 @@ test('digest run on two dates: valid feeds, archive newest first, first issue un
   const profile = mkdtempSync(join(tmpdir(), 'digest-chromium-'));
   const browser = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   try {
     const page = await browser.newPage();
     await page.goto(pathToFileURL(join(out, 'index.html')).href);
-    assert.deepEqual(await page.locator('main li a').allTextContents(), titles.map((t) => t.replace('信息摘编 ', '')));
+    assert.deepEqual(
+      await page.locator('main li a').allTextContents(),
+      titles.map((t) => t.replace('信息摘编 ', '')),
+    );
     await page.locator('main li a').first().click();
     assert.ok(page.url().endsWith('/issues/2024-07-15/index.html'), page.url());
     await page.locator('a[href^="../2024-07-01/"]').first().click();

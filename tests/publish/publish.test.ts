@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { archiveEntry, publishedPage, writeArchiveAndFeeds, writeIssueFiles, type PublishSettings } from '../../src/publish/index.ts';
 import { renderArchive } from '../../src/publish/archive.ts';
 import { TOKENS } from '../../src/render/view.ts';
@@ -14,6 +14,7 @@ import type { Issue, RenderedIssue } from '../../src/types.ts';
 import { FIRST, SECOND, SETTINGS, fixturePage } from '../fixtures/publish/issues.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { assertSnapshot } from './helpers.ts';
+import { assertInOrder } from '../helpers/wait.ts';
 
 const settings: PublishSettings = { ...SETTINGS, itemFeed: { enabled: true, maxItems: 100 } };
 
@@ -30,21 +31,36 @@ function rendered(issue: Issue, previous: string | null): RenderedIssue {
 /** Publish `issue` the way the CLI does: its files, then archive and feeds from everything published. */
 function publish(out: string, issue: Issue, all: Issue[], s = settings): string[] {
   const files = writeIssueFiles(out, issue, rendered(issue, null), new Map(), s.publication.baseUrl);
-  const latest = all.map((i) => ({ issue: i, webHtml: i.date === issue.date ? rendered(issue, null).webHtml : publishedPage(out, i.date)! }));
+  const latest = all.map((i) => ({
+    issue: i,
+    webHtml: i.date === issue.date ? rendered(issue, null).webHtml : publishedPage(out, i.date)!,
+  }));
   return [...files, ...writeArchiveAndFeeds(out, all.map(archiveEntry), latest, s)];
 }
 
 function snapshotOf(dir: string): Map<string, { mtimeMs: number; content: string }> {
-  return new Map(readdirSync(dir).map((f) => [f, { mtimeMs: statSync(join(dir, f)).mtimeMs, content: readFileSync(join(dir, f), 'utf8') }]));
+  return new Map(
+    readdirSync(dir).map((f) => [f, { mtimeMs: statSync(join(dir, f)).mtimeMs, content: readFileSync(join(dir, f), 'utf8') }]),
+  );
 }
 
 test('publishing an issue writes its four files, the feeds and the archive; the published email is generic', () => {
   const out = tempDir();
   const written = publish(out, FIRST, [FIRST]);
-  assert.deepEqual(written.map((f) => f.slice(out.length + 1)), [
-    'issues/2024-07-14/email.html', 'issues/2024-07-14/email.txt', 'issues/2024-07-14/index.html', 'issues/2024-07-14/issue.json',
-    'feed.xml', 'atom.xml', 'feed.json', 'items.xml', 'index.html',
-  ]);
+  assert.deepEqual(
+    written.map((f) => f.slice(out.length + 1)),
+    [
+      'issues/2024-07-14/email.html',
+      'issues/2024-07-14/email.txt',
+      'issues/2024-07-14/index.html',
+      'issues/2024-07-14/issue.json',
+      'feed.xml',
+      'atom.xml',
+      'feed.json',
+      'items.xml',
+      'index.html',
+    ],
+  );
   const email = readFileSync(join(out, 'issues/2024-07-14/email.html'), 'utf8');
   assert.equal(email, '<p>读者，您好</p><a href="https://example.org/digest/unsubscribe">退订</a>');
   assert.equal(JSON.parse(readFileSync(join(out, 'issues/2024-07-14/issue.json'), 'utf8')).totalNumber, 37);
@@ -65,10 +81,13 @@ test("publishing a later issue never touches an earlier issue's files, and its f
   assert.deepEqual(snapshotOf(join(out, 'issues/2024-07-14')), before);
   const rss = readFileSync(join(out, 'feed.xml'), 'utf8');
   assert.ok(rss.includes('上一期的头条（按发布时的页面）'));
-  assert.ok(rss.indexOf('issues/2024-07-15/') < rss.indexOf('issues/2024-07-14/'), 'newest first');
+  assertInOrder(rss, ['issues/2024-07-15/', 'issues/2024-07-14/'], 'newest first');
   const archive = readFileSync(join(out, 'index.html'), 'utf8');
-  assert.ok(archive.indexOf('issues/2024-07-15/index.html') < archive.indexOf('issues/2024-07-14/index.html'));
-  assert.match(archive, /<li id="issue-2024-07-15"><a href="issues\/2024-07-15\/index.html">2024年 第二期（总第三十八期）<\/a>\n  <time datetime="2024-07-15">2024-07-15<\/time><br><span class="meta">共 3 条：热点关注 2 · 国内动态 1<\/span><\/li>/);
+  assertInOrder(archive, ['issues/2024-07-15/index.html', 'issues/2024-07-14/index.html'], 'newest first');
+  assert.match(
+    archive,
+    /<li id="issue-2024-07-15"><a href="issues\/2024-07-15\/index.html">2024年 第二期（总第三十八期）<\/a>\n {2}<time datetime="2024-07-15">2024-07-15<\/time><br><span class="meta">共 3 条：热点关注 2 · 国内动态 1<\/span><\/li>/,
+  );
   // Every archive link points at a page that exists.
   for (const [, href] of archive.matchAll(/href="(issues\/[^"]+)"/g)) assert.ok(existsSync(join(out, href!)), href);
 });
@@ -79,7 +98,8 @@ test('unchanged archive and feeds are not rewritten (their mtimes stay)', () => 
   const past = new Date('2024-07-14T00:00:00Z');
   for (const f of ['feed.xml', 'atom.xml', 'feed.json', 'items.xml', 'index.html']) utimesSync(join(out, f), past, past);
   writeArchiveAndFeeds(out, [archiveEntry(FIRST)], [{ issue: FIRST, webHtml: publishedPage(out, FIRST.date)! }], settings);
-  for (const f of ['feed.xml', 'atom.xml', 'feed.json', 'items.xml', 'index.html']) assert.equal(statSync(join(out, f)).mtimeMs, past.getTime(), f);
+  for (const f of ['feed.xml', 'atom.xml', 'feed.json', 'items.xml', 'index.html'])
+    assert.equal(statSync(join(out, f)).mtimeMs, past.getTime(), f);
 });
 
 test('the item feed can be turned off; an items.xml already published is left alone', () => {
@@ -104,9 +124,17 @@ test('publishedPage: the page on disk, or null', () => {
 
 test('archive snapshot: newest first, grouped by year, numbering and section counts', () => {
   const lastYear: Issue = { ...FIRST, date: '2023-12-29', numbering: { year: 2023, number: 50, totalNumber: 36 } };
-  const html = renderArchive([FIRST, lastYear, SECOND].map(archiveEntry), { title: '信息摘编', description: '每日信息摘编 <要闻>', language: 'zh-CN', itemFeed: true });
+  const html = renderArchive([FIRST, lastYear, SECOND].map(archiveEntry), {
+    title: '信息摘编',
+    description: '每日信息摘编 <要闻>',
+    language: 'zh-CN',
+    itemFeed: true,
+  });
   assertSnapshot('index.html', html);
-  assert.deepEqual([...html.matchAll(/<li id="issue-([\d-]+)"/g)].map((m) => m[1]), ['2024-07-15', '2024-07-14', '2023-12-29']);
+  assert.deepEqual(
+    [...html.matchAll(/<li id="issue-([\d-]+)"/g)].map((m) => m[1]),
+    ['2024-07-15', '2024-07-14', '2023-12-29'],
+  );
   assert.ok(html.includes('每日信息摘编 &lt;要闻&gt;'));
   assert.match(html, /最新一期：<a href="issues\/2024-07-15\/index.html">/);
   assert.match(renderArchive([], { title: 't', description: 'd', language: 'zh-CN', itemFeed: false }), /还没有任何一期/);

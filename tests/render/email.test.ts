@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { DigestError } from '../../src/errors.ts';
 import { compactHtml, compileMjml, renderIssue } from '../../src/render/index.ts';
 import { personalize } from '../../src/render/personalize.ts';
@@ -82,11 +82,23 @@ test('the email is self-contained and built for CJK readers on any screen', asyn
   assert.match(html, /<body[^>]*><div style="display:none;[^"]*">本期63条：两部门：进一步支持专精特新中小企业高质量发展；/);
   assert.match(html, /<title>信息摘编 2024年 第七期（总第三十七期）<\/title>/);
   // Masthead as printed: numbering, editing unit, contacts, editors, collection window.
-  for (const s of ['2024年 第七期（总第三十七期）', '编辑单位：天津港保税区文教局', '电话：(022) 84925879', 'E-mail：zdd@adm.tjftz.gov.cn', '编审名单', '主编：沈习春　薛晓莹', '副主编：张欣　朱丹丹', '本期信息搜集时间：<br>2024.06.16-2024.07.15']) {
+  for (const s of [
+    '2024年 第七期（总第三十七期）',
+    '编辑单位：天津港保税区文教局',
+    '电话：(022) 84925879',
+    'E-mail：zdd@adm.tjftz.gov.cn',
+    '编审名单',
+    '主编：沈习春　薛晓莹',
+    '副主编：张欣　朱丹丹',
+    '本期信息搜集时间：<br>2024.06.16-2024.07.15',
+  ]) {
     assert.ok(html.includes(s), s);
   }
   // Items as printed: issuer：headline, outlet and date, 附, a link to the original and to the full text.
-  assert.match(html, /<h3 id="item-1"[^>]*>两部门：进一步支持专精特新中小企业高质量发展<\/h3><div class="meta"[^>]*>新京报　2024-06-19<\/div>/);
+  assert.match(
+    html,
+    /<h3 id="item-1"[^>]*>两部门：进一步支持专精特新中小企业高质量发展<\/h3><div class="meta"[^>]*>新京报　2024-06-19<\/div>/,
+  );
   assert.ok(html.includes('附：《关于进一步支持专精特新中小企业高质量发展的通知》'));
   assert.ok(html.includes('<a href="https://mp.weixin.qq.com/s/3FJ2eIXXXcqBSK7zkP57Gg" style="color:#9a1b1b">原文链接 ›</a>'));
   assert.ok(html.includes('<a href="https://example.org/digest/issues/2024-07-15/#item-2" style="color:#9a1b1b">阅读全文 ›</a>'));
@@ -109,26 +121,38 @@ test('hostile titles and links are escaped or dropped in every part', async () =
 });
 
 test('MJML is strict: a template error fails the render and names the template', async () => {
-  await assert.rejects(compileMjml('<mjml><mj-body><mj-section><mj-text>not in a column</mj-text></mj-section></mj-body></mjml>'), (err: unknown) => {
-    assert.ok(err instanceof DigestError);
-    assert.match(err.message, /MJML rejected the email template/);
-    assert.match(err.hint ?? '', /templates\/issue\.mjml\.hbs/);
-    return true;
-  });
-  await assert.rejects(compileMjml('<mjml><mj-body><mj-section><mj-column><mj-text colour="red">x</mj-text></mj-column></mj-section></mj-body></mjml>'), DigestError);
+  await assert.rejects(
+    compileMjml('<mjml><mj-body><mj-section><mj-text>not in a column</mj-text></mj-section></mj-body></mjml>'),
+    (err: unknown) => {
+      assert.ok(err instanceof DigestError);
+      assert.match(err.message, /MJML rejected the email template/);
+      assert.match(err.hint ?? '', /templates\/issue\.mjml\.hbs/);
+      return true;
+    },
+  );
+  await assert.rejects(
+    compileMjml('<mjml><mj-body><mj-section><mj-column><mj-text colour="red">x</mj-text></mj-column></mj-section></mj-body></mjml>'),
+    DigestError,
+  );
 });
 
 test('an editor template with a strict-MJML error is refused at render time', async () => {
   const dir = tempDir();
   mkdirSync(join(dir, 'partials'));
-  writeFileSync(join(dir, 'issue.mjml.hbs'), '<mjml><mj-body><mj-section><mj-column><mj-button bogus="1">{{subject}}</mj-button></mj-column></mj-section></mj-body></mjml>');
+  writeFileSync(
+    join(dir, 'issue.mjml.hbs'),
+    '<mjml><mj-body><mj-section><mj-column><mj-button bogus="1">{{subject}}</mj-button></mj-column></mj-section></mj-body></mjml>',
+  );
   writeFileSync(join(dir, 'issue.txt.hbs'), '{{subject}}');
   writeFileSync(join(dir, 'web.hbs'), '<main>{{subject}}</main>');
   await assert.rejects(renderIssue(loadIssue('small-2024-07-15'), loadTemplates(dir), renderOptions()), /MJML rejected the email template/);
 });
 
 test('compactHtml removes only whitespace that holds a line break', () => {
-  assert.equal(compactHtml('<p>\n  <b>a</b> <i>b</i>\n</p>\n<style>\n  a { color: red; }\n</style>'), '<p><b>a</b> <i>b</i></p><style>\na { color: red; }\n</style>\n');
+  assert.equal(
+    compactHtml('<p>\n  <b>a</b> <i>b</i>\n</p>\n<style>\n  a { color: red; }\n</style>'),
+    '<p><b>a</b> <i>b</i></p><style>\na { color: red; }\n</style>\n',
+  );
 });
 
 test('personalisation fills the tokens per recipient, escaped, without touching the rendered issue', async () => {

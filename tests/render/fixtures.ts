@@ -36,7 +36,9 @@ export function issueOfSize(count: number): Issue {
   for (let i = 0; i < count; i++) {
     const { item, section } = pool[i % pool.length]!;
     const round = Math.floor(i / pool.length);
-    sections.find((s) => s.id === section)!.items.push({ ...item, id: `${item.id}-${round}`, title: round ? `${item.title}（${round + 1}）` : item.title });
+    sections
+      .find((s) => s.id === section)!
+      .items.push({ ...item, id: `${item.id}-${round}`, title: round ? `${item.title}（${round + 1}）` : item.title });
   }
   let position = 0;
   for (const s of sections) for (const item of s.items) item.position = ++position;

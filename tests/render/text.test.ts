@@ -3,7 +3,7 @@
  * broken, Chinese line-breaking rules (避头尾), hanging indents for numbers.
  */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { renderIssue } from '../../src/render/index.ts';
 import { loadTemplates } from '../../src/render/templates.ts';
 import { displayWidth, wrapLine, wrapText } from '../../src/render/text.ts';
@@ -17,7 +17,10 @@ test('display width counts CJK characters and full-width punctuation as two colu
 });
 
 test('Chinese text wraps at the width; Latin words stay whole', () => {
-  const lines = wrapLine('财政部、工业和信息化部近日联合印发《关于进一步支持专精特新中小企业高质量发展的通知》，部署通过中央财政资金进一步支持专精特新中小企业高质量发展工作。', 40);
+  const lines = wrapLine(
+    '财政部、工业和信息化部近日联合印发《关于进一步支持专精特新中小企业高质量发展的通知》，部署通过中央财政资金进一步支持专精特新中小企业高质量发展工作。',
+    40,
+  );
   assert.ok(lines.length > 1);
   for (const l of lines.slice(0, -1)) assert.ok(displayWidth(l) >= 36 && displayWidth(l) <= 44, l);
   const latin = wrapLine('English words should not be split anywhere in the middle, ever, really not at all.', 30);
@@ -28,7 +31,10 @@ test('closing punctuation never starts a line and opening brackets never end one
   // At 20 columns, "，" would start the second line.
   assert.deepEqual(wrapLine('一二三四五六七八九十，十一十二', 20), ['一二三四五六七八九十，', '十一十二']);
   // Beyond the hanging allowance the character before the punctuation moves down with it.
-  assert.deepEqual(wrapLine('一二三四五六七八九十」」」」，好', 20).map((l) => l[0]), ['一', '十']);
+  assert.deepEqual(
+    wrapLine('一二三四五六七八九十」」」」，好', 20).map((l) => l[0]),
+    ['一', '十'],
+  );
   // "《" would end the first line: it moves down with its title.
   assert.deepEqual(wrapLine('一二三四五六七八九《十一》', 20), ['一二三四五六七八九', '《十一》']);
   // A last line of a single character takes one more from the line above.
@@ -41,7 +47,10 @@ test('URLs are never broken and stay on the line of a short label', () => {
   // Inside a long sentence the URL moves to the next line whole; trailing Chinese punctuation is not part of it.
   const lines = wrapLine(`详情请参阅发布会的完整记录和附件材料以及相关的政策解读文章：${url}。此外还有其他内容。`, 72);
   assert.equal(lines.filter((l) => l.includes(url)).length, 1, lines.join('\n'));
-  assert.equal(lines.join('').replace(/\s+/g, ''), `详情请参阅发布会的完整记录和附件材料以及相关的政策解读文章：${url}。此外还有其他内容。`);
+  assert.equal(
+    lines.join('').replace(/\s+/g, ''),
+    `详情请参阅发布会的完整记录和附件材料以及相关的政策解读文章：${url}。此外还有其他内容。`,
+  );
   assert.ok(!lines.some((l) => l.startsWith('。')));
   // A URL longer than the line is left long rather than broken.
   const huge = `https://example.org/${'a'.repeat(120)}`;
@@ -76,6 +85,7 @@ test('the text part of real issues: no line past 72 columns except hanging punct
       if (item.link) assert.ok(lines.includes(`原文：${item.link}`), item.link);
     }
     // Items read on their own: number and full title start a line of their own.
-    for (const item of r.view.sections.flatMap((s) => s.items)) assert.ok(r.emailText.includes(`\n${item.position}. `), String(item.position));
+    for (const item of r.view.sections.flatMap((s) => s.items))
+      assert.ok(r.emailText.includes(`\n${item.position}. `), String(item.position));
   }
 });

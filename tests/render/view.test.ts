@@ -3,15 +3,28 @@
  * numerals, anchors, links that may reach a reader, and the preheader.
  */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { chineseNumeral, numberingLine } from '../../src/render/numerals.ts';
 import { cutAtSentence, flattenParagraphs, issueView, safeLink, withAltText } from '../../src/render/view.ts';
 import { loadIssue, renderOptions } from './fixtures.ts';
 
 test('chineseNumeral writes numbers as the masthead does', () => {
   const cases: [number, string][] = [
-    [1, '一'], [7, '七'], [10, '十'], [11, '十一'], [20, '二十'], [37, '三十七'], [100, '一百'], [105, '一百零五'],
-    [110, '一百一十'], [1000, '一千'], [1010, '一千零一十'], [10000, '一万'], [10001, '一万零一'], [12345, '一万二千三百四十五'], [100000, '十万'],
+    [1, '一'],
+    [7, '七'],
+    [10, '十'],
+    [11, '十一'],
+    [20, '二十'],
+    [37, '三十七'],
+    [100, '一百'],
+    [105, '一百零五'],
+    [110, '一百一十'],
+    [1000, '一千'],
+    [1010, '一千零一十'],
+    [10000, '一万'],
+    [10001, '一万零一'],
+    [12345, '一万二千三百四十五'],
+    [100000, '十万'],
   ];
   for (const [n, text] of cases) assert.equal(chineseNumeral(n), text, String(n));
   assert.equal(numberingLine(2024, 7, 37), '2024年 第七期（总第三十七期）');
@@ -37,9 +50,10 @@ test('cutAtSentence falls back to a clause boundary, then a hard cut, never mid-
   const latin = cutAtSentence('OpenAI announced that it would block API traffic from unsupported regions starting July', 40);
   assert.equal(latin.text, 'OpenAI announced that it would block……');
   const noBreak = cutAtSentence('一'.repeat(100), 40);
-  assert.equal(noBreak.text, '一'.repeat(38) + '……');
+  assert.equal(noBreak.text, `${'一'.repeat(38)}……`);
   for (const max of [10, 40, 100, 220]) {
-    for (const t of [long, '一'.repeat(300), loadIssue('seed-2024-07-15').sections[5]!.items[0]!.text]) assert.ok(cutAtSentence(t, max).text.length <= max, `max ${max}`);
+    for (const t of [long, '一'.repeat(300), loadIssue('seed-2024-07-15').sections[5]!.items[0]!.text])
+      assert.ok(cutAtSentence(t, max).text.length <= max, `max ${max}`);
   }
 });
 
@@ -55,7 +69,10 @@ test('only http(s) links reach a reader; images get alt text', () => {
   assert.equal(safeLink('data:text/html,<script>'), null);
   assert.equal(safeLink('https://example.org/"onmouseover="x'), null);
   assert.equal(safeLink(null), null);
-  assert.equal(withAltText('<p><img src="a.png"><img alt="图" src="b.png"></p>'), '<p><img loading="lazy" alt="" src="a.png"><img loading="lazy" alt="图" src="b.png"></p>');
+  assert.equal(
+    withAltText('<p><img src="a.png"><img alt="图" src="b.png"></p>'),
+    '<p><img loading="lazy" alt="" src="a.png"><img loading="lazy" alt="图" src="b.png"></p>',
+  );
 });
 
 test('issueView: numbering, window, consecutive section numerals, anchors, meta and preheader', () => {
@@ -65,8 +82,14 @@ test('issueView: numbering, window, consecutive section numerals, anchors, meta 
   assert.equal(view.subject, '信息摘编 2024年 第七期（总第三十七期）');
   assert.equal(view.window, '2024.07.13-2024.07.14');
   // The empty 行业动向 section is left out and the numerals stay consecutive.
-  assert.deepEqual(view.sections.map((s) => `${s.numeral}、${s.title}`), ['一、热点关注', '二、国际视野', '三、国内动态']);
-  assert.deepEqual(view.sections.map((s) => s.anchor), ['section-hot', 'section-intl', 'section-domestic']);
+  assert.deepEqual(
+    view.sections.map((s) => `${s.numeral}、${s.title}`),
+    ['一、热点关注', '二、国际视野', '三、国内动态'],
+  );
+  assert.deepEqual(
+    view.sections.map((s) => s.anchor),
+    ['section-hot', 'section-intl', 'section-domestic'],
+  );
   const [first, second] = view.sections[0]!.items;
   assert.equal(first!.fullTitle, '两部门：进一步支持专精特新中小企业高质量发展');
   assert.equal(first!.meta, '新京报　2024-07-13（另见：人民网、xinhua）');
@@ -85,8 +108,14 @@ test('issueView: numbering, window, consecutive section numerals, anchors, meta 
 test('issueView: items from briefFrom on are listed in the table of contents only, linking to the web', () => {
   const view = issueView(loadIssue('small-2024-07-15'), renderOptions().publication, { summaryChars: 100, briefFrom: 3 });
   const items = view.sections.flatMap((s) => s.items);
-  assert.deepEqual(items.map((i) => i.brief), [false, false, true, true, true]);
+  assert.deepEqual(
+    items.map((i) => i.brief),
+    [false, false, true, true, true],
+  );
   assert.equal(items[2]!.tocHref, 'https://example.org/digest/issues/2024-07-15/#item-3');
-  assert.deepEqual(view.sections.map((s) => s.briefCount), [0, 2, 1]);
+  assert.deepEqual(
+    view.sections.map((s) => s.briefCount),
+    [0, 2, 1],
+  );
   assert.equal(view.briefCount, 3);
 });

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { approveIssue } from '../../src/schedule/approval.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -23,7 +23,12 @@ function withIssues(statuses: Record<string, 'draft' | 'approved' | 'sent'>): St
 
 test('approves the only draft; a second approval changes nothing', () => {
   const store = withIssues({ '2024-07-14': 'sent', '2024-07-15': 'draft' });
-  assert.deepEqual(approveIssue(store, undefined, NOW), { date: '2024-07-15', status: 'approved', approvedAt: '2024-07-15T01:00:00.000Z', alreadyApproved: false });
+  assert.deepEqual(approveIssue(store, undefined, NOW), {
+    date: '2024-07-15',
+    status: 'approved',
+    approvedAt: '2024-07-15T01:00:00.000Z',
+    alreadyApproved: false,
+  });
   assert.equal(store.issues.get('2024-07-15')?.status, 'approved');
   assert.equal(store.issues.get('2024-07-15')?.approvedAt, '2024-07-15T01:00:00.000Z');
   const again = approveIssue(store, '2024-07-15', new Date('2024-07-15T02:00:00Z'));
@@ -33,7 +38,11 @@ test('approves the only draft; a second approval changes nothing', () => {
 
 test('several drafts must be named; sent or missing issues are refused', () => {
   const store = withIssues({ '2024-07-13': 'sent', '2024-07-14': 'draft', '2024-07-15': 'draft' });
-  assert.throws(() => approveIssue(store, undefined, NOW), (e: Error & { hint?: string }) => /2 draft issues wait for approval: 2024-07-15, 2024-07-14/.test(e.message) && /--issue/.test(e.hint ?? ''));
+  assert.throws(
+    () => approveIssue(store, undefined, NOW),
+    (e: Error & { hint?: string }) =>
+      /2 draft issues wait for approval: 2024-07-15, 2024-07-14/.test(e.message) && /--issue/.test(e.hint ?? ''),
+  );
   assert.throws(() => approveIssue(store, '2024-07-13', NOW), /already sent/);
   assert.throws(() => approveIssue(store, '2024-07-01', NOW), /there is no issue for 2024-07-01/);
   assert.equal(approveIssue(store, '2024-07-14', NOW).date, '2024-07-14');

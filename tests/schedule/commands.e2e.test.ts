@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { openStore } from '../../src/store/index.ts';
 import { LockStore } from '../../src/store/locks.ts';
 import { ROOT, runCli } from '../helpers/cli.ts';
@@ -41,16 +41,32 @@ test('digest run: refused while another process holds the cycle lock; minItems s
   assert.match(f.runId, /^\d{8}T\d{6}-[0-9a-f]{6}$/);
 
   const after = openStore(join(dir, 'digest.db'));
-  const runs = after.db.prepare('SELECT id, kind, issue_date AS date, status, summary FROM runs ORDER BY started_at, rowid').all() as { id: string; kind: string; date: string; status: string; summary: string }[];
+  const runs = after.db.prepare('SELECT id, kind, issue_date AS date, status, summary FROM runs ORDER BY started_at, rowid').all() as {
+    id: string;
+    kind: string;
+    date: string;
+    status: string;
+    summary: string;
+  }[];
   const locks = (after.db.prepare('SELECT count(*) AS n FROM locks').get() as { n: number }).n;
   after.close();
-  assert.deepEqual(runs.map((r) => [r.kind, r.date, r.status]), [['run', '2024-07-15', 'skipped'], ['run', '2024-07-15', 'ok']]);
+  assert.deepEqual(
+    runs.map((r) => [r.kind, r.date, r.status]),
+    [
+      ['run', '2024-07-15', 'skipped'],
+      ['run', '2024-07-15', 'ok'],
+    ],
+  );
   assert.equal(JSON.parse(runs[0]!.summary).build.status, 'too-few');
   assert.equal(JSON.parse(runs[1]!.summary).force, true);
   assert.equal(runs[1]!.id, f.runId);
   assert.equal(locks, 0, 'lock released');
   // stderr is a pipe: JSON log lines with the run id.
-  const records = forced.stderr.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; runId?: string });
+  const records = forced.stderr
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { msg: string; runId?: string });
   assert.ok(records.some((r) => r.msg === 'run ok' && r.runId === f.runId));
 });
 
@@ -62,11 +78,19 @@ test('digest status and digest approve', async () => {
   assert.match(text.stdout, /^now: 2024-07-15 08:30:00 \(Asia\/Shanghai\)$/m);
   assert.match(text.stdout, /^next scheduled run: 2024-07-16 07:00:00 \(cron "0 7 \* \* \*"\)$/m);
   assert.match(text.stdout, /^ {2}\d{8}T\d{6}-[0-9a-f]{6} {2}run {7}2024-07-15 {2}ok +2024-07-15 08:30:00 \(0s\) {2}build built$/m);
-  assert.match(text.stdout, /^ {2}2024-07-15 {2}draft +built 2024-07-15 08:30:00 — waits for approval: digest approve --issue 2024-07-15$/m);
+  assert.match(
+    text.stdout,
+    /^ {2}2024-07-15 {2}draft +built 2024-07-15 08:30:00 — waits for approval: digest approve --issue 2024-07-15$/m,
+  );
 
   const approved = await runCli(['approve', '--config', file, '--json'], { env });
   assert.equal(approved.code, 0, approved.stderr);
-  assert.deepEqual(JSON.parse(approved.stdout).approval, { date: '2024-07-15', status: 'approved', approvedAt: '2024-07-15T00:30:00.000Z', alreadyApproved: false });
+  assert.deepEqual(JSON.parse(approved.stdout).approval, {
+    date: '2024-07-15',
+    status: 'approved',
+    approvedAt: '2024-07-15T00:30:00.000Z',
+    alreadyApproved: false,
+  });
 
   assert.equal((await runCli(['send', '--config', file], { env })).code, 0);
   const after = JSON.parse((await runCli(['status', '--config', file, '--json'], { env })).stdout).status;
@@ -77,10 +101,14 @@ test('digest status and digest approve', async () => {
   assert.equal(after.lock, null);
 });
 
-test('digest schedule catches up today\'s issue at start (and does not with catchUp: false)', async () => {
+test("digest schedule catches up today's issue at start (and does not with catchUp: false)", async () => {
   const startWith = async (catchUp: boolean) => {
     const { dir, file } = sampleConfig({ schedule: { cron: '0 7 * * *', catchUp } });
-    const child = spawn(process.execPath, [join(ROOT, 'bin/digest.js'), 'schedule', '--config', file], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'bin/digest.js'), 'schedule', '--config', file], {
+      cwd: ROOT,
+      env: { ...process.env, ...env, DIGEST_LOG_LEVEL: 'debug' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exit = new Promise<number | null>((r) => child.on('exit', r));
@@ -90,9 +118,9 @@ test('digest schedule catches up today\'s issue at start (and does not with catc
         await new Promise((r) => setTimeout(r, 100));
       }
     };
-    // With catch-up the first check runs the cycle at once; without, give it a second to (not) do so.
+    // With catch-up the first check runs the cycle at once; without, the first check decides to wait (logged at debug).
     if (catchUp) await seen(/"msg":"waiting for the next run"/);
-    else await seen(/"msg":"scheduler started"/).then(() => new Promise((r) => setTimeout(r, 1500)));
+    else await seen(/"trigger":"check"/);
     child.kill('SIGINT');
     assert.equal(await exit, 0, stderr);
     const store = openStore(join(dir, 'digest.db'));

@@ -3,7 +3,7 @@
  * carried by child loggers, levels filtered.
  */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { createLogger, newRunId, parseLogLevel } from '../../src/log.ts';
 
 function capture(isTTY: boolean) {
@@ -21,8 +21,13 @@ test('not a TTY: one JSON object per line, with the run id of a child logger', (
   assert.equal(lines.length, 2);
   assert.ok(lines.every((l) => l.endsWith('\n') && !l.slice(0, -1).includes('\n')));
   assert.deepEqual(JSON.parse(lines[0]!), {
-    time: '2024-07-14T23:00:01.000Z', level: 'info', msg: 'issue built',
-    runId: '20240714T230000-3f9a0c', date: '2024-07-15', number: 1, sections: { 热点关注: 3 },
+    time: '2024-07-14T23:00:01.000Z',
+    level: 'info',
+    msg: 'issue built',
+    runId: '20240714T230000-3f9a0c',
+    date: '2024-07-15',
+    number: 1,
+    sections: { 热点关注: 3 },
   });
   assert.equal(JSON.parse(lines[1]!).error, 'smtp refused');
 });
@@ -33,7 +38,7 @@ test('a TTY: a readable line; levels below the minimum are dropped', () => {
   log.debug('idle check');
   log.warn('source policy: failed', { error: 'HTTP 503' });
   assert.equal(lines.length, 1);
-  assert.match(lines[0]!, /^\d\d:\d\d:\d\d WARN  source policy: failed {2}run=r1 error="HTTP 503"\n$/);
+  assert.match(lines[0]!, /^\d\d:\d\d:\d\d WARN {2}source policy: failed {2}run=r1 error="HTTP 503"\n$/);
 });
 
 test('log levels and run ids', () => {

@@ -5,14 +5,23 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { createLogger } from '../../src/log.ts';
 import { Scheduler, type CycleActions, type SchedulerSettings } from '../../src/schedule/runner.ts';
 import type { RunOutcome } from '../../src/schedule/track.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { waitFor } from '../helpers/wait.ts';
 
-const SETTINGS: SchedulerSettings = { cron: '0 7 * * *', timezone: 'Asia/Shanghai', catchUp: true, requireApproval: false, retryMinutes: 10, maxRetries: 3, checkSeconds: 3600 };
+const SETTINGS: SchedulerSettings = {
+  cron: '0 7 * * *',
+  timezone: 'Asia/Shanghai',
+  catchUp: true,
+  requireApproval: false,
+  retryMinutes: 10,
+  maxRetries: 3,
+  checkSeconds: 3600,
+};
 // 09:00 on 2024-07-15 in Shanghai, two hours after the scheduled time.
 const NOW = new Date('2024-07-15T01:00:00Z');
 const silent = createLogger({ stream: { write: () => true }, json: true });
@@ -85,7 +94,7 @@ test('two schedulers on one store: the lock lets only one of them build', async 
   const sb = new Scheduler({ db: other.db, settings: SETTINGS, actions: b.actions, now: () => NOW, log: silent });
   const ta = sa.wake('tick');
   // B wakes while A holds the lock mid-build.
-  await new Promise((r) => setTimeout(r, 20));
+  await waitFor(() => a.calls.length === 1, "A's build to start");
   await sb.wake('tick');
   g.open();
   await ta;
@@ -104,7 +113,7 @@ test('start sends the due draft; stop during the send records it interrupted; th
   const { calls, actions } = recordingActions(store, { gate: g.promise });
   const s = new Scheduler({ db: store.db, settings: SETTINGS, actions, now: () => NOW, log: silent });
   const started = s.start();
-  await new Promise((r) => setTimeout(r, 20));
+  await waitFor(() => calls.length === 1, 'the send to start');
   const stopping = s.stop();
   g.open();
   await Promise.all([started, stopping]);
@@ -142,6 +151,9 @@ test('a failed run is recorded with its error and not retried before the back-of
   const failed = records.find((r) => r.msg === 'run failed');
   assert.equal(failed?.level, 'error');
   assert.equal(failed?.runId, run.id);
-  assert.ok(records.some((r) => /backoff/.test(r.msg)), 'the back-off is logged');
+  assert.ok(
+    records.some((r) => /backoff/.test(r.msg)),
+    'the back-off is logged',
+  );
   store.close();
 });

@@ -10,7 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { SMTPServer } from 'smtp-server';
 import { openStore } from '../../src/store/index.ts';
 import { ROOT, runCli } from '../helpers/cli.ts';
@@ -19,7 +19,11 @@ import { startSmtp, type TestSmtp } from '../helpers/smtp.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 /** A temp config: per-second cron, the samples copied to a temp dir, delivery over `smtp`. */
-function scheduleConfig(smtp: Pick<TestSmtp, 'url'>, schedule: Record<string, unknown> = {}, more: { subscribers?: unknown[]; smtp?: Record<string, unknown> } = {}) {
+function scheduleConfig(
+  smtp: Pick<TestSmtp, 'url'>,
+  schedule: Record<string, unknown> = {},
+  more: { subscribers?: unknown[]; smtp?: Record<string, unknown> } = {},
+) {
   const samples = tempDir();
   cpSync(join(ROOT, 'config/samples'), samples, { recursive: true });
   return sampleConfig({
@@ -45,7 +49,7 @@ interface Daemon {
 function startSchedule(file: string): Daemon {
   const child = spawn(process.execPath, [join(ROOT, 'bin/digest.js'), 'schedule', '--config', file], {
     cwd: ROOT,
-    env: { ...process.env, DIGEST_NOW: '', DIGEST_LOG_LEVEL: 'info' },
+    env: { ...process.env, DIGEST_NOW: '', DIGEST_LOG_LEVEL: 'debug' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
@@ -63,7 +67,12 @@ async function until(what: string, cond: () => boolean, timeoutMs = 60_000): Pro
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Wait until the daemon has decided on `n` more wake-ups (cron ticks or periodic checks) than so far. */
+async function moreWakeUps(daemon: { stderr: () => string }, n = 2): Promise<void> {
+  const count = () => (daemon.stderr().match(/"trigger":"/g) ?? []).length;
+  const start = count();
+  await until(`${n} more wake-ups`, () => count() >= start + n);
+}
 
 /** What the store holds after the run. */
 function storeFacts(dir: string) {
@@ -84,16 +93,16 @@ function storeFacts(dir: string) {
 const recipients = (smtp: TestSmtp) => smtp.received.map((m) => m.envelopeTo[0]).sort();
 
 // Each test has its own store, SMTP server and processes; they mostly wait on ticks, so run them side by side.
-describe('digest schedule', { concurrency: true }, () => {
+describe.concurrent('digest schedule', () => {
   test('digest schedule with a per-second cron: one issue, one message per subscriber, SIGTERM exits 0', async (t) => {
     const smtp = await startSmtp();
-    t.after(() => smtp.close());
+    t.onTestFinished(() => smtp.close());
     const { dir, file } = scheduleConfig(smtp);
     const daemon = startSchedule(file);
-    t.after(() => daemon.child.kill('SIGKILL'));
+    t.onTestFinished(() => void daemon.child.kill('SIGKILL'));
     await until('both messages', () => smtp.received.length >= 2);
     // More ticks and checks must not build or send anything again.
-    await sleep(2000);
+    await moreWakeUps(daemon);
     daemon.child.kill('SIGTERM');
     assert.equal(await daemon.exit, 0, daemon.stderr());
 
@@ -101,43 +110,62 @@ describe('digest schedule', { concurrency: true }, () => {
     const facts = storeFacts(dir);
     assert.equal(facts.issues.length, 1);
     assert.equal(facts.issues[0]!.status, 'sent');
-    assert.deepEqual(facts.deliveries, [{ email: 'alice@example.org', status: 'sent' }, { email: 'bob@example.org', status: 'sent' }]);
-    assert.deepEqual(facts.runs.map((r) => [r.kind, r.status]), [['schedule', 'ok']]);
+    assert.deepEqual(facts.deliveries, [
+      { email: 'alice@example.org', status: 'sent' },
+      { email: 'bob@example.org', status: 'sent' },
+    ]);
+    assert.deepEqual(
+      facts.runs.map((r) => [r.kind, r.status]),
+      [['schedule', 'ok']],
+    );
     assert.deepEqual(facts.locks, [], 'the lock is released');
 
     // stderr is not a TTY here: JSON lines, the run's records carrying its id.
-    const records = daemon.stderr().trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: string; msg: string; runId?: string });
+    const records = daemon
+      .stderr()
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { level: string; msg: string; runId?: string });
     const runId = facts.runs[0]!.id;
-    assert.ok(records.some((r) => r.runId === runId && r.msg === 'run ok'), 'run ok logged with the run id');
+    assert.ok(
+      records.some((r) => r.runId === runId && r.msg === 'run ok'),
+      'run ok logged with the run id',
+    );
     assert.ok(records.some((r) => /SIGTERM received/.test(r.msg)));
     assert.ok(!records.some((r) => r.level === 'error'), 'no errors logged');
   });
 
   test('two digest schedule processes on one store still make one issue and one message each', async (t) => {
     const smtp = await startSmtp();
-    t.after(() => smtp.close());
+    t.onTestFinished(() => smtp.close());
     const { dir, file } = scheduleConfig(smtp);
     const daemons = [startSchedule(file), startSchedule(file)];
-    t.after(() => daemons.forEach((d) => d.child.kill('SIGKILL')));
+    t.onTestFinished(() => {
+      for (const d of daemons) d.child.kill('SIGKILL');
+    });
     await until('both messages', () => smtp.received.length >= 2);
-    await sleep(2000);
+    for (const d of daemons) await moreWakeUps(d);
     daemons[0]!.child.kill('SIGTERM');
     daemons[1]!.child.kill('SIGINT');
     assert.deepEqual(await Promise.all(daemons.map((d) => d.exit)), [0, 0], daemons.map((d) => d.stderr()).join('\n'));
     assert.deepEqual(recipients(smtp), ['alice@example.org', 'bob@example.org']);
     const facts = storeFacts(dir);
     assert.equal(facts.issues.length, 1);
-    assert.deepEqual(facts.runs.map((r) => r.status), ['ok']);
+    assert.deepEqual(
+      facts.runs.map((r) => r.status),
+      ['ok'],
+    );
   });
 
   test('with requireApproval the scheduled run builds a draft; digest approve lets it go out at the next check', async (t) => {
     const smtp = await startSmtp();
-    t.after(() => smtp.close());
+    t.onTestFinished(() => smtp.close());
     const { dir, file } = scheduleConfig(smtp, { requireApproval: true });
     const daemon = startSchedule(file);
-    t.after(() => daemon.child.kill('SIGKILL'));
+    t.onTestFinished(() => void daemon.child.kill('SIGKILL'));
     await until('the draft', () => /"run waiting"/.test(daemon.stderr()));
-    await sleep(1500);
+    await moreWakeUps(daemon);
     assert.equal(smtp.received.length, 0, 'nothing is sent before approval');
     const status = await runCli(['status', '--config', file, '--json']);
     assert.equal(status.code, 0, status.stderr);
@@ -149,58 +177,96 @@ describe('digest schedule', { concurrency: true }, () => {
     assert.equal(approve.code, 0, approve.stderr);
     assert.match(approve.stdout, /approved the issue of \d{4}-\d{2}-\d{2}/);
     await until('both messages', () => smtp.received.length >= 2);
-    await sleep(1500);
+    await moreWakeUps(daemon);
     daemon.child.kill('SIGTERM');
     assert.equal(await daemon.exit, 0, daemon.stderr());
     assert.deepEqual(recipients(smtp), ['alice@example.org', 'bob@example.org']);
     const facts = storeFacts(dir);
-    assert.deepEqual(facts.issues.map((i) => i.status), ['sent']);
+    assert.deepEqual(
+      facts.issues.map((i) => i.status),
+      ['sent'],
+    );
     assert.deepEqual(facts.runs.map((r) => r.status).sort(), ['ok', 'waiting']);
   });
 
-  /** An SMTP server that takes `delayMs` to accept each message, so a send can be stopped midway. */
-  async function slowSmtp(delayMs: number): Promise<{ url: string; received: string[]; close(): Promise<void> }> {
+  /**
+   * An SMTP server that accepts the first message at once and holds every later one (after DATA)
+   * until `release()`, so a send can be stopped with a message in flight.
+   */
+  async function gatedSmtp(): Promise<{ url: string; received: string[]; held: () => number; release(): void; close(): Promise<void> }> {
     const received: string[] = [];
+    let held = 0;
+    let open = false;
+    const waiting: (() => void)[] = [];
     const server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
       onData(stream, session, cb) {
         stream.resume();
-        stream.on('end', () => setTimeout(() => (received.push(session.envelope.rcptTo[0]!.address), cb()), delayMs));
+        stream.on('end', () => {
+          const accept = () => {
+            received.push(session.envelope.rcptTo[0]!.address);
+            cb();
+          };
+          if (open || received.length === 0) return accept();
+          held++;
+          waiting.push(accept);
+        });
       },
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.server.address() as AddressInfo).port;
-    return { url: `smtp://127.0.0.1:${port}`, received, close: () => new Promise((r) => server.close(() => r())) };
+    return {
+      url: `smtp://127.0.0.1:${port}`,
+      received,
+      held: () => held,
+      release() {
+        open = true;
+        for (const accept of waiting.splice(0)) accept();
+      },
+      close: () => new Promise((r) => server.close(() => r())),
+    };
   }
 
   test('SIGTERM during a send finishes the recipient in flight and exits 0; the next start resumes without duplicates', async (t) => {
-    const smtp = await slowSmtp(400);
-    t.after(() => smtp.close());
+    const smtp = await gatedSmtp();
+    t.onTestFinished(() => smtp.close());
     const emails = Array.from({ length: 6 }, (_, i) => `reader${i + 1}@example.org`);
-    const { dir, file } = scheduleConfig(smtp, {}, { subscribers: emails.map((email) => ({ email })), smtp: { url: smtp.url, pool: false, maxConnections: 1 } });
+    const { dir, file } = scheduleConfig(
+      smtp,
+      {},
+      { subscribers: emails.map((email) => ({ email })), smtp: { url: smtp.url, pool: false, maxConnections: 1 } },
+    );
     const first = startSchedule(file);
-    t.after(() => first.child.kill('SIGKILL'));
-    await until('the first message', () => smtp.received.length >= 1);
+    t.onTestFinished(() => void first.child.kill('SIGKILL'));
+    await until('the first message, and the second in flight', () => smtp.received.length === 1 && smtp.held() === 1);
     first.child.kill('SIGTERM');
+    await until('the signal noticed', () => /SIGTERM received/.test(first.stderr()));
+    smtp.release();
     assert.equal(await first.exit, 0, first.stderr());
     const stopped = storeFacts(dir);
     const sentBefore = smtp.received.length;
-    assert.ok(sentBefore >= 1 && sentBefore < 6, `stopped midway (${sentBefore} sent)`);
+    assert.equal(sentBefore, 2, 'the message in flight was finished, and no other was started');
     assert.equal(stopped.deliveries.filter((d) => d.status === 'sent').length, sentBefore, 'the ledger matches what the server accepted');
     assert.equal(stopped.deliveries.filter((d) => d.status === 'sending').length, 0, 'nothing left in flight');
-    assert.deepEqual(stopped.runs.map((r) => r.status), ['interrupted']);
+    assert.deepEqual(
+      stopped.runs.map((r) => r.status),
+      ['interrupted'],
+    );
 
     const second = startSchedule(file);
-    t.after(() => second.child.kill('SIGKILL'));
+    t.onTestFinished(() => void second.child.kill('SIGKILL'));
     await until('all six messages', () => smtp.received.length >= 6);
-    await sleep(1500);
+    await moreWakeUps(second);
     second.child.kill('SIGTERM');
     assert.equal(await second.exit, 0, second.stderr());
     assert.deepEqual([...smtp.received].sort(), emails, 'each subscriber exactly once');
     const done = storeFacts(dir);
-    assert.deepEqual(done.issues.map((i) => i.status), ['sent']);
+    assert.deepEqual(
+      done.issues.map((i) => i.status),
+      ['sent'],
+    );
     assert.deepEqual(done.runs.map((r) => r.status).sort(), ['interrupted', 'ok']);
   });
 });

@@ -4,7 +4,7 @@
  * DST (Asia/Shanghai).
  */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { cutoffFor, isScheduledDay, isValidCron, issueDateAt, nextScheduledAt, scheduledAt, wallTime } from '../../src/schedule/time.ts';
 
 const iso = (d: { toISO(): string | null } | null) => d?.toISO() ?? null;

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
 import { defaultSections } from '../../src/section/defaults.ts';
 import { evaluate } from '../../src/section/evaluate.ts';
@@ -22,10 +22,7 @@ test('labelled set: every TOC headline is matched to exactly one item in the bod
   assert.deepEqual(set.missingInToc, []);
   assert.deepEqual(set.unknownSections, []);
   const count = (id: string) => set.items.filter((l) => l.sectionId === id).length;
-  assert.deepEqual(
-    ['hot', 'industry', 'intl', 'domestic', 'ftz', 'research', 'rankings'].map(count),
-    [9, 13, 11, 14, 6, 4, 6],
-  );
+  assert.deepEqual(['hot', 'industry', 'intl', 'domestic', 'ftz', 'research', 'rankings'].map(count), [9, 13, 11, 14, 6, 4, 6]);
   // A headline wrapped over two TOC lines, and dash/space variants, still match.
   assert.ok(set.items.some((l) => l.item.title.includes('全球市占率将达 33%') || l.item.title.includes('全球市占率将达33%')));
   assert.equal(headlineKey('2023–2024 虚拟数字人企业 TOP50'), headlineKey('2023-2024虚拟数字人企业TOP50'));
@@ -46,7 +43,11 @@ test('split A is disjoint and stratified', () => {
   assert.equal(train.length + heldOut.length, set.items.length);
   const ids = new Set(train.map((l) => l.item.id));
   assert.ok(heldOut.every((l) => !ids.has(l.item.id)));
-  for (const id of new Set(set.items.map((l) => l.sectionId))) assert.ok(heldOut.some((l) => l.sectionId === id), `held-out items of ${id}`);
+  for (const id of new Set(set.items.map((l) => l.sectionId)))
+    assert.ok(
+      heldOut.some((l) => l.sectionId === id),
+      `held-out items of ${id}`,
+    );
 });
 
 test('held-out accuracy: ≥ 95% overall and no section below 85% (rules + classifier trained on split A)', () => {

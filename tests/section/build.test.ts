@@ -3,7 +3,7 @@
  * order inside a section, caps and overflow.
  */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { buildIssue, type Fallback } from '../../src/section/build.ts';
 import type { Override, SectionConfig } from '../../src/types.ts';
 import { input, item, placements } from './helpers.ts';
@@ -17,23 +17,38 @@ const sections: SectionConfig[] = [
 ];
 const weights = { 国务院: 90, 多部门: 60, 工信部: 40 };
 const base = { lists, issuerWeights: weights };
-const override = (itemId: string, o: Partial<Override>): [string, Override] => [itemId, { itemId, sectionId: null, excluded: false, pinnedFirst: false, ...o }];
+const override = (itemId: string, o: Partial<Override>): [string, Override] => [
+  itemId,
+  { itemId, sectionId: null, excluded: false, pinnedFirst: false, ...o },
+];
 
 test('editor overrides: move, exclude, pin first — and they beat every rule', () => {
   const a = item('北京：出台措施', { date: '2024-07-13' });
   const b = item('日媒：中国风电专利', { date: '2024-07-13' });
   const c = item('上海：发布方案', { date: '2024-07-12' });
   const d = item('广州：设立母基金', { date: '2024-07-14' });
-  const issue = buildIssue(input([a, b, c, d], sections, {
-    ...base,
-    overrides: new Map([override(a.id, { sectionId: 'intl' }), override(b.id, { excluded: true }), override(d.id, { pinnedFirst: true })]),
-  }));
+  const issue = buildIssue(
+    input([a, b, c, d], sections, {
+      ...base,
+      overrides: new Map([
+        override(a.id, { sectionId: 'intl' }),
+        override(b.id, { excluded: true }),
+        override(d.id, { pinnedFirst: true }),
+      ]),
+    }),
+  );
   const where = placements(issue);
   assert.deepEqual(where.get(a.title), ['intl', 'moved here by an editor']);
   assert.deepEqual(where.get(b.title), [null, 'excluded by an editor']);
-  assert.deepEqual(issue.unplaced.map((i) => i.id), [b.id]);
+  assert.deepEqual(
+    issue.unplaced.map((i) => i.id),
+    [b.id],
+  );
   // Pinned first even though it is the newest; then by date.
-  assert.deepEqual(issue.sections.find((s) => s.id === 'domestic')!.items.map((i) => i.id), [d.id, c.id]);
+  assert.deepEqual(
+    issue.sections.find((s) => s.id === 'domestic')!.items.map((i) => i.id),
+    [d.id, c.id],
+  );
 });
 
 test('front matter section: by id or by title; an unknown one is reported, not lost', () => {
@@ -58,14 +73,24 @@ test('order: issuer weight, then date; configurable per section and globally', (
     item('国务院：丁', { date: '2024-07-11' }),
     item('某机构：戊', { date: '2024-07-10' }),
   ];
-  const titles = (secs: SectionConfig[], extra = {}) => buildIssue(input(items, secs, { ...base, ...extra })).sections[0]!.items.map((i) => `${i.issuer}：${i.title}`);
+  const titles = (secs: SectionConfig[], extra = {}) =>
+    buildIssue(input(items, secs, { ...base, ...extra })).sections[0]!.items.map((i) => `${i.issuer}：${i.title}`);
   const one: SectionConfig[] = [{ id: 'all', title: '全部', rules: [{ id: 'all', priority: 0, titlePatterns: ['.'] }] }];
   assert.deepEqual(titles(one), ['国务院：丁', '国务院：丙', '多部门：乙', '工信部：甲', '某机构：戊']);
   assert.deepEqual(titles(one, { order: ['date-desc'] }), ['多部门：乙', '国务院：丙', '工信部：甲', '国务院：丁', '某机构：戊']);
-  assert.deepEqual(titles([{ ...one[0]!, order: ['date'] }], { order: ['issuer', 'date'] }), ['某机构：戊', '国务院：丁', '工信部：甲', '国务院：丙', '多部门：乙']);
+  assert.deepEqual(titles([{ ...one[0]!, order: ['date'] }], { order: ['issuer', 'date'] }), [
+    '某机构：戊',
+    '国务院：丁',
+    '工信部：甲',
+    '国务院：丙',
+    '多部门：乙',
+  ]);
   // Positions number the items through the whole issue, in order.
   const issue = buildIssue(input(items, one, base));
-  assert.deepEqual(issue.sections[0]!.items.map((i) => i.position), [1, 2, 3, 4, 5]);
+  assert.deepEqual(
+    issue.sections[0]!.items.map((i) => i.position),
+    [1, 2, 3, 4, 5],
+  );
 });
 
 test('caps: the rest is overflow with a reason, never dropped; pinned items stay inside the cap', () => {
@@ -73,8 +98,14 @@ test('caps: the rest is overflow with a reason, never dropped; pinned items stay
   const items = ['北京：一', '上海：二', '广州：三'].map((t, k) => item(t, { date: `2024-07-1${k + 1}` }));
   const issue = buildIssue(input(items, capped, { ...base, overrides: new Map([override(items[2]!.id, { pinnedFirst: true })]) }));
   const s = issue.sections[0]!;
-  assert.deepEqual(s.items.map((i) => i.title), ['三', '一']);
-  assert.deepEqual(s.overflow.map((i) => i.title), ['二']);
+  assert.deepEqual(
+    s.items.map((i) => i.title),
+    ['三', '一'],
+  );
+  assert.deepEqual(
+    s.overflow.map((i) => i.title),
+    ['二'],
+  );
   assert.match(s.overflow[0]!.reason, /^rule domestic\.places .*; over the cap \(2\) of 国内动态, stays a candidate for the next issue$/);
   assert.equal(s.overflow[0]!.position, 0);
   assert.equal(issue.unplaced.length, 0);
@@ -98,9 +129,18 @@ test('the classifier: best guess for catch-alls, overrules a hint only when conf
   const items = [...guesses.keys()].map((t) => item(t));
   const where = placements(buildIssue(input(items, sections, { ...base, fallback })));
   assert.deepEqual(where.get('发布报告'), ['intl', 'classifier naive-bayes 0.55 (intl) — not confident, best guess']);
-  assert.deepEqual(where.get('公布政府采购改革任务'), ['industry', 'classifier naive-bayes 0.93 (industry); overrules rule hot.bodies (issuer 国务院 in bodies)']);
-  assert.deepEqual(where.get('打造消费新场景'), ['hot', 'rule hot.bodies (issuer 多部门 in bodies); classifier naive-bayes 0.60 (industry) is not confident enough to overrule it']);
-  assert.deepEqual(where.get('组织大企业发榜'), ['hot', 'rule hot.bodies (issuer 工信部 in bodies); classifier naive-bayes 0.90 (hot) agrees']);
+  assert.deepEqual(where.get('公布政府采购改革任务'), [
+    'industry',
+    'classifier naive-bayes 0.93 (industry); overrules rule hot.bodies (issuer 国务院 in bodies)',
+  ]);
+  assert.deepEqual(where.get('打造消费新场景'), [
+    'hot',
+    'rule hot.bodies (issuer 多部门 in bodies); classifier naive-bayes 0.60 (industry) is not confident enough to overrule it',
+  ]);
+  assert.deepEqual(where.get('组织大企业发榜'), [
+    'hot',
+    'rule hot.bodies (issuer 工信部 in bodies); classifier naive-bayes 0.90 (hot) agrees',
+  ]);
   assert.deepEqual(where.get('出台措施'), ['domestic', 'rule domestic.places (issuer 北京 in places)']);
   assert.ok(!calls.includes('北京：出台措施'), 'a decisive rule does not even ask the classifier');
 });

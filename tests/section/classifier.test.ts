@@ -3,10 +3,16 @@
  * determinism, explanations, and what it learns from.
  */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { explain, predict, trainClassifier, type TrainingExample } from '../../src/section/classifier.ts';
 import { bigrams, words } from '../../src/section/features.ts';
-import { EDITOR_WEIGHT, MIN_EXAMPLES_TO_OVERRULE, learnedFallback, trainingExamples, type PastPlacement } from '../../src/section/learned.ts';
+import {
+  EDITOR_WEIGHT,
+  MIN_EXAMPLES_TO_OVERRULE,
+  learnedFallback,
+  trainingExamples,
+  type PastPlacement,
+} from '../../src/section/learned.ts';
 import type { SectionConfig } from '../../src/types.ts';
 import { item } from './helpers.ts';
 
@@ -39,7 +45,10 @@ test('predicts from what it learned, with a probability and the features that de
   assert.equal(p.sectionId, 'intl');
   assert.ok(p.confidence > 0.5 && p.confidence <= 1);
   assert.ok(Math.abs(p.ranking.reduce((n, r) => n + r.probability, 0) - 1) < 1e-9);
-  assert.ok(p.evidence.some((e) => e.label === 'issuer in media'), JSON.stringify(p.evidence));
+  assert.ok(
+    p.evidence.some((e) => e.label === 'issuer in media'),
+    JSON.stringify(p.evidence),
+  );
   const reason = explain(p, (id) => ({ intl: '国际视野' })[id] ?? id);
   assert.match(reason, /^classifier naive-bayes 0\.\d\d \(国际视野; top features: [^)]+\)$/);
   assert.equal(predict(model, item('江苏：产业专项基金集中签约'))!.sectionId, 'domestic');
@@ -64,20 +73,37 @@ test('deterministic: same data, same model, same prediction and explanation — 
 
 test('an editor correction outweighs the rules it contradicts', () => {
   // Three "hot" examples from 国务院, and one editor correction saying 政府采购 is industry news.
-  const base = [ex('国务院：明确给予央企创投基金更大支持', 'hot'), ex('国务院：部署稳就业工作', 'hot'), ex('国务院：促进消费', 'hot'), ...training];
+  const base = [
+    ex('国务院：明确给予央企创投基金更大支持', 'hot'),
+    ex('国务院：部署稳就业工作', 'hot'),
+    ex('国务院：促进消费', 'hot'),
+    ...training,
+  ];
   const before = predict(trainClassifier(base, lists), item('国务院：政府采购改革任务'))!;
-  const corrected = trainClassifier([...base, { item: item('国务院：公布政府采购重点改革任务'), sectionId: 'industry', weight: EDITOR_WEIGHT }], lists);
+  const corrected = trainClassifier(
+    [...base, { item: item('国务院：公布政府采购重点改革任务'), sectionId: 'industry', weight: EDITOR_WEIGHT }],
+    lists,
+  );
   const after = predict(corrected, item('国务院：政府采购改革任务'))!;
   assert.equal(before.sectionId, 'hot');
   assert.equal(after.sectionId, 'industry');
   // The explanation points at words of the corrected headline.
-  assert.ok(after.evidence.some((e) => e.label === '采购'), JSON.stringify(after.evidence));
+  assert.ok(
+    after.evidence.some((e) => e.label === '采购'),
+    JSON.stringify(after.evidence),
+  );
   assert.match(explain(after, String), /^classifier naive-bayes 0\.\d\d \(industry; top features: /);
 });
 
 test('what it learns from: corrections replace placements, editors weigh more, unreviewed guesses are skipped', () => {
   const sections: SectionConfig[] = ['hot', 'industry', 'intl'].map((id) => ({ id, title: id, rules: [] }));
-  const past = (itemId: string, sectionId: string, reason: string, reviewed = false): PastPlacement => ({ itemId, item: item(itemId), sectionId, reason, reviewed });
+  const past = (itemId: string, sectionId: string, reason: string, reviewed = false): PastPlacement => ({
+    itemId,
+    item: item(itemId),
+    sectionId,
+    reason,
+    reviewed,
+  });
   const examples = trainingExamples(
     [
       past('a', 'hot', 'rule hot.central-bodies (issuer 国务院)'),
@@ -91,7 +117,12 @@ test('what it learns from: corrections replace placements, editors weigh more, u
     sections,
   );
   const got = examples.map((e) => [e.item.title, e.sectionId, e.weight]);
-  assert.deepEqual(got, [['a', 'hot', 1], ['b', 'intl', EDITOR_WEIGHT], ['d', 'industry', 1], ['f', 'industry', EDITOR_WEIGHT]]);
+  assert.deepEqual(got, [
+    ['a', 'hot', 1],
+    ['b', 'intl', EDITOR_WEIGHT],
+    ['d', 'industry', 1],
+    ['f', 'industry', EDITOR_WEIGHT],
+  ]);
 });
 
 test('a model trained on a handful of examples guesses but may not overrule a rule', () => {

@@ -10,7 +10,11 @@ const SEEN = '2024-07-15T00:00:00.000Z';
 
 /** An item from a headline like the seed's (`issuer：title`) and optional fields. */
 export function item(title: string, extra: Partial<EntryInput> = {}): Item {
-  return buildItem({ sourceId: 'test', title, text: extra.text ?? `${title}。正文。`, date: '2024-07-14', guid: title, ...extra }, SEEN, 'Asia/Shanghai');
+  return buildItem(
+    { sourceId: 'test', title, text: extra.text ?? `${title}。正文。`, date: '2024-07-14', guid: title, ...extra },
+    SEEN,
+    'Asia/Shanghai',
+  );
 }
 
 /** A build input for 2024-07-15 with no overrides. */

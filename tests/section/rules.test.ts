@@ -3,7 +3,7 @@
  * non-decisive hints, the shipped defaults, and configuration errors.
  */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { parseConfig } from '../../src/config/load.ts';
 import { defaultSections, shippedLists } from '../../src/section/defaults.ts';
 import { checkRules, compileRules, placeByRules } from '../../src/section/rules.ts';
@@ -66,7 +66,13 @@ test('catch-all only when nothing else matches, and it is not decisive', () => {
   assert.equal(v.catchAll, true);
   assert.equal(v.decisive, false);
   assert.match(v.reason, /rule industry\.other \(no other rule matched\)/);
-  const none = placeByRules(item('某协会：发布年度报告'), compileRules(sections.map((s) => ({ ...s, rules: s.rules.filter((r) => r.id !== 'industry.other') })), lists));
+  const none = placeByRules(
+    item('某协会：发布年度报告'),
+    compileRules(
+      sections.map((s) => ({ ...s, rules: s.rules.filter((r) => r.id !== 'industry.other') })),
+      lists,
+    ),
+  );
   assert.equal(none.sectionId, null);
   assert.match(none.reason, /no rule matched/);
 });
@@ -95,7 +101,10 @@ test('a headline prefix that is not a known body still counts as headline text',
 
 test('shipped defaults: four sections whose rules place typical headlines', () => {
   const defaults = defaultSections();
-  assert.deepEqual(defaults.map((s) => s.title), ['热点关注', '行业动向', '国际视野', '国内动态']);
+  assert.deepEqual(
+    defaults.map((s) => s.title),
+    ['热点关注', '行业动向', '国际视野', '国内动态'],
+  );
   const r = compileRules(defaults, shippedLists());
   const where = (t: string) => placeByRules(item(t), r);
   assert.equal(where('国务院：明确将给予央企创投基金更大支持').sectionId, 'hot');
@@ -111,7 +120,14 @@ test('shipped defaults: four sections whose rules place typical headlines', () =
 });
 
 test('config: lists by name, unknown list names and bad patterns are errors naming the rule', () => {
-  const ok = parseConfig({ sectioning: { lists: { mine: ['某某局'] } }, sections: [{ id: 'a', title: 'A', rules: [{ id: 'a.r', issuerLists: ['mine', 'places'] }] }] }, 'f.yaml', {});
+  const ok = parseConfig(
+    {
+      sectioning: { lists: { mine: ['某某局'] } },
+      sections: [{ id: 'a', title: 'A', rules: [{ id: 'a.r', issuerLists: ['mine', 'places'] }] }],
+    },
+    'f.yaml',
+    {},
+  );
   assert.deepEqual(ok.sectioning.lists.mine, ['某某局']);
   assert.ok(ok.sectioning.lists.places!.includes('北京'), 'shipped lists stay available');
   assert.throws(

@@ -1,16 +1,22 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { openStore } from '../../src/store/index.ts';
 import type { Issue } from '../../src/types.ts';
 
 function issue(date: string, titles: string[][]): Issue {
   let position = 0;
   return {
-    date, title: '信息摘编', numbering: { year: 2024, number: 1, totalNumber: 1 },
-    window: { from: `${date}T00:00:00+08:00`, to: `${date}T07:00:00+08:00` }, cutoff: `${date}T07:00:00+08:00`, unplaced: [],
+    date,
+    title: '信息摘编',
+    numbering: { year: 2024, number: 1, totalNumber: 1 },
+    window: { from: `${date}T00:00:00+08:00`, to: `${date}T07:00:00+08:00` },
+    cutoff: `${date}T07:00:00+08:00`,
+    unplaced: [],
     sections: titles.map((items, k) => ({
-      id: `s${k}`, title: `栏目${k}`, overflow: [],
-      items: items.map((t) => ({ id: t, title: t, position: ++position } as unknown as Issue['sections'][number]['items'][number])),
+      id: `s${k}`,
+      title: `栏目${k}`,
+      overflow: [],
+      items: items.map((t) => ({ id: t, title: t, position: ++position }) as unknown as Issue['sections'][number]['items'][number]),
     })),
   };
 }
@@ -31,10 +37,19 @@ test('archive entries and dates come newest first with per-section counts of non
   store.issues.save(issue('2024-07-14', [['a'], []]), 'now');
   store.issues.save(issue('2024-07-15', [['b', 'c'], ['d']]), 'now');
   assert.deepEqual(store.issues.dates(), ['2024-07-15', '2024-07-14']);
-  assert.deepEqual(store.issues.archiveEntries().map((e) => [e.date, e.sections]), [
-    ['2024-07-15', [{ title: '栏目0', count: 2 }, { title: '栏目1', count: 1 }]],
-    ['2024-07-14', [{ title: '栏目0', count: 1 }]],
-  ]);
+  assert.deepEqual(
+    store.issues.archiveEntries().map((e) => [e.date, e.sections]),
+    [
+      [
+        '2024-07-15',
+        [
+          { title: '栏目0', count: 2 },
+          { title: '栏目1', count: 1 },
+        ],
+      ],
+      ['2024-07-14', [{ title: '栏目0', count: 1 }]],
+    ],
+  );
 });
 
 test('a render is kept only for the issue as stored, and found only under its key', () => {

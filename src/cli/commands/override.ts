@@ -23,7 +23,10 @@ function resolveItem(ctx: Context, query: string): ItemRef {
   if (!found.length) throw new DigestError(`no item matches "${query}"`, 'give the item id from issue.json, or a piece of its headline');
   if (found.length > 1) {
     const list = found.map((i) => `\n    ${i.id}  ${headline(i)}`).join('');
-    throw new UsageError(`"${query}" matches ${found.length === 10 ? '10 or more' : found.length} items:${list}`, 'give the id (or a longer piece of the headline)');
+    throw new UsageError(
+      `"${query}" matches ${found.length === 10 ? '10 or more' : found.length} items:${list}`,
+      'give the id (or a longer piece of the headline)',
+    );
   }
   return found[0]!;
 }
@@ -49,9 +52,11 @@ function list(ctx: Context): CommandResult {
 /** The change the options ask for, checked for contradictions. */
 function patchFrom(ctx: Context, values: OptionValues): Partial<Omit<Override, 'itemId'>> | 'clear' {
   const chosen = ['section', 'exclude', 'include', 'pin', 'unpin', 'clear'].filter((k) => values[k] !== undefined);
-  if (!chosen.length) throw new UsageError('say what to do with the item', 'add --section ID, --exclude, --include, --pin, --unpin or --clear');
+  if (!chosen.length)
+    throw new UsageError('say what to do with the item', 'add --section ID, --exclude, --include, --pin, --unpin or --clear');
   if (values.clear) {
-    if (chosen.length > 1) throw new UsageError('--clear cannot be combined with other changes', 'run --clear alone, then set what you want');
+    if (chosen.length > 1)
+      throw new UsageError('--clear cannot be combined with other changes', 'run --clear alone, then set what you want');
     return 'clear';
   }
   if (values.exclude && (values.include || values.section)) throw new UsageError('--exclude contradicts --include/--section', 'choose one');
@@ -76,8 +81,8 @@ function patchFrom(ctx: Context, values: OptionValues): Partial<Omit<Override, '
 export const command: Command = {
   usage: [
     'digest override ITEM --section ID | --exclude | --include | --pin | --unpin | --clear [--rebuild [--date D]] [--json]',
-    '                                                          an editor\'s decision on an item (id, id prefix or headline)',
-    'digest override --list [--json]                           list editors\' overrides',
+    "                                                          an editor's decision on an item (id, id prefix or headline)",
+    "digest override --list [--json]                           list editors' overrides",
   ],
   options: {
     section: { type: 'string' },
@@ -92,14 +97,17 @@ export const command: Command = {
   },
   async run(ctx, args, values) {
     if (values.list) return list(ctx);
-    if (args.length !== 1) throw new UsageError('digest override needs one ITEM', 'e.g. digest override 3f2a9c1b --section intl (quote a headline with spaces)');
+    if (args.length !== 1)
+      throw new UsageError('digest override needs one ITEM', 'e.g. digest override 3f2a9c1b --section intl (quote a headline with spaces)');
     const item = resolveItem(ctx, args[0]!);
     const patch = patchFrom(ctx, values);
     const now = ctx.now().toISOString();
     let state: Override | null = null;
     let outcome: string;
     if (patch === 'clear') {
-      outcome = ctx.store.overrides.clear(item.id) ? 'override cleared; the rules and the classifier decide again' : 'had no override; nothing to clear';
+      outcome = ctx.store.overrides.clear(item.id)
+        ? 'override cleared; the rules and the classifier decide again'
+        : 'had no override; nothing to clear';
     } else {
       state = ctx.store.overrides.set(item.id, patch, now);
       outcome = describe(state, ctx);

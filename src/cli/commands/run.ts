@@ -30,7 +30,14 @@ export const command: Command = {
         const signal = AbortSignal.any([stop.signal, lock.lost]);
         let lines: string[] = [];
         let runId = '';
-        const meta = { kind: 'run' as const, issueDate: date, summary: { force, noSend: !!values['no-send'] }, now: ctx.now, log, message: `digest run for ${date}` };
+        const meta = {
+          kind: 'run' as const,
+          issueDate: date,
+          summary: { force, noSend: !!values['no-send'] },
+          now: ctx.now,
+          log,
+          message: `digest run for ${date}`,
+        };
         const outcome = await trackRun(new RunStore(ctx.store.db), meta, async (id) => {
           runId = id;
           seedSubscribers(ctx);
@@ -48,7 +55,10 @@ export const command: Command = {
           return { status: skipped ? 'skipped' : interrupted ? 'interrupted' : 'ok', summary: { sources, build, send } } as const;
         });
         if (outcome.status === 'interrupted') {
-          throw new DigestError(`stopped before the issue of ${date} reached every subscriber`, `digest send --issue ${date} finishes it (nobody gets it twice)`);
+          throw new DigestError(
+            `stopped before the issue of ${date} reached every subscriber`,
+            `digest send --issue ${date} finishes it (nobody gets it twice)`,
+          );
         }
         return { summary: { runId, ...outcome.summary }, lines };
       });

@@ -14,13 +14,21 @@ import type { Context } from '../context.ts';
 import { buildStep, ingestStep, seedSubscribers, sendStep } from '../cycle.ts';
 
 export const command: Command = {
-  usage: ['digest schedule [--json]                                 run the cycle at schedule.cron (publication.timezone) until SIGTERM/SIGINT'],
+  usage: [
+    'digest schedule [--json]                                 run the cycle at schedule.cron (publication.timezone) until SIGTERM/SIGINT',
+  ],
   longRunning: true,
   async run(ctx) {
     // An unknown timezone is a configuration error (exit 2) before anything starts.
     issueDateAt(ctx.now(), ctx.config.publication.timezone);
     const log = createLogger();
-    const scheduler = new Scheduler({ db: ctx.store.db, settings: schedulerSettings(ctx.config), actions: cycleActions(ctx), now: ctx.now, log });
+    const scheduler = new Scheduler({
+      db: ctx.store.db,
+      settings: schedulerSettings(ctx.config),
+      actions: cycleActions(ctx),
+      now: ctx.now,
+      log,
+    });
     let removeSignals = () => {};
     const stopped = new Promise<void>((resolve) => {
       removeSignals = onShutdownSignals(() => void scheduler.stop().then(resolve), log);
@@ -52,7 +60,8 @@ function cycleActions(ctx: Context): CycleActions {
       seedSubscribers(ctx);
       const sources = await ingestStep(ctx);
       for (const s of sources) {
-        if (s.status === 'failed' || s.status === 'gone' || s.status === 'disabled') log.warn(`source ${s.id}: ${s.status}`, { error: s.error });
+        if (s.status === 'failed' || s.status === 'gone' || s.status === 'disabled')
+          log.warn(`source ${s.id}: ${s.status}`, { error: s.error });
       }
       const ingested = { sources: sources.length, new: sources.reduce((n, s) => n + s.new, 0) };
       if (signal.aborted) return { status: 'interrupted', summary: { ingest: ingested } };

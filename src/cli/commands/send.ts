@@ -25,7 +25,10 @@ export const command: Command = {
     const date = issueDate(ctx, given ? parseIssueDate(given) : undefined);
     if (values.to) {
       const test = await sendTest(ctx, date, String(values.to));
-      return { summary: { test }, lines: [`test copy of ${test.date} sent to ${test.to} via ${test.transport} (delivery records untouched)`] };
+      return {
+        summary: { test },
+        lines: [`test copy of ${test.date} sent to ${test.to} via ${test.transport} (delivery records untouched)`],
+      };
     }
     seedSubscribers(ctx);
     const requeued = values['retry-failed'] ? ctx.store.deliveries.requeueFailed(date, ctx.now().toISOString()) : 0;
@@ -34,7 +37,10 @@ export const command: Command = {
     try {
       const send = await sendStep(ctx, date, progressReporter(ctx.json), stop.signal);
       if (stop.signal.aborted && send.remaining) {
-        throw new DigestError(`stopped: ${send.submitted} submitted, ${send.remaining} left pending for the issue of ${date}`, `digest send --issue ${date} resumes (nobody gets it twice)`);
+        throw new DigestError(
+          `stopped: ${send.submitted} submitted, ${send.remaining} left pending for the issue of ${date}`,
+          `digest send --issue ${date} resumes (nobody gets it twice)`,
+        );
       }
       const lines = [...(requeued ? [`${requeued} failed recipient(s) tried again`] : []), ...formatSend(send)];
       return { summary: { send: { ...send, requeued } }, lines };

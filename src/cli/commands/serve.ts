@@ -26,18 +26,31 @@ export const command: Command = {
         );
       }
       const port = values.port === undefined ? d.serve.port : Number(values.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${String(values.port)} is not a port number`, 'use 0–65535 (0: any free port)');
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new UsageError(`--port ${String(values.port)} is not a port number`, 'use 0–65535 (0: any free port)');
       const host = (values.host as string | undefined) ?? d.serve.host;
       const log = createLogger();
-      let server;
+      let server: Awaited<ReturnType<typeof startServer>>;
       try {
         server = await startServer(
           { host, port },
-          { subscribers: ctx.store.subscribers, secret: d.unsubscribeSecret, title: config.publication.title, mailto: listSettings(config).unsubscribeMailto, now: ctx.now, log: (line) => log.info(line) },
+          {
+            subscribers: ctx.store.subscribers,
+            secret: d.unsubscribeSecret,
+            title: config.publication.title,
+            mailto: listSettings(config).unsubscribeMailto,
+            now: ctx.now,
+            log: (line) => log.info(line),
+          },
         );
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        throw new DigestError(`cannot listen on ${host}:${port}: ${code ?? (err as Error).message}`, code === 'EADDRINUSE' ? 'another program uses that port: pick another with --port or delivery.serve.port' : 'check delivery.serve.host');
+        throw new DigestError(
+          `cannot listen on ${host}:${port}: ${code ?? (err as Error).message}`,
+          code === 'EADDRINUSE'
+            ? 'another program uses that port: pick another with --port or delivery.serve.port'
+            : 'check delivery.serve.host',
+        );
       }
       const publicUrl = unsubscribeEndpoint(config.publication.baseUrl, d.unsubscribeUrl);
       ctx.log(`digest serve: listening on ${server.url}/unsubscribe — publish it at ${publicUrl} (reverse proxy with TLS)`);

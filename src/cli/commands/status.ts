@@ -19,14 +19,26 @@ export const command: Command = {
 const short = (iso: string | null) => (iso ? DateTime.fromISO(iso, { setZone: true }).toFormat('yyyy-MM-dd HH:mm:ss') : '—');
 
 function formatStatus(r: StatusReport, requireApproval: boolean): string[] {
-  const lines = [`now: ${short(r.now)} (${r.timezone})`, `next scheduled run: ${r.nextRun ? short(r.nextRun) : 'never'} (cron "${r.cron}")`];
+  const lines = [
+    `now: ${short(r.now)} (${r.timezone})`,
+    `next scheduled run: ${r.nextRun ? short(r.nextRun) : 'never'} (cron "${r.cron}")`,
+  ];
   if (r.lock) {
-    lines.push(`cycle lock: ${r.lock.expired ? 'left expired by' : 'held by'} ${r.lock.owner} since ${r.lock.acquiredAt}${r.lock.expired ? '' : `, until ${r.lock.expiresAt}`}`);
+    lines.push(
+      `cycle lock: ${r.lock.expired ? 'left expired by' : 'held by'} ${r.lock.owner} since ${r.lock.acquiredAt}${r.lock.expired ? '' : `, until ${r.lock.expiresAt}`}`,
+    );
   }
   lines.push('last runs:');
   if (!r.runs.length) lines.push('  (none yet)');
   for (const run of r.runs) {
-    const s = run.summary as { trigger?: string; action?: string; reason?: string; error?: string; build?: { status?: string }; send?: { submitted?: number; failed?: number } | null };
+    const s = run.summary as {
+      trigger?: string;
+      action?: string;
+      reason?: string;
+      error?: string;
+      build?: { status?: string };
+      send?: { submitted?: number; failed?: number } | null;
+    };
     const secs = run.finishedAt ? Math.round((Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000) : null;
     const what = [
       s.action ? `${s.trigger}: ${s.action} (${s.reason})` : null,
@@ -34,12 +46,19 @@ function formatStatus(r: StatusReport, requireApproval: boolean): string[] {
       s.send ? `${s.send.submitted} submitted, ${s.send.failed} failed` : null,
       s.error ? `error: ${s.error}` : null,
     ].filter(Boolean);
-    lines.push(`  ${run.id}  ${run.kind.padEnd(8)}  ${run.issueDate ?? '—'}  ${run.status.padEnd(11)}  ${short(run.startedAt)}${secs !== null ? ` (${secs}s)` : ''}  ${what.join(', ')}`);
+    lines.push(
+      `  ${run.id}  ${run.kind.padEnd(8)}  ${run.issueDate ?? '—'}  ${run.status.padEnd(11)}  ${short(run.startedAt)}${secs !== null ? ` (${secs}s)` : ''}  ${what.join(', ')}`,
+    );
   }
   lines.push('pending issues (not sent):');
   if (!r.pending.length) lines.push('  (none)');
   for (const p of r.pending) {
-    const next = p.status === 'approved' ? `approved ${short(p.approvedAt)}; goes out at the scheduler's next check` : requireApproval ? `waits for approval: digest approve --issue ${p.date}` : 'draft';
+    const next =
+      p.status === 'approved'
+        ? `approved ${short(p.approvedAt)}; goes out at the scheduler's next check`
+        : requireApproval
+          ? `waits for approval: digest approve --issue ${p.date}`
+          : 'draft';
     lines.push(`  ${p.date}  ${p.status.padEnd(8)}  built ${short(p.createdAt)} — ${next}`);
   }
   lines.push('deliveries of recent issues:');

@@ -20,12 +20,16 @@ export function parseCsvLine(line: string): string[] {
   for (let i = 0; i < line.length; i++) {
     const c = line[i]!;
     if (quoted) {
-      if (c === '"' && line[i + 1] === '"') (cur += '"'), i++;
-      else if (c === '"') quoted = false;
+      if (c === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else cur += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') out.push(cur), (cur = '');
-    else cur += c;
+    else if (c === ',') {
+      out.push(cur);
+      cur = '';
+    } else cur += c;
   }
   out.push(cur);
   return out.map((s) => s.trim());
@@ -124,7 +128,10 @@ async function importCsv(ctx: Context, file: string): Promise<CommandResult> {
     if ((err as NodeJS.ErrnoException).code) throw new DigestError(`cannot read ${file}: ${errorMessage(err)}`, 'check the path');
     throw err;
   }
-  const done = Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ') || 'nothing imported';
+  const done =
+    Object.entries(counts)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ') || 'nothing imported';
   const lines = [`${file}: ${done}${rejected ? `; ${rejected} rejected` : ''}`, ...errors.map((e) => `  ✗ ${e}`)];
   if (rejected > errors.length) lines.push(`  … and ${rejected - errors.length} more rejected rows`);
   return { summary: { subscribers: { import: file, counts, rejected, errors } }, lines };
@@ -144,7 +151,10 @@ function list(ctx: Context, values: OptionValues): CommandResult {
     if (ctx.json) all.push(s);
     else {
       chunk += `${s.email}\t${s.name ?? ''}\t${s.status}\n`;
-      if (chunk.length > 64 * 1024) (process.stdout.write(chunk), (chunk = ''));
+      if (chunk.length > 64 * 1024) {
+        process.stdout.write(chunk);
+        chunk = '';
+      }
     }
   }
   if (chunk) process.stdout.write(chunk);
@@ -178,13 +188,23 @@ async function subscribersCommand(ctx: Context, args: string[], values: OptionVa
       const known = removed || !!store.find(email);
       return {
         summary: { subscribers: { remove: email, removed } },
-        lines: [removed ? `${email}: unsubscribed (kept on the list so it is never mailed again)` : known ? `${email}: already unsubscribed` : `${email}: not on the list`],
+        lines: [
+          removed
+            ? `${email}: unsubscribed (kept on the list so it is never mailed again)`
+            : known
+              ? `${email}: already unsubscribed`
+              : `${email}: not on the list`,
+        ],
       };
     }
     case 'list':
       return list(ctx, values);
     case 'import': {
-      if (!rest[0]) throw new UsageError('subscribers import needs a FILE.csv', 'columns: email,name[,status] (a header row may name them in any order)');
+      if (!rest[0])
+        throw new UsageError(
+          'subscribers import needs a FILE.csv',
+          'columns: email,name[,status] (a header row may name them in any order)',
+        );
       return importCsv(ctx, rest[0]);
     }
     default:

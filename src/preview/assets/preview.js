@@ -2,21 +2,20 @@
 // over Server-Sent Events whenever templates, config, inbox items or overrides
 // change; the page reloads when it no longer shows the latest one. Everything
 // else on the page works without this script.
-(function () {
-  'use strict';
+(() => {
   var shown = document.body.getAttribute('data-generation');
   var live = document.getElementById('live');
   if (!window.EventSource || !live) return;
   var source = new EventSource('/events');
-  source.onopen = function () {
+  source.onopen = () => {
     live.textContent = '● live';
     live.className = 'live on';
   };
-  source.onerror = function () {
+  source.onerror = () => {
     live.textContent = '○ reconnecting…';
     live.className = 'live off';
   };
-  source.onmessage = function (event) {
+  source.onmessage = (event) => {
     if (event.data && event.data !== shown) {
       shown = event.data;
       live.textContent = '↻ updating…';
@@ -24,7 +23,7 @@
     }
   };
   // Ask before sending test mail or approving: both reach people.
-  document.addEventListener('submit', function (event) {
+  document.addEventListener('submit', (event) => {
     var form = event.target;
     var action = form.getAttribute('action');
     if (action === '/approve' && !window.confirm('Approve this issue for sending?')) {

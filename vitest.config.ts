@@ -1,0 +1,47 @@
+/**
+ * Two projects, run one after the other (sequence.groupOrder):
+ *  - unit: pure code and in-memory SQLite, many files in parallel;
+ *  - e2e (`*.e2e.test.ts`): tests that start processes, servers (HTTP, SMTP),
+ *    worker threads or Chromium. They run after the unit tests with fewer
+ *    files at once, so that a 2-core machine is not asked to start several
+ *    CLIs and browsers together; none of them depends on how fast it runs.
+ * `tests/setup.ts` runs cleanups registered outside a test after each file.
+ */
+import { defineConfig } from 'vitest/config';
+
+const E2E = 'tests/**/*.e2e.test.ts';
+
+export default defineConfig({
+  test: {
+    setupFiles: ['tests/setup.ts'],
+    coverage: {
+      provider: 'v8',
+      include: ['src/**/*.ts'],
+      reporter: ['text-summary', 'json-summary'],
+      reportsDirectory: 'out/coverage',
+    },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['tests/**/*.test.ts'],
+          exclude: [E2E],
+          testTimeout: 30_000,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: [E2E],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          maxWorkers: 2,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
+  },
+});
