@@ -5,7 +5,8 @@
  *    worker threads or Chromium. They run after the unit tests with fewer
  *    files at once, so that a 2-core machine is not asked to start several
  *    CLIs and browsers together; none of them depends on how fast it runs.
- * `tests/setup.ts` runs cleanups registered outside a test after each file.
+ * `tests/setup.ts` runs cleanups registered outside a test after each file;
+ * `tests/global-setup.ts` brings dist/ up to date first (the CLI tests run it).
  */
 import { defineConfig } from 'vitest/config';
 
@@ -14,6 +15,7 @@ const E2E = 'tests/**/*.e2e.test.ts';
 export default defineConfig({
   test: {
     setupFiles: ['tests/setup.ts'],
+    globalSetup: ['tests/global-setup.ts'],
     coverage: {
       provider: 'v8',
       include: ['src/**/*.ts'],
