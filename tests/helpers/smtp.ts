@@ -146,7 +146,7 @@ export async function startSmtp(opts: SmtpOptions | RecipientRule = {}): Promise
       for (const m of received) for (const to of m.envelopeTo) out.set(to, [...(out.get(to) ?? []), m.messageId ?? '']);
       return out;
     },
-    async waitFor(predicate, timeoutMs = 20_000) {
+    async waitFor(predicate, timeoutMs = 60_000) {
       const start = Date.now();
       while (!predicate()) {
         if (Date.now() - start > timeoutMs) throw new Error(`test SMTP server: condition not met within ${timeoutMs} ms`);

@@ -47,7 +47,7 @@ test('digest ingest --json reports fetched / not-modified / failed per source wi
     stringify({
       store: { path: join(dir, 'data', 'digest.db') },
       output: { dir: join(dir, 'out') },
-      ingest: { userAgent: 'digest-cli-test', timeoutMs: 3000, retries: 0 },
+      ingest: { userAgent: 'digest-cli-test', timeoutMs: 60_000, retries: 0 },
       sources: [
         { id: 'world', type: 'rss', url: server.url('/world.rss') },
         { id: 'policy', type: 'rss', name: '政策速递', url: server.url('/policy.rss') },

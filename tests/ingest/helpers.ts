@@ -125,7 +125,7 @@ export function ingestDeps(config: Record<string, unknown>, now: Date = FIXED_NO
       store: { path: join(dir, 'digest.db') },
       output: { dir: join(dir, 'out') },
       ...config,
-      ingest: { timeoutMs: 2000, retries: 0, ...(config.ingest as object | undefined) },
+      ingest: { timeoutMs: 60_000, retries: 0, ...(config.ingest as object | undefined) },
     },
     'test config',
   );

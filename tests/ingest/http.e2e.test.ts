@@ -15,7 +15,7 @@ const FEED = rss('测试源', [
   { title: '市监局：我国首个智能航运领域国际标准发布', link: 'https://example.org/b', date: 'Sat, 13 Jul 2024 08:00:00 +0800' },
 ]);
 const XML = 'application/rss+xml; charset=utf-8';
-const OPTS = { userAgent: 'digest-test', timeoutMs: 2000, maxBytes: 1 << 20, retries: 0 };
+const OPTS = { userAgent: 'digest-test', timeoutMs: 60_000, maxBytes: 1 << 20, retries: 0 };
 
 test('conditional GET: ETag and Last-Modified are sent back, and a 304 stores nothing and parses nothing', async () => {
   const server = await startFeedServer({ '/feed': withValidators(FEED, XML) });
@@ -164,7 +164,7 @@ test('a server that does not answer in time fails with the timeout named, others
   });
   const deps = ingestDeps({
     // The body never ends: only a timeout that covers the body too ends this test (before vitest's own timeout).
-    ingest: { timeoutMs: 2000 },
+    ingest: { timeoutMs: 5000 },
     sources: [
       { id: 'slow', type: 'rss', url: server.url('/slow') },
       { id: 'fast', type: 'rss', url: server.url('/fast') },
@@ -172,7 +172,7 @@ test('a server that does not answer in time fails with the timeout named, others
   });
   const [slow, fast] = await ingestAll(deps);
   assert.equal(slow!.status, 'failed');
-  assert.match(slow!.error!, /source "slow".*within ingest\.timeoutMs \(2000 ms\)/);
+  assert.match(slow!.error!, /source "slow".*within ingest\.timeoutMs \(5000 ms\)/);
   assert.deepEqual([fast!.status, fast!.new], ['fetched', 2]);
 });
 
