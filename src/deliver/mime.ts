@@ -18,8 +18,8 @@
 import { randomBytes } from 'node:crypto';
 import { foldLines } from 'nodemailer/lib/mime-funcs/index.js';
 import MimeNode from 'nodemailer/lib/mime-node/index.js';
-import { personalize } from '../render/personalize.ts';
-import { TOKENS } from '../render/view.ts';
+import { personalize } from '../render/index.ts';
+import { TOKENS } from '../render/index.ts';
 import type { RenderedIssue } from '../types.ts';
 import { bareAddress, listIdHeader, type ListSettings, type MessageRecipient } from './message.ts';
 

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync,
 import { join } from 'node:path';
 import { setImmediate as tick } from 'node:timers/promises';
 import { test } from 'vitest';
-import { sweepStaleTemps, writeAtomic, writeIfChanged } from '../../src/publish/files.ts';
+import { sweepStaleTemps, writeAtomic, writeIfChanged } from '../../src/util/fs.ts';
 import { ROOT } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
 

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'vitest';
-import { cutoffFor, isScheduledDay, isValidCron, issueDateAt, nextScheduledAt, scheduledAt, wallTime } from '../../src/schedule/time.ts';
+import { cutoffFor, isScheduledDay, isValidCron, issueDateAt, nextScheduledAt, scheduledAt, wallTime } from '../../src/util/time.ts';
 
 const iso = (d: { toISO(): string | null } | null) => d?.toISO() ?? null;
 const NY = 'America/New_York';
