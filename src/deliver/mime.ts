@@ -16,11 +16,10 @@
  * List-Unsubscribe-Post (RFC 2369, 2919, 8058).
  */
 import { randomBytes } from 'node:crypto';
-import { foldLines } from 'nodemailer/lib/mime-funcs/index.js';
-import MimeNode from 'nodemailer/lib/mime-node/index.js';
 import { personalize } from '../render/index.ts';
 import { TOKENS } from '../render/index.ts';
 import type { RenderedIssue } from '../types.ts';
+import { foldLines, MimeNode } from './nodemailer.ts';
 import { bareAddress, listIdHeader, type ListSettings, type MessageRecipient } from './message.ts';
 
 /** Appends bytes to a buffer that grows when needed (a transport reuses it from message to message). */
