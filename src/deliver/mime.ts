@@ -118,6 +118,11 @@ interface StaticPiece {
   aligned: { body: Buffer; tail: Buffer }[] | null;
 }
 
+// The bytes between two pre-encoded pieces of a Base64Template collect here:
+// one buffer for the process (rendering is synchronous, so no two renders
+// share it at once), grown when a value needs more and kept for the next message.
+let held = Buffer.allocUnsafe(16 * 1024);
+
 /**
  * A body template split at its tokens. Base64 works in groups of 3 bytes, so
  * a static piece encodes the same way whenever it starts at the same offset
@@ -192,8 +197,6 @@ export class Base64Template {
     if (pending) w.base64Lines(held.subarray(0, pending));
   }
 }
-
-let held = Buffer.allocUnsafe(16 * 1024);
 
 // personalize() decides what each token becomes (escaping, the default
 // greeting); asking it about a probe made only of tokens keeps this file in
