@@ -27,7 +27,7 @@ test('a reader never sees a half-written file while another process rewrites it'
       '--input-type=module',
       '-e',
       `
-      import { writeAtomic } from ${JSON.stringify(join(ROOT, 'src/publish/files.ts'))};
+      import { writeAtomic } from ${JSON.stringify(join(ROOT, 'src/util/fs.ts'))};
       for (let i = 0; i < 60; i++) writeAtomic(${JSON.stringify(target)}, (i % 2 ? 'A' : 'B').repeat(${size}));
     `,
     ],
