@@ -10,7 +10,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { escapeHtml } from '../src/ingest/normalize.ts';
+import { escapeHtml } from '../src/util/html.ts';
 import { renderIssue, type RenderResult } from '../src/render/index.ts';
 import { personalize, type Recipient } from '../src/render/personalize.ts';
 import { loadTemplates } from '../src/render/templates.ts';

@@ -25,7 +25,7 @@ import { parseConfig } from '../src/config/load.ts';
 import { buildIssue } from '../src/section/build.ts';
 import { trainClassifier } from '../src/section/classifier.ts';
 import { evaluate, leaveOneOut, type Evaluation, type Mode } from '../src/section/evaluate.ts';
-import { labelledSet, splitLabelled, type LabelledItem } from '../src/section/labelled.ts';
+import { labelledSet, splitLabelled, type LabelledItem } from '../src/ingest/labelled.ts';
 import { learnedFallback } from '../src/section/learned.ts';
 import { openStore } from '../src/store/index.ts';
 import { TrainingStore } from '../src/store/training.ts';

@@ -97,8 +97,8 @@ if (process.argv[2] === '--child-loop') {
 const nodemailer = (await import('nodemailer')).default;
 const MailComposer = (await import('nodemailer/lib/mail-composer/index.js')).default;
 const { stringify } = await import('yaml');
-const { openContext, listSettings } = await import('../src/cli/context.ts');
-const { buildStep, ingestStep, renderStored } = await import('../src/cli/cycle.ts');
+const { openContext } = await import('../src/cli/context.ts');
+const { buildStep, ingestStep, listSettings, renderStored } = await import('../src/cycle/index.ts');
 const { sendIssue } = await import('../src/deliver/index.ts');
 const { IssueMessage } = await import('../src/deliver/mime.ts');
 const { SmtpMessenger } = await import('../src/deliver/smtp.ts');

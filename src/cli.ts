@@ -8,8 +8,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DigestError, errorMessage } from './errors.ts';
 import type { Command, OptionValues } from './cli/command.ts';
-import type { Context } from './cli/context.ts';
-import { startParseWorkersEarly } from './ingest/parse-pool.ts';
+import type { CommandContext as Context } from './cli/context.ts';
+import { startParseWorkersEarly } from './ingest/index.ts';
 
 const COMMANDS_DIR = new URL('./cli/commands/', import.meta.url);
 // .ts when running the sources (tsx), .js when running the build in dist/.

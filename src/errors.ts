@@ -26,17 +26,6 @@ export class UsageError extends DigestError {
   override readonly exitCode = 2;
 }
 
-/** A source (feed or inbox file) could not be read or parsed; it fails alone. */
-export class SourceError extends DigestError {
-  constructor(
-    readonly sourceId: string,
-    message: string,
-    hint?: string,
-  ) {
-    super(`source "${sourceId}": ${message}`, hint);
-  }
-}
-
 /** An editor item could not be imported; names the file and line. */
 export class ImportError extends DigestError {
   constructor(

@@ -199,11 +199,6 @@ export interface Delivery {
   updatedAt: IsoTime;
 }
 
-/** A clock, passed into the pure stages instead of calling Date.now(). */
-export interface Clock {
-  now(): Date;
-}
-
 /** An editor's decision about one item, stored in SQLite and respected by every build. */
 export interface Override {
   itemId: string;
@@ -213,4 +208,33 @@ export interface Override {
   excluded: boolean;
   /** Put the item first in its section. */
   pinnedFirst: boolean;
+}
+
+/** The parts of an item the section classifier looks at. */
+export type ClassifiableItem = Pick<Item, 'title' | 'issuer' | 'outlet' | 'text'>;
+
+/** An item as it was placed in a past issue: what the classifier learns from (read by the store, used by section/). */
+export interface PastPlacement {
+  itemId: string;
+  item: ClassifiableItem;
+  sectionId: string;
+  /** The reason recorded in the issue (rule, editor, classifier). */
+  reason: string;
+  /** Editors looked at approved and sent issues; drafts only show what the machine did. */
+  reviewed: boolean;
+}
+
+/** An editor's correction: the item belongs in this section. */
+export interface Correction {
+  itemId: string;
+  item: ClassifiableItem;
+  sectionId: string;
+}
+
+/** An item with the section the editors gave it (a labelled set read from an old issue; section/ evaluates on it). */
+export interface LabelledItem {
+  item: Item;
+  sectionId: string;
+  /** Position in the table of contents (0-based, over the whole issue). */
+  tocIndex: number;
 }

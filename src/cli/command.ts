@@ -3,7 +3,7 @@
  * finds a command by its file name, so adding a command is adding one file.
  */
 import type { ParseArgsConfig } from 'node:util';
-import type { Context } from './context.ts';
+import type { CommandContext as Context } from './context.ts';
 
 /** Parsed option values (global options plus the command's own). */
 export type OptionValues = Record<string, string | boolean | string[] | boolean[] | undefined>;

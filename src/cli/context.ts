@@ -1,45 +1,33 @@
 /**
- * The wiring point: configuration, store, clock, templates and transports
- * are created here and handed to the stages. Nothing else reads config.
+ * The wiring point: configuration, store and clock are created here and
+ * handed to the cycle and the other entry points. Nothing else reads config.
  */
 import { resolve } from 'node:path';
-import { loadConfig } from '../config/load.ts';
-import type { Config } from '../config/schema.ts';
-import type { ListSettings } from '../deliver/message.ts';
-import { openStore, type Store } from '../store/index.ts';
+import { loadConfig } from '../config/index.ts';
+import type { Context } from '../cycle/index.ts';
+import { openStore } from '../store/index.ts';
 
-/** What every command gets. */
-export interface Context {
-  config: Config;
-  store: Store;
-  now: () => Date;
-  log: (line: string) => void;
+/** What a command gets: the cycle's context plus the CLI's own flags. */
+export interface CommandContext extends Context {
+  /** `--json`: print one JSON summary object on stdout. */
   json: boolean;
+  /** The config file in force, re-read on demand (the preview reloads it when it changes). */
+  reloadConfig: () => Context['config'];
 }
 
 /** Open config and store. `DIGEST_NOW` (ISO) fixes the clock for tests and back-fills. */
-export function openContext(opts: { config?: string; json?: boolean }, log: (line: string) => void): Context {
+export function openContext(opts: { config?: string; json?: boolean }, log: (line: string) => void): CommandContext {
   const config = loadConfig(opts.config);
   const store = openStore(resolve(config.store.path));
   const fixed = process.env.DIGEST_NOW ? new Date(process.env.DIGEST_NOW) : null;
   if (fixed && Number.isNaN(fixed.getTime())) throw new Error(`DIGEST_NOW="${process.env.DIGEST_NOW}" is not an ISO time`);
-  return { config, store, now: () => fixed ?? new Date(), log, json: !!opts.json };
-}
-
-/** The domain of the From address (for Message-IDs and List-Id). */
-export function fromDomain(config: Config): string {
-  const m = /@([^>\s]+)>?\s*$/.exec(config.delivery.from);
-  return m ? m[1]! : 'localhost';
-}
-
-/** List headers settings from config. */
-export function listSettings(config: Config): ListSettings {
-  const domain = fromDomain(config);
-  const address = /<([^>]+)>/.exec(config.delivery.from)?.[1] ?? config.delivery.from;
+  const file = config.configPath;
   return {
-    from: config.delivery.from,
-    replyTo: config.delivery.replyTo,
-    listId: `${config.publication.title} <digest.${domain}>`,
-    unsubscribeMailto: config.delivery.unsubscribeMailto ?? address,
+    config,
+    store,
+    now: () => fixed ?? new Date(),
+    log,
+    json: !!opts.json,
+    reloadConfig: () => (file ? loadConfig(file) : config),
   };
 }

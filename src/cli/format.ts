@@ -2,7 +2,7 @@
  * Human-readable summaries of the steps, for the CLI's text output.
  */
 import type { SourceReport } from '../ingest/index.ts';
-import type { BuildSummary, SendSummary } from './cycle.ts';
+import type { BuildSummary, SendSummary } from '../cycle/index.ts';
 
 /** One line per source. */
 export function formatIngest(reports: SourceReport[]): string[] {

@@ -3,10 +3,8 @@
  * stored on its own, so one bad file never loses the others.
  */
 import { errorMessage } from '../errors.ts';
-import { storeItems } from '../ingest/index.ts';
-import { readEditorFile } from '../ingest/inbox.ts';
-import { buildItem } from '../ingest/item.ts';
-import type { Context } from './context.ts';
+import { buildItem, readEditorFile, storeItems } from '../ingest/index.ts';
+import type { CommandContext as Context } from './context.ts';
 
 /** Outcome of importing one file. */
 export interface ImportResult {

@@ -7,8 +7,7 @@ import { resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type * as z from 'zod';
 import { ConfigError } from '../errors.ts';
-import { defaultSections, resolveSectioningData } from '../section/defaults.ts';
-import { checkRules } from '../section/rules.ts';
+import { checkRules, defaultSections, resolveSectioningData } from './sections.ts';
 import { configSchema, type Config } from './schema.ts';
 
 /** Default config file, relative to the working directory. */

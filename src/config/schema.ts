@@ -3,7 +3,7 @@
  * defaults run with no file at all; `config/digest.yaml` documents each key.
  */
 import * as z from 'zod';
-import { isValidCron } from '../schedule/time.ts';
+import { isValidCron } from '../util/time.ts';
 
 /** What a section rule tests (see SectionCondition in src/types.ts). */
 const conditionFields = {

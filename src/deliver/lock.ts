@@ -2,14 +2,12 @@
  * One sender per issue. Two processes sending the same issue at once (a
  * schedule and a manual `digest send`) would both take the same pending rows
  * and mail them twice, so a send holds the lease `send:<date>`: the same
- * renewed SQLite lease as the cycle lock (src/schedule/lock.ts), so a holder
+ * renewed SQLite lease as the cycle lock (src/store/lease.ts), so a holder
  * that was killed (kill -9, a crash) on this machine is recognised by its
  * dead pid and replaced at once, and a resumed send need not wait it out.
  */
 import { DigestError } from '../errors.ts';
-import { acquireLock, lockOwner } from '../schedule/lock.ts';
-import type { Db } from '../store/db.ts';
-import { LockStore } from '../store/locks.ts';
+import { acquireLock, lockOwner, type LockRepository } from '../store/index.ts';
 
 /** A held send lock. `lost` aborts if the lease could not be renewed (another process took it). */
 export interface SendLock {
@@ -18,8 +16,8 @@ export interface SendLock {
 }
 
 /** Take the send lock of the issue of `issueDate`, or throw naming who holds it. */
-export function acquireSendLock(db: Db, issueDate: string, ttlMs = 30_000): SendLock {
-  const got = acquireLock(new LockStore(db), {
+export function acquireSendLock(locks: LockRepository, issueDate: string, ttlMs = 30_000): SendLock {
+  const got = acquireLock(locks, {
     name: `send:${issueDate}`,
     owner: lockOwner(),
     ttlMs,

@@ -16,11 +16,10 @@
  * List-Unsubscribe-Post (RFC 2369, 2919, 8058).
  */
 import { randomBytes } from 'node:crypto';
-import { foldLines } from 'nodemailer/lib/mime-funcs/index.js';
-import MimeNode from 'nodemailer/lib/mime-node/index.js';
-import { personalize } from '../render/personalize.ts';
-import { TOKENS } from '../render/view.ts';
+import { personalize } from '../render/index.ts';
+import { TOKENS } from '../render/index.ts';
 import type { RenderedIssue } from '../types.ts';
+import { foldLines, MimeNode } from './nodemailer.ts';
 import { bareAddress, listIdHeader, type ListSettings, type MessageRecipient } from './message.ts';
 
 /** Appends bytes to a buffer that grows when needed (a transport reuses it from message to message). */
@@ -119,6 +118,11 @@ interface StaticPiece {
   aligned: { body: Buffer; tail: Buffer }[] | null;
 }
 
+// The bytes between two pre-encoded pieces of a Base64Template collect here:
+// one buffer for the process (rendering is synchronous, so no two renders
+// share it at once), grown when a value needs more and kept for the next message.
+let held = Buffer.allocUnsafe(16 * 1024);
+
 /**
  * A body template split at its tokens. Base64 works in groups of 3 bytes, so
  * a static piece encodes the same way whenever it starts at the same offset
@@ -193,8 +197,6 @@ export class Base64Template {
     if (pending) w.base64Lines(held.subarray(0, pending));
   }
 }
-
-let held = Buffer.allocUnsafe(16 * 1024);
 
 // personalize() decides what each token becomes (escaping, the default
 // greeting); asking it about a probe made only of tokens keeps this file in

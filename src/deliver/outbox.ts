@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeAtomic } from '../publish/files.ts';
+import { writeAtomic } from '../util/fs.ts';
 import type { OutgoingMessage } from './mime.ts';
 import type { MessageKey, Messenger, SendOutcome } from './messenger.ts';
 

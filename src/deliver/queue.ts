@@ -5,7 +5,7 @@
  * for the backoff: the delivery waits here (and `pending` in the ledger, so a
  * crash loses nothing) while the workers go on with other recipients.
  */
-import type { DeliveryStore, PendingDelivery } from '../store/deliveries.ts';
+import type { DeliveryRepository, PendingDelivery } from '../store/index.ts';
 import { abortableSleep } from './rate.ts';
 
 /** A delivery in this run, with its temporary failures so far. */
@@ -28,7 +28,7 @@ export class DeliveryQueue {
   private readonly wake = new Set<() => void>();
 
   constructor(
-    private readonly deliveries: DeliveryStore,
+    private readonly deliveries: DeliveryRepository,
     private readonly issueDate: string,
     private readonly batchSize = 500,
     private readonly clock: () => number = () => performance.now(),

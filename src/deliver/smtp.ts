@@ -13,12 +13,10 @@
  * decides about retries.
  */
 import { readFileSync } from 'node:fs';
-import DKIM from 'nodemailer/lib/dkim/index.js';
-import { parseConnectionUrl } from 'nodemailer/lib/shared/index.js';
-import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
 import { ConfigError } from '../errors.ts';
 import type { OutgoingMessage } from './mime.ts';
 import type { Messenger, SendOutcome } from './messenger.ts';
+import { DKIM, parseConnectionUrl, SMTPConnection } from './nodemailer.ts';
 
 /** SMTP settings from `delivery.smtp`. */
 export interface SmtpSettings {

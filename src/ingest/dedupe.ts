@@ -4,7 +4,7 @@
  * outlet (similar.ts). A repeat from another outlet is merged: the stored
  * item lists it among its other outlets instead of appearing twice.
  */
-import type { ItemStore } from '../store/items.ts';
+import type { ItemRepository } from '../store/index.ts';
 import type { Item } from '../types.ts';
 import { NearDuplicateIndex, type HeadlineEntry } from './similar.ts';
 
@@ -30,7 +30,7 @@ export interface StoreOptions {
 export const NEAR_DUPLICATE_LOOKBACK_DAYS = 30;
 
 /** A near-duplicate index over the items first seen in the last {@link NEAR_DUPLICATE_LOOKBACK_DAYS} days. */
-export function loadNearDuplicateIndex(store: ItemStore, now: Date): NearDuplicateIndex {
+export function loadNearDuplicateIndex(store: ItemRepository, now: Date): NearDuplicateIndex {
   const index = new NearDuplicateIndex();
   const since = new Date(now.getTime() - NEAR_DUPLICATE_LOOKBACK_DAYS * 86_400_000).toISOString();
   for (const h of store.headlinesSince(since)) index.add({ ...h, time: h.publishedAt ?? h.firstSeenAt });
@@ -57,7 +57,7 @@ function sameOutlet(a: Item, b: Item): boolean {
  * from another source and outlet is merged; from the same outlet it is a
  * duplicate. A near-duplicate headline from another outlet is merged.
  */
-export function storeItems(items: Item[], store: ItemStore, options: StoreOptions = {}): StoreCounts {
+export function storeItems(items: Item[], store: ItemRepository, options: StoreOptions = {}): StoreCounts {
   const counts: StoreCounts = { new: 0, duplicate: 0, merged: 0 };
   const { nearDuplicates, mergeable = true } = options;
   store.transaction(() => {

@@ -3,7 +3,7 @@
  * build every entry (item.ts: normalize, sanitize). Pure and self-contained,
  * so it runs on a worker thread (parse-worker.ts) as well as here.
  */
-import type { SourceConfig } from '../config/schema.ts';
+import type { SourceConfig } from '../config/index.ts';
 import type { Item } from '../types.ts';
 import { decodeFeed } from './charset.ts';
 import { parseFeed, type ParsedFeed, type RawEntry } from './feed.ts';

@@ -4,8 +4,8 @@
  * fetch, decode, parse, and build items. Storing happens in index.ts, in
  * config order, so that runs are deterministic whatever the network does.
  */
-import type { Config } from '../config/schema.ts';
-import type { SourceState } from '../store/sources.ts';
+import type { Config } from '../config/index.ts';
+import type { SourceState } from '../store/index.ts';
 import type { Item } from '../types.ts';
 import type { FeedParseInput, FeedParseOutput, FeedSourceConfig } from './feed-parse.ts';
 import { fetchFeed } from './fetch.ts';

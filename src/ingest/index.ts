@@ -8,15 +8,22 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Config, SourceConfig } from '../config/schema.ts';
+import type { Config, SourceConfig } from '../config/index.ts';
 import { errorMessage } from '../errors.ts';
-import type { ItemStore } from '../store/items.ts';
-import type { SourceStore } from '../store/sources.ts';
+import type { ItemRepository } from '../store/index.ts';
+import type { SourceRepository } from '../store/index.ts';
 import type { Item } from '../types.ts';
 import { loadNearDuplicateIndex, storeItems, type StoreCounts } from './dedupe.ts';
 import { effectiveState, readFeedSource, type FeedRead, type FeedSourceConfig } from './feed-source.ts';
 import { FeedParser } from './parse-pool.ts';
 import type { NearDuplicateIndex } from './similar.ts';
+
+// The ingest stage's entry: what other stages may use (besides what this module defines).
+export { parsePlainItems, readEditorFile } from './inbox.ts';
+export { buildItem, type EntryInput } from './item.ts';
+export { headlineKey, labelledSet, splitLabelled, type LabelledItem, type LabelledSet } from './labelled.ts';
+export { normalizeTitle } from './normalize.ts';
+export { startParseWorkersEarly } from './parse-pool.ts';
 
 export { storeItems, type StoreCounts } from './dedupe.ts';
 
@@ -40,8 +47,8 @@ export interface SourceReport {
 /** Dependencies of the ingest stage. */
 export interface IngestDeps {
   config: Config;
-  items: ItemStore;
-  sources: SourceStore;
+  items: ItemRepository;
+  sources: SourceRepository;
   now: () => Date;
 }
 

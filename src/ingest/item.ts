@@ -8,7 +8,6 @@ import { parseDate } from './dates.ts';
 import {
   canonicalLink,
   decodeEntities,
-  escapeHtml,
   extractAttachments,
   fingerprint,
   htmlToText,
@@ -18,6 +17,7 @@ import {
   stableId,
   textToHtml,
 } from './normalize.ts';
+import { escapeHtml } from '../util/html.ts';
 import { sanitize } from './sanitize.ts';
 
 /** What any source provides for one item. */

@@ -3,6 +3,7 @@
  * paragraphs cut by page breaks, issuer/headline split, attachments,
  * canonical links and fingerprints.
  */
+import { escapeHtml } from '../util/html.ts';
 import { createHash } from 'node:crypto';
 
 const CJK = '\\p{Script=Han}\\u3000-\\u303f\\uff00-\\uffef';
@@ -351,11 +352,6 @@ export function repairHtml(html: string): string {
     .join('')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
-}
-
-/** Escape text for HTML. */
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 /** Plain text paragraphs as HTML paragraphs. */

@@ -4,7 +4,7 @@
  * and error messages come from feeds, editors and templates, so nothing is
  * ever concatenated into markup by hand.
  */
-import { escapeHtml } from '../ingest/normalize.ts';
+import { escapeHtml } from '../util/html.ts';
 
 /** Markup that is already safe (built by `html`). */
 export class SafeHtml {

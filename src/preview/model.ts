@@ -1,6 +1,6 @@
 /**
  * What the preview shows and what its buttons do. The next issue is composed
- * exactly as `digest build` would compose it now (composeIssue in cli/cycle.ts),
+ * exactly as `digest build` would compose it now (composeIssue in cycle/build.ts),
  * without assigning items or saving it: looking never changes state. Only the
  * editors' actions write — overrides, a test send, approval, updating a draft.
  */
@@ -8,20 +8,24 @@ import Handlebars from 'handlebars';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DateTime } from 'luxon';
-import { loadConfig } from '../config/load.ts';
-import type { Config } from '../config/schema.ts';
+import type { Config } from '../config/index.ts';
+import {
+  type ApprovalResult,
+  approveIssue,
+  type BuildSummary,
+  buildStep,
+  type Context,
+  composeIssue,
+  issueDate,
+  renderStored,
+  sendTest,
+} from '../cycle/index.ts';
+import { signedUnsubscribeUrl, unsubscribeEndpoint } from '../deliver/index.ts';
 import { UsageError, errorMessage } from '../errors.ts';
 import { ingestAll } from '../ingest/index.ts';
-import { personalize } from '../render/personalize.ts';
-import { loadTemplates, type Templates } from '../render/templates.ts';
-import { signedUnsubscribeUrl, unsubscribeEndpoint } from '../deliver/unsubscribe.ts';
-import type { StoredIssue } from '../store/issues.ts';
-import { approveIssue, type ApprovalResult } from '../schedule/approval.ts';
-import type { RenderResult } from '../render/index.ts';
+import { loadTemplates, personalize, type RenderResult, type Templates } from '../render/index.ts';
+import type { StoredIssue } from '../store/index.ts';
 import type { Issue, IssueItem, Override } from '../types.ts';
-import type { Context } from '../cli/context.ts';
-import { buildStep, composeIssue, issueDate, renderStored, type BuildSummary } from '../cli/cycle.ts';
-import { sendTest } from '../cli/send-test.ts';
 
 /** What an editor can do to one item. */
 export const ITEM_ACTIONS = ['move', 'exclude', 'include', 'pin', 'unpin', 'reset'] as const;
@@ -114,7 +118,14 @@ export class Preview {
   /** Bumped on every change the browser should see; pages reload when it moves. */
   generation = 1;
 
-  constructor(ctx: Context) {
+  /**
+   * `reload` re-reads the configuration (the CLI's, which alone reads config
+   * files); without it, config changes are not picked up.
+   */
+  constructor(
+    ctx: Context,
+    private readonly reload?: () => Config,
+  ) {
     this.ctx = ctx;
     this.reloadTemplates();
   }
@@ -164,10 +175,9 @@ export class Preview {
 
   /** Reload the config file; a broken file leaves the last good configuration in force. */
   reloadConfig(): void {
-    const file = this.ctx.config.configPath;
-    if (!file) return;
+    if (!this.reload) return;
     try {
-      const next = loadConfig(file);
+      const next = this.reload();
       if (resolve(next.store.path) !== resolve(this.config.store.path)) {
         this.problem('config', `store.path changed to ${next.store.path}; restart digest preview to use the new database`);
         return;
@@ -355,7 +365,7 @@ export class Preview {
    * its lock every few seconds) do not reload anyone's page.
    */
   checkExternalChanges(): void {
-    const version = this.ctx.store.db.pragma('data_version', { simple: true }) as number;
+    const version = this.ctx.store.dataVersion();
     if (version === this.dataVersion) return;
     this.dataVersion = version;
     const { date } = this.nextDate();

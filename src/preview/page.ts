@@ -4,8 +4,8 @@
  * escaped by `html`, and the rendered email and web page live in sandboxed
  * frames, so no item or template content runs as script here.
  */
-import type { EmailFit } from '../render/fit.ts';
-import { chineseNumeral } from '../render/numerals.ts';
+import type { EmailFit } from '../render/index.ts';
+import { chineseNumeral } from '../render/index.ts';
 import type { IssueItem, Override } from '../types.ts';
 import { html, safeHref, type SafeHtml } from './html.ts';
 import type { PreviewSnapshot } from './model.ts';

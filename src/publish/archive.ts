@@ -5,8 +5,8 @@
  * rewritten, so an older page cannot learn about the issues after it; the
  * archive can, and every issue page links to it.
  */
-import { escapeHtml } from '../ingest/normalize.ts';
-import { numberingLine } from '../render/numerals.ts';
+import { escapeHtml } from '../util/html.ts';
+import { numberingLine } from '../render/index.ts';
 import type { Issue, IssueNumber, IsoDate } from '../types.ts';
 
 /** What the archive shows of one issue (cheap to keep for thousands of issues). */

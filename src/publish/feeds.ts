@@ -4,8 +4,8 @@
  * summaries and web addresses come from the render stage's view model, so a
  * feed entry reads exactly like the email and the web page.
  */
-import { escapeHtml } from '../ingest/normalize.ts';
-import { issueView, type ItemView, type PublicationView } from '../render/view.ts';
+import { escapeHtml } from '../util/html.ts';
+import { issueView, type ItemView, type PublicationView } from '../render/index.ts';
 import type { Issue, IsoTime } from '../types.ts';
 import { absolutizeLinks, mainContent } from './links.ts';
 import type { FeedDocument, FeedEntry } from './model.ts';

@@ -7,12 +7,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { personalize } from '../render/personalize.ts';
+import { personalize } from '../render/index.ts';
 import type { Issue, IsoDate, RenderedIssue } from '../types.ts';
 import { renderArchive, type ArchiveEntry } from './archive.ts';
 import { renderAtom } from './atom.ts';
 import { homeUrl, issueFeed, itemFeed, type FeedSettings, type PublishedIssue } from './feeds.ts';
-import { sweepStaleTemps, writeIfChanged } from './files.ts';
+import { sweepStaleTemps, writeIfChanged } from '../util/fs.ts';
 import { renderJsonFeed } from './json-feed.ts';
 import { renderRss } from './rss.ts';
 

@@ -10,6 +10,13 @@ import type { Templates } from './templates.ts';
 import { wrapText } from './text.ts';
 import { issueView, type EmailShape, type IssueView, type PublicationView } from './view.ts';
 
+// The render stage's entry: what other stages may use (besides what this module defines).
+export type { EmailFit } from './fit.ts';
+export { chineseNumeral, numberingLine } from './numerals.ts';
+export { DEFAULT_GREETING_NAME, personalize, type Recipient } from './personalize.ts';
+export { loadTemplates, type Templates } from './templates.ts';
+export { cutAtSentence, issueView, TOKENS, type ItemView, type IssueView, type PublicationView } from './view.ts';
+
 /** Options of one render. */
 export interface RenderOptions {
   publication: PublicationView & { language: string };

@@ -5,7 +5,7 @@
  * parts are split at their tokens once (cached per RenderedIssue); each
  * recipient then costs one string join per part.
  */
-import { escapeHtml } from '../ingest/normalize.ts';
+import { escapeHtml } from '../util/html.ts';
 import type { RenderedIssue } from '../types.ts';
 import { TOKENS } from './view.ts';
 

@@ -15,21 +15,15 @@
  * Issues for days missed before today are never produced here (that is
  * `digest run --date D`). Failed attempts back off and stop after a few retries.
  */
-import type { IssueStatus } from '../store/issues.ts';
-import type { RunStatus } from '../store/runs.ts';
+import type { IssueProgress, RunStatus } from '../store/index.ts';
 import type { IsoDate } from '../types.ts';
-import { issueDateAt, scheduledAt } from './time.ts';
+import { issueDateAt, scheduledAt } from '../util/time.ts';
 
 /** What woke the scheduler: its cron expression, or the periodic check (and start-up). */
 export type Trigger = 'tick' | 'check';
 
-/** An issue as the scheduler sees it. */
-export interface IssueView {
-  date: IsoDate;
-  status: IssueStatus;
-  /** Deliveries planned but not finished (pending or sending): a send that stopped midway. */
-  unfinished: number;
-}
+/** An issue as the scheduler sees it (its status and unfinished deliveries). */
+export type IssueView = IssueProgress;
 
 /** A run as the scheduler sees it. */
 export interface RunView {

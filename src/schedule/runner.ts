@@ -15,17 +15,14 @@
  * interrupted and the next start resumes it.
  */
 import cron, { type ScheduledTask } from 'node-cron';
-import type { Config } from '../config/schema.ts';
+import type { Config } from '../config/index.ts';
 import { DigestError, errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import type { Db } from '../store/db.ts';
-import { LockStore } from '../store/locks.ts';
-import { RunStore } from '../store/runs.ts';
+import { acquireLock, lockOwner, type HeldLock, type LockRepository, type RunRepository, type Store } from '../store/index.ts';
 import type { IsoDate } from '../types.ts';
 import { decide, describeDecision, type DecideSettings, type Decision, type Trigger } from './decide.ts';
-import { acquireLock, lockOwner, type HeldLock } from './lock.ts';
 import { loadScheduleState } from './state.ts';
-import { issueDateAt, nextScheduledAt } from './time.ts';
+import { issueDateAt, nextScheduledAt } from '../util/time.ts';
 import { trackRun, type RunOutcome } from './track.ts';
 
 /** What an action gets: a signal to stop early, and a logger carrying the run id. */
@@ -34,7 +31,7 @@ export interface ActionContext {
   log: Logger;
 }
 
-/** The cycle steps the scheduler drives (wired to src/cli/cycle.ts by `digest schedule`). */
+/** The cycle steps the scheduler drives (wired to src/cycle/ by `digest schedule`). */
 export interface CycleActions {
   /** Ingest, build the issue of `date` (skip rules apply) and, if `send`, send it. */
   build(date: IsoDate, opts: ActionContext & { send: boolean }): Promise<RunOutcome>;
@@ -64,7 +61,8 @@ export function schedulerSettings(config: Pick<Config, 'schedule' | 'publication
 
 /** What the scheduler needs. */
 export interface SchedulerOptions {
-  db: Db;
+  /** The store: the run log, the cycle lock and the issues' progress. */
+  store: Pick<Store, 'issues' | 'runs' | 'locks'>;
   settings: SchedulerSettings;
   actions: CycleActions;
   now: () => Date;
@@ -80,8 +78,8 @@ const MAX_ACTIONS_PER_WAKE = 20;
 
 /** A running scheduler. */
 export class Scheduler {
-  readonly runs: RunStore;
-  readonly locks: LockStore;
+  readonly runs: RunRepository;
+  readonly locks: LockRepository;
   readonly owner: string;
   /** Runs this scheduler carried out. */
   actionsRun = 0;
@@ -93,8 +91,8 @@ export class Scheduler {
   private lastIdle: string | null = null;
 
   constructor(private readonly opts: SchedulerOptions) {
-    this.runs = new RunStore(opts.db);
-    this.locks = new LockStore(opts.db);
+    this.runs = opts.store.runs;
+    this.locks = opts.store.locks;
     this.owner = opts.owner ?? lockOwner();
   }
 
@@ -157,10 +155,7 @@ export class Scheduler {
   private decideNow(trigger: Trigger): Decision {
     const { settings, now } = this.opts;
     const at = now();
-    const state = loadScheduleState(
-      { db: this.opts.db, runs: this.runs },
-      { trigger, startedAt: this.startedAt, today: issueDateAt(at, settings.timezone) },
-    );
+    const state = loadScheduleState(this.opts.store, { trigger, startedAt: this.startedAt, today: issueDateAt(at, settings.timezone) });
     return decide(at, state, settings);
   }
 

@@ -5,15 +5,17 @@
  * Reads the store only.
  */
 import { DateTime } from 'luxon';
-import type { Db } from '../store/db.ts';
-import type { DeliveryTotals } from '../store/deliveries.ts';
-import { LockStore, type LockHolder } from '../store/locks.ts';
-import type { IssueStatus } from '../store/issues.ts';
-import { RunStore, type RunRecord } from '../store/runs.ts';
+import {
+  CYCLE_LOCK,
+  type DeliveryTotals,
+  type IssueStatus,
+  type LockHolder,
+  type PendingIssue,
+  type RunRecord,
+  type Store,
+} from '../store/index.ts';
 import type { IsoDate } from '../types.ts';
-import { CYCLE_LOCK } from './lock.ts';
-import { pendingIssues, type PendingIssue } from './state.ts';
-import { issueDateAt, isScheduledDay, nextScheduledAt } from './time.ts';
+import { issueDateAt, isScheduledDay, nextScheduledAt } from '../util/time.ts';
 
 /** The status report. Times are ISO strings in the publication's timezone. */
 export interface StatusReport {
@@ -31,42 +33,37 @@ export interface StatusReport {
 
 /** Collect the status report. */
 export function collectStatus(
-  db: Db,
-  deliveryTotals: (date: IsoDate) => DeliveryTotals,
+  store: Pick<Store, 'issues' | 'runs' | 'locks' | 'deliveries'>,
   opts: { now: Date; cron: string; timezone: string; runs?: number; issues?: number },
 ): StatusReport {
   const { now, cron, timezone } = opts;
   const zoned = (iso: string) => DateTime.fromISO(iso).setZone(timezone).toISO()!;
-  const holder = new LockStore(db).get(CYCLE_LOCK);
-  const recent = db.prepare('SELECT date, status FROM issues ORDER BY date DESC LIMIT ?').all(opts.issues ?? 7) as {
-    date: IsoDate;
-    status: IssueStatus;
-  }[];
+  const holder = store.locks.get(CYCLE_LOCK);
+  const recent = store.issues.recent(opts.issues ?? 7);
   return {
     now: DateTime.fromJSDate(now, { zone: timezone }).toISO()!,
     timezone,
     cron,
     nextRun: nextScheduledAt(now, cron, timezone)?.toISO() ?? null,
     lock: holder ? { ...holder, expired: Date.parse(holder.expiresAt) <= Date.now() } : null,
-    runs: new RunStore(db)
+    runs: store.runs
       .latest(opts.runs ?? 10)
       .map((r) => ({ ...r, startedAt: zoned(r.startedAt), finishedAt: r.finishedAt && zoned(r.finishedAt) })),
-    pending: pendingIssues(db).map((p) => ({ ...p, createdAt: zoned(p.createdAt), approvedAt: p.approvedAt && zoned(p.approvedAt) })),
-    issues: recent.map((i) => ({ ...i, deliveries: deliveryTotals(i.date) })),
-    missed: missedDays(db, now, cron, timezone),
+    pending: store.issues.pending().map((p) => ({ ...p, createdAt: zoned(p.createdAt), approvedAt: p.approvedAt && zoned(p.approvedAt) })),
+    issues: recent.map((i) => ({ ...i, deliveries: store.deliveries.totals(i.date) })),
+    missed: missedDays(store, now, cron, timezone),
   };
 }
 
-function missedDays(db: Db, now: Date, cron: string, zone: string): IsoDate[] {
-  const first = (db.prepare('SELECT min(date) AS d FROM issues').get() as { d: string | null }).d;
+function missedDays(store: Pick<Store, 'issues' | 'runs'>, now: Date, cron: string, zone: string): IsoDate[] {
+  const first = store.issues.firstDate();
   if (!first) return [];
   const today = DateTime.fromISO(issueDateAt(now, zone), { zone });
-  const has = db.prepare('SELECT (SELECT count(*) FROM issues WHERE date = @d) + (SELECT count(*) FROM runs WHERE issue_date = @d) AS n');
   const out: IsoDate[] = [];
   for (let i = 7; i >= 1; i--) {
     const d = today.minus({ days: i }).toISODate()!;
     if (d < first || !isScheduledDay(d, cron, zone)) continue;
-    if ((has.get({ d }) as { n: number }).n === 0) out.push(d);
+    if (!store.issues.has(d) && store.runs.forIssue(d).length === 0) out.push(d);
   }
   return out;
 }

@@ -4,11 +4,17 @@
  */
 import { errorMessage, DigestError } from '../errors.ts';
 import { newRunId, type Logger } from '../log.ts';
-import type { Db } from '../store/db.ts';
-import { LockStore } from '../store/locks.ts';
-import { RunStore, type RunKind, type RunStatus } from '../store/runs.ts';
+import {
+  acquireLock,
+  lockedError,
+  lockOwner,
+  type HeldLock,
+  type RunKind,
+  type RunRepository,
+  type RunStatus,
+  type Store,
+} from '../store/index.ts';
 import type { IsoDate } from '../types.ts';
-import { acquireLock, lockedError, lockOwner, type HeldLock } from './lock.ts';
 
 /** How a piece of work ended (a throw records `failed`). */
 export interface RunOutcome {
@@ -22,15 +28,15 @@ export interface RunOutcome {
  * holds it. Runs left `running` by a dead process are marked interrupted first.
  */
 export async function withCycleLock<T>(
-  db: Db,
+  store: Pick<Store, 'locks' | 'runs'>,
   now: () => Date,
   fn: (lock: HeldLock) => Promise<T>,
   owner: string = lockOwner(),
 ): Promise<T> {
-  const got = acquireLock(new LockStore(db), { owner });
+  const got = acquireLock(store.locks, { owner });
   if (!got.ok) throw lockedError(got.holder);
   try {
-    new RunStore(db).markAbandoned(now().toISOString());
+    store.runs.markAbandoned(now().toISOString());
     return await fn(got.lock);
   } finally {
     got.lock.release();
@@ -43,7 +49,7 @@ export async function withCycleLock<T>(
  * the run id.
  */
 export async function trackRun<T extends RunOutcome>(
-  runs: RunStore,
+  runs: RunRepository,
   run: { kind: RunKind; issueDate: IsoDate | null; summary?: Record<string, unknown>; now: () => Date; log: Logger; message: string },
   fn: (runId: string, log: Logger) => Promise<T>,
 ): Promise<T> {

@@ -8,7 +8,7 @@
  * confident, and gives its best guess (saying so) when no rule applies.
  */
 import type { Issue, IssueItem, IssueNumber, IssueSection, Item, Override, Placement, SectionConfig, SectionOrderKey } from '../types.ts';
-import { DEFAULT_ORDER, resolveSectioningData, type NamedLists } from './defaults.ts';
+import { DEFAULT_ORDER, resolveSectioningData, type NamedLists } from '../config/index.ts';
 import { sectionOrder } from './order.ts';
 import { compileRules, placeByRules, type CompiledRules } from './rules.ts';
 import { itemTime } from './select.ts';

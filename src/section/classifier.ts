@@ -15,7 +15,7 @@ import {
   type Features,
   type ListIndex,
 } from './features.ts';
-import type { NamedLists } from './defaults.ts';
+import type { NamedLists } from '../config/index.ts';
 
 /** One labelled example. */
 export interface TrainingExample {

@@ -3,11 +3,10 @@
  * only, and both together as the build runs them. Shared by the accuracy test
  * and bench/sections.bench.ts so both report the same numbers.
  */
-import type { Placement, SectionConfig } from '../types.ts';
+import type { LabelledItem, Placement, SectionConfig } from '../types.ts';
 import { placeItem } from './build.ts';
 import { predict, trainClassifier, type ClassifierOptions } from './classifier.ts';
-import type { NamedLists } from './defaults.ts';
-import type { LabelledItem } from './labelled.ts';
+import type { NamedLists } from '../config/index.ts';
 import { learnedFallback } from './learned.ts';
 import { compileRules } from './rules.ts';
 

@@ -10,11 +10,10 @@
  * `il:` issuer in a named list, `kl:` headline keyword from a named list,
  * `b:` body word.
  */
-import type { Item } from '../types.ts';
-import type { NamedLists } from './defaults.ts';
+import type { ClassifiableItem } from '../types.ts';
+import type { NamedLists } from '../config/index.ts';
 
-/** The parts of an item the classifier looks at. */
-export type ClassifiableItem = Pick<Item, 'title' | 'issuer' | 'outlet' | 'text'>;
+export type { ClassifiableItem } from '../types.ts';
 
 /** A feature and how much it counts. */
 export type Features = Map<string, number>;

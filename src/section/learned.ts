@@ -3,35 +3,18 @@
  * learns from, how much each counts, and how its predictions reach the build
  * as a `Fallback` with an explainable reason.
  */
-import type { SectionConfig } from '../types.ts';
+import type { Correction, PastPlacement, SectionConfig } from '../types.ts';
+
+export type { Correction, PastPlacement };
 import type { Fallback } from './build.ts';
 import { explain, predict, trainClassifier, type ClassifierOptions, type NaiveBayesModel, type TrainingExample } from './classifier.ts';
-import type { NamedLists } from './defaults.ts';
-import type { ClassifiableItem } from './features.ts';
+import type { NamedLists } from '../config/index.ts';
 
 /** An editor's decision counts this many times a rule's placement. */
 export const EDITOR_WEIGHT = 3;
 
 /** A model that has seen fewer examples may give its best guess but never overrules a rule. */
 export const MIN_EXAMPLES_TO_OVERRULE = 20;
-
-/** An item as it was placed in a past issue. */
-export interface PastPlacement {
-  itemId: string;
-  item: ClassifiableItem;
-  sectionId: string;
-  /** The reason recorded in the issue (rule, editor, classifier). */
-  reason: string;
-  /** Editors looked at approved and sent issues; drafts only show what the machine did. */
-  reviewed: boolean;
-}
-
-/** An editor's correction: the item belongs in this section. */
-export interface Correction {
-  itemId: string;
-  item: ClassifiableItem;
-  sectionId: string;
-}
 
 const BY_EDITOR = /^(moved here by an editor|section given in the editor item)/;
 /** Placements that are only the machine's guesses: learning from them would teach the classifier its own mistakes. */

@@ -7,7 +7,7 @@
  * classifier (see build.ts).
  */
 import type { Item, SectionCondition, SectionConfig, SectionRule } from '../types.ts';
-import type { NamedLists } from './defaults.ts';
+import type { NamedLists } from '../config/index.ts';
 
 /** A word or pattern and the named list it came from (for the reason). */
 interface Entry<T> {
@@ -54,8 +54,6 @@ export interface RuleVerdict {
 }
 
 /** Rule fields that name lists, and the kind of list they expect. */
-const LIST_FIELDS = ['issuerLists', 'titlePatternLists', 'keywordLists', 'outletLists'] as const;
-const PATTERN_FIELDS = ['issuerPatterns', 'titlePatterns', 'outletPatterns'] as const;
 
 function lookup(lists: NamedLists, name: string): string[] {
   const list = lists[name];
@@ -207,37 +205,4 @@ export function placeByRules(item: Item, rules: CompiledRules): RuleVerdict {
     };
   const { c, why } = best;
   return { sectionId: c.sectionId, reason: `rule ${c.rule.id} (${why})`, ruleId: c.rule.id, decisive: c.decisive, catchAll: c.catchAll };
-}
-
-/**
- * Problems in configured rules: unknown list names and invalid regular
- * expressions, each naming `sections.<id>.rules.<rule id>`. Empty when fine.
- */
-export function checkRules(sections: SectionConfig[], lists: NamedLists): string[] {
-  const problems: string[] = [];
-  for (const s of sections) {
-    for (const rule of s.rules) {
-      const where = `sections.${s.id}.rules.${rule.id}`;
-      for (const cond of [rule, ...(rule.unless ?? [])]) {
-        for (const field of LIST_FIELDS) {
-          for (const name of cond[field] ?? []) {
-            if (!lists[name])
-              problems.push(`${where}: ${field} names an unknown list "${name}" (known: ${Object.keys(lists).sort().join(', ')})`);
-          }
-        }
-        const patterns = [
-          ...PATTERN_FIELDS.flatMap((f) => cond[f] ?? []),
-          ...(cond.titlePatternLists ?? []).flatMap((n) => lists[n] ?? []),
-        ];
-        for (const p of patterns) {
-          try {
-            new RegExp(p, 'u');
-          } catch (err) {
-            problems.push(`${where}: bad pattern ${JSON.stringify(p)} (${(err as Error).message})`);
-          }
-        }
-      }
-    }
-  }
-  return problems;
 }

@@ -12,13 +12,13 @@
  * tokens get the same answer, which tells nothing about who is subscribed.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readUnsubscribeParams, verifyUnsubscribeToken } from '../deliver/unsubscribe.ts';
-import { escapeHtml } from '../ingest/normalize.ts';
-import type { SubscriberStore } from '../store/subscribers.ts';
+import { readUnsubscribeParams, verifyUnsubscribeToken } from '../deliver/index.ts';
+import { escapeHtml } from '../util/html.ts';
+import type { SubscriberRepository } from '../store/index.ts';
 
 /** What the endpoint needs. */
 export interface UnsubscribeDeps {
-  subscribers: SubscriberStore;
+  subscribers: SubscriberRepository;
   secret: string;
   /** The publication's title, shown on the pages. */
   title: string;

@@ -1,28 +1,92 @@
 /**
- * The store as one object: the database and its repositories.
+ * The store's entry module: the `Store` interface every other stage uses, its
+ * repositories, and `openStore` (the SQLite backend). This folder is the only
+ * place with SQL; nothing outside it touches the database handle.
+ *
+ * The repository interfaces are the public methods of the SQLite classes
+ * (`Repository<T>` below), synchronous as better-sqlite3 is. A second backend
+ * (PostgreSQL) implements the same interfaces; until then an explicit
+ * interface is written only where the shape is small and stable (locks, runs,
+ * training), so the SQLite classes are not described twice.
  */
 import { openDb, type Db } from './db.ts';
 import { DeliveryStore } from './deliveries.ts';
 import { IssueStore } from './issues.ts';
 import { ItemStore } from './items.ts';
+import { LockStore, type LockRepository } from './locks.ts';
 import { OverrideStore } from './overrides.ts';
+import { RunStore, type RunRepository } from './runs.ts';
 import { SourceStore } from './sources.ts';
 import { SubscriberStore } from './subscribers.ts';
+import { TrainingStore, type TrainingRepository } from './training.ts';
 
-/** All repositories over one SQLite file. */
+export type { DeliveryTotals, PendingDelivery, SendRun, SendRunCounts, SendRunStatus } from './deliveries.ts';
+export type { IssueProgress, IssueStatus, PendingIssue, StoredIssue } from './issues.ts';
+export { guidKey, isGlobalGuid, type DuplicateKey, type DuplicateKind, type ItemHeadline } from './items.ts';
+export { acquireLock, CYCLE_LOCK, holderIsDead, LOCK_TTL_MS, lockedError, lockOwner, type AcquireOptions, type HeldLock } from './lease.ts';
+export type { AcquireResult, LockHolder, LockRepository } from './locks.ts';
+export type { ItemRef, OverrideListing } from './overrides.ts';
+export type { RunKind, RunRecord, RunRepository, RunStatus } from './runs.ts';
+export type { SourceState } from './sources.ts';
+export {
+  SUBSCRIBER_STATUSES,
+  validateEmail,
+  type AddOutcome,
+  type RecordOutcome,
+  type SubscriberStatus,
+  type UnsubscribeOutcome,
+} from './subscribers.ts';
+export type { TrainingRepository } from './training.ts';
+
+/** The public methods of a repository class: the interface another backend implements. */
+export type Repository<T> = { [K in keyof T]: T[K] };
+
+/** Stored items, their duplicate keys and issue assignment. */
+export type ItemRepository = Repository<ItemStore>;
+/** Built issues, their renders and statuses. */
+export type IssueRepository = Repository<IssueStore>;
+/** HTTP state of feed sources. */
+export type SourceRepository = Repository<SourceStore>;
+/** Subscribers and their statuses. */
+export type SubscriberRepository = Repository<SubscriberStore>;
+/** The delivery ledger and send runs. */
+export type DeliveryRepository = Repository<DeliveryStore>;
+/** Editors' overrides. */
+export type OverrideRepository = Repository<OverrideStore>;
+
+/** All repositories over one database. */
 export interface Store {
-  db: Db;
-  items: ItemStore;
-  issues: IssueStore;
-  sources: SourceStore;
-  subscribers: SubscriberStore;
-  deliveries: DeliveryStore;
-  overrides: OverrideStore;
+  items: ItemRepository;
+  issues: IssueRepository;
+  sources: SourceRepository;
+  subscribers: SubscriberRepository;
+  deliveries: DeliveryRepository;
+  overrides: OverrideRepository;
+  runs: RunRepository;
+  locks: LockRepository;
+  training: TrainingRepository;
+  /**
+   * Run `fn` as one write transaction, taking the write lock at its start so
+   * a check and the write that depends on it cannot interleave with another
+   * process's (approval against a finishing send, a build's assign + save).
+   */
+  transaction<T>(fn: () => T): T;
+  /**
+   * A number that changes when another connection (process) wrote to the
+   * store, so a long-running reader (the preview) can notice without polling
+   * every table.
+   */
+  dataVersion(): number;
   close(): void;
 }
 
-/** Open the store at `path`. */
-export function openStore(path: string): Store {
+/** The SQLite store: the interface plus its handle, which only store/ code and tests' assertions use. */
+export interface SqliteStore extends Store {
+  readonly db: Db;
+}
+
+/** Open the SQLite store at `path` (creating it and migrating its schema as needed). */
+export function openStore(path: string): SqliteStore {
   const db = openDb(path);
   return {
     db,
@@ -32,6 +96,11 @@ export function openStore(path: string): Store {
     subscribers: new SubscriberStore(db),
     deliveries: new DeliveryStore(db),
     overrides: new OverrideStore(db),
+    runs: new RunStore(db),
+    locks: new LockStore(db),
+    training: new TrainingStore(db),
+    transaction: (fn) => db.transaction(fn).immediate(),
+    dataVersion: () => db.pragma('data_version', { simple: true }) as number,
     close: () => db.close(),
   };
 }

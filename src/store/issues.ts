@@ -29,7 +29,23 @@ function fromRow(row: IssueRow): StoredIssue {
   return { issue: JSON.parse(row.issue_json) as Issue, status: row.status, createdAt: row.created_at, approvedAt: row.approved_at };
 }
 
-/** Repository of built issues. */
+/** An issue built but not sent yet. */
+export interface PendingIssue {
+  date: IsoDate;
+  status: 'draft' | 'approved';
+  createdAt: string;
+  approvedAt: string | null;
+}
+
+/** An issue as the scheduler weighs it: its status and how many deliveries are unfinished. */
+export interface IssueProgress {
+  date: IsoDate;
+  status: IssueStatus;
+  /** Deliveries still `pending` or `sending`. */
+  unfinished: number;
+}
+
+/** Repository of built issues (SQLite; a second backend implements the same public methods, see IssueRepository in index.ts). */
 export class IssueStore {
   constructor(private readonly db: Db) {}
 
@@ -139,5 +155,43 @@ export class IssueStore {
   setStatus(date: IsoDate, status: IssueStatus, now: string): void {
     const approved = status === 'approved' ? now : null;
     this.db.prepare('UPDATE issues SET status = ?, approved_at = coalesce(?, approved_at) WHERE date = ?').run(status, approved, date);
+  }
+
+  /** Issues not yet sent (and `today`'s whatever its status), with unfinished deliveries counted, oldest first. */
+  progress(today: IsoDate): IssueProgress[] {
+    return this.db
+      .prepare(
+        `SELECT i.date AS date, i.status AS status,
+                (SELECT count(*) FROM deliveries d WHERE d.issue_date = i.date AND d.status IN ('pending', 'sending')) AS unfinished
+         FROM issues i WHERE i.status <> 'sent' OR i.date = ? ORDER BY i.date`,
+      )
+      .all(today) as IssueProgress[];
+  }
+
+  /** Issues not sent yet, newest first (drafts waiting for approval, approved ones waiting for the scheduler). */
+  pending(): PendingIssue[] {
+    return this.db
+      .prepare(
+        `SELECT date, status, created_at AS createdAt, approved_at AS approvedAt FROM issues WHERE status <> 'sent' ORDER BY date DESC`,
+      )
+      .all() as PendingIssue[];
+  }
+
+  /** The `limit` newest issues' dates and statuses, newest first. */
+  recent(limit: number): { date: IsoDate; status: IssueStatus }[] {
+    return this.db.prepare('SELECT date, status FROM issues ORDER BY date DESC LIMIT ?').all(limit) as {
+      date: IsoDate;
+      status: IssueStatus;
+    }[];
+  }
+
+  /** The date of the first issue ever built, or null. */
+  firstDate(): IsoDate | null {
+    return (this.db.prepare('SELECT min(date) AS d FROM issues').get() as { d: string | null }).d;
+  }
+
+  /** Is there an issue for `date`? (Cheaper than `get`: no JSON is read.) */
+  has(date: IsoDate): boolean {
+    return this.db.prepare('SELECT 1 FROM issues WHERE date = ?').get(date) !== undefined;
   }
 }

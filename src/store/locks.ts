@@ -32,8 +32,20 @@ interface LockRow {
 
 const fromRow = (r: LockRow): LockHolder => ({ name: r.name, owner: r.owner, acquiredAt: r.acquired_at, expiresAt: r.expires_at });
 
-/** Repository of leases. */
-export class LockStore {
+/** Repository of leases: what any store backend provides for locking. */
+export interface LockRepository {
+  /** The current holder of `name`, expired or not. */
+  get(name: string): LockHolder | undefined;
+  /** Take `name` for `ttlMs` when free, expired or already ours; otherwise report the holder. Atomic. */
+  tryAcquire(name: string, owner: string, ttlMs: number): AcquireResult;
+  /** Extend our lease; false when it is no longer ours. */
+  renew(name: string, owner: string, ttlMs: number): boolean;
+  /** Give the lock up (only if it is still ours). */
+  release(name: string, owner: string): void;
+}
+
+/** Leases in SQLite. */
+export class LockStore implements LockRepository {
   constructor(
     private readonly db: Db,
     private readonly now: () => number = Date.now,

@@ -50,8 +50,23 @@ function fromRow(r: RunRow): RunRecord {
   };
 }
 
-/** Repository of runs. */
-export class RunStore {
+/** The run log, as any store backend provides it. */
+export interface RunRepository {
+  /** Record the start of a run. */
+  start(run: { id: string; kind: RunKind; issueDate: IsoDate | null; startedAt: string; summary?: Record<string, unknown> }): void;
+  /** Record how a run ended; `summary` is merged into what `start` stored. */
+  finish(id: string, status: Exclude<RunStatus, 'running'>, finishedAt: string, summary?: Record<string, unknown>): void;
+  get(id: string): RunRecord | undefined;
+  /** The latest runs, newest first. */
+  latest(limit: number): RunRecord[];
+  /** Every run for the issue of `date`, oldest first. */
+  forIssue(date: IsoDate): RunRecord[];
+  /** Mark runs still `running` (by processes that died) as `interrupted`, except `exceptId`; returns how many. */
+  markAbandoned(now: string, exceptId?: string): number;
+}
+
+/** The run log in SQLite. */
+export class RunStore implements RunRepository {
   constructor(private readonly db: Db) {}
 
   /** Record the start of a run. */

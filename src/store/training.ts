@@ -3,10 +3,9 @@
  * placements of past issues (table `section_labels`, kept in step with
  * `issues.issue_json` by triggers — see migration 4 in db.ts) and the
  * editors' section overrides. The model itself is not stored: it is
- * retrained from these rows when they change (src/cli/sectioning.ts).
+ * retrained from these rows when they change (src/cycle/sectioning.ts).
  */
-import type { Correction, PastPlacement } from '../section/learned.ts';
-import type { IsoDate } from '../types.ts';
+import type { Correction, IsoDate, PastPlacement } from '../types.ts';
 import type { Db } from './db.ts';
 
 interface PlacementRow {
@@ -29,8 +28,16 @@ interface CorrectionRow {
   text: string;
 }
 
-/** Repository of training data for the classifier. */
-export class TrainingStore {
+/** Training data for the classifier, as any store backend provides it. */
+export interface TrainingRepository {
+  /** Placements in the `limit` newest issues before `date`, newest first. */
+  pastPlacements(before: IsoDate, limit: number): PastPlacement[];
+  /** Every override that moves an item to a section, with the item's fields. */
+  corrections(): Correction[];
+}
+
+/** Training data in SQLite. */
+export class TrainingStore implements TrainingRepository {
   constructor(private readonly db: Db) {}
 
   /** Placements in the `limit` newest issues before `date`, newest first. */

@@ -9,7 +9,7 @@ import { IssueMessage } from '../../src/deliver/mime.ts';
 import { SmtpMessenger, type SmtpSettings } from '../../src/deliver/smtp.ts';
 import { signedUnsubscribeUrl } from '../../src/deliver/unsubscribe.ts';
 import { TOKENS } from '../../src/render/view.ts';
-import { openStore, type Store } from '../../src/store/index.ts';
+import { openStore, type SqliteStore as Store } from '../../src/store/index.ts';
 import type { RenderedIssue } from '../../src/types.ts';
 import { fixedClock } from '../helpers/tmp.ts';
 import { tempDir } from '../helpers/tmp.ts';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterFile } from '../helpers/cleanup.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import type { IngestDeps } from '../../src/ingest/index.ts';
-import { openStore, type Store } from '../../src/store/index.ts';
+import { openStore, type SqliteStore as Store } from '../../src/store/index.ts';
 import { FIXED_NOW, tempDir } from '../helpers/tmp.ts';
 
 /** A request handler for one path. */

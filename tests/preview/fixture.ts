@@ -8,10 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { loadConfig } from '../../src/config/load.ts';
-import type { Context } from '../../src/cli/context.ts';
-import { ingestStep } from '../../src/cli/cycle.ts';
+import { ingestStep, type Context } from '../../src/cycle/index.ts';
 import { startPreview, type RunningPreview } from '../../src/preview/index.ts';
-import { openStore } from '../../src/store/index.ts';
+import { openStore, type SqliteStore } from '../../src/store/index.ts';
 import { ROOT } from '../helpers/cli.ts';
 import { sampleSources } from '../helpers/config.ts';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.ts';
@@ -29,7 +28,7 @@ export interface PreviewFixture {
   configFile: string;
   templates: string;
   inbox: string;
-  ctx: Context;
+  ctx: Context & { store: SqliteStore };
   smtp: TestSmtp;
   running: RunningPreview;
   logs: string[];
@@ -74,10 +73,15 @@ export async function startFixture(
   writeFileSync(configFile, stringify(fixtureConfig(dir, smtp.url, opts.extra)));
   const config = loadConfig(configFile);
   const logs: string[] = [];
-  const ctx: Context = { config, store: openStore(config.store.path), now: fixedClock(), log: (l) => logs.push(l), json: false };
+  const ctx: Context & { store: SqliteStore } = {
+    config,
+    store: openStore(config.store.path),
+    now: fixedClock(),
+    log: (l) => logs.push(l),
+  };
   await ingestStep(ctx);
   opts.prepare?.(ctx, dir);
-  const running = await startPreview(ctx, { port: 0, pollMs: 200, debounceMs: 60 });
+  const running = await startPreview(ctx, { port: 0, pollMs: 200, debounceMs: 60, reloadConfig: () => loadConfig(configFile) });
   await running.ready;
   return {
     dir,

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync,
 import { join } from 'node:path';
 import { setImmediate as tick } from 'node:timers/promises';
 import { test } from 'vitest';
-import { sweepStaleTemps, writeAtomic, writeIfChanged } from '../../src/publish/files.ts';
+import { sweepStaleTemps, writeAtomic, writeIfChanged } from '../../src/util/fs.ts';
 import { ROOT } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -27,7 +27,7 @@ test('a reader never sees a half-written file while another process rewrites it'
       '--input-type=module',
       '-e',
       `
-      import { writeAtomic } from ${JSON.stringify(join(ROOT, 'src/publish/files.ts'))};
+      import { writeAtomic } from ${JSON.stringify(join(ROOT, 'src/util/fs.ts'))};
       for (let i = 0; i < 60; i++) writeAtomic(${JSON.stringify(target)}, (i % 2 ? 'A' : 'B').repeat(${size}));
     `,
     ],

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'vitest';
-import { approveIssue } from '../../src/schedule/approval.ts';
-import { openStore, type Store } from '../../src/store/index.ts';
+import { approveIssue } from '../../src/cycle/approve.ts';
+import { openStore, type SqliteStore as Store } from '../../src/store/index.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const NOW = new Date('2024-07-15T01:00:00Z');

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { test, vi } from 'vitest';
-import { acquireLock } from '../../src/schedule/lock.ts';
+import { acquireLock } from '../../src/store/lease.ts';
 import { withCycleLock } from '../../src/schedule/track.ts';
 import { openDb } from '../../src/store/db.ts';
 import { LockStore } from '../../src/store/locks.ts';
@@ -95,7 +95,7 @@ test('withCycleLock refuses while another process holds the lock, naming it', as
     new LockStore(dbA).tryAcquire('cycle', 'host-a:4242:cafe', 60_000);
     await assert.rejects(
       withCycleLock(
-        dbB,
+        { locks: new LockStore(dbB), runs: new RunStore(dbB) },
         () => new Date(),
         async () => 'ran',
       ),
@@ -108,7 +108,7 @@ test('withCycleLock refuses while another process holds the lock, naming it', as
     runs.start({ id: 'dead', kind: 'schedule', issueDate: '2024-07-15', startedAt: '2024-07-15T00:00:00.000Z' });
     assert.equal(
       await withCycleLock(
-        dbB,
+        { locks: new LockStore(dbB), runs: new RunStore(dbB) },
         () => new Date('2024-07-15T01:00:00Z'),
         async () => 'ran',
       ),

@@ -9,7 +9,7 @@ import { test } from 'vitest';
 import { createLogger } from '../../src/log.ts';
 import { Scheduler, type CycleActions, type SchedulerSettings } from '../../src/schedule/runner.ts';
 import type { RunOutcome } from '../../src/schedule/track.ts';
-import { openStore, type Store } from '../../src/store/index.ts';
+import { openStore, type SqliteStore as Store } from '../../src/store/index.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { waitFor } from '../helpers/wait.ts';
 
@@ -69,7 +69,7 @@ test('a tick while a run is going is skipped: one build, not two', async () => {
   const { store } = setup();
   const g = gate();
   const { calls, actions } = recordingActions(store, { gate: g.promise });
-  const s = new Scheduler({ db: store.db, settings: SETTINGS, actions, now: () => NOW, log: silent });
+  const s = new Scheduler({ store: store, settings: SETTINGS, actions, now: () => NOW, log: silent });
   const first = s.wake('tick');
   const second = s.wake('tick');
   const check = s.wake('check');
@@ -90,8 +90,8 @@ test('two schedulers on one store: the lock lets only one of them build', async 
   const g = gate();
   const a = recordingActions(store, { gate: g.promise });
   const b = recordingActions(other, { gate: g.promise });
-  const sa = new Scheduler({ db: store.db, settings: SETTINGS, actions: a.actions, now: () => NOW, log: silent });
-  const sb = new Scheduler({ db: other.db, settings: SETTINGS, actions: b.actions, now: () => NOW, log: silent });
+  const sa = new Scheduler({ store: store, settings: SETTINGS, actions: a.actions, now: () => NOW, log: silent });
+  const sb = new Scheduler({ store: other, settings: SETTINGS, actions: b.actions, now: () => NOW, log: silent });
   const ta = sa.wake('tick');
   // B wakes while A holds the lock mid-build.
   await waitFor(() => a.calls.length === 1, "A's build to start");
@@ -111,7 +111,7 @@ test('start sends the due draft; stop during the send records it interrupted; th
   saveIssue(store, '2024-07-15', 'draft');
   const g = gate();
   const { calls, actions } = recordingActions(store, { gate: g.promise });
-  const s = new Scheduler({ db: store.db, settings: SETTINGS, actions, now: () => NOW, log: silent });
+  const s = new Scheduler({ store: store, settings: SETTINGS, actions, now: () => NOW, log: silent });
   const started = s.start();
   await waitFor(() => calls.length === 1, 'the send to start');
   const stopping = s.stop();
@@ -125,7 +125,7 @@ test('start sends the due draft; stop during the send records it interrupted; th
   assert.equal(calls.length, 1);
   // The next start resumes: the issue is due and not sent.
   const again = recordingActions(store);
-  const s2 = new Scheduler({ db: store.db, settings: SETTINGS, actions: again.actions, now: () => NOW, log: silent });
+  const s2 = new Scheduler({ store: store, settings: SETTINGS, actions: again.actions, now: () => NOW, log: silent });
   await s2.start();
   await s2.stop();
   assert.deepEqual(again.calls, ['send 2024-07-15']);
@@ -138,7 +138,7 @@ test('a failed run is recorded with its error and not retried before the back-of
   const lines: string[] = [];
   const log = createLogger({ stream: { write: (l: string) => lines.push(l) }, json: true, level: 'debug' });
   const { calls, actions } = recordingActions(store, { fail: true });
-  const s = new Scheduler({ db: store.db, settings: SETTINGS, actions, now: () => NOW, log });
+  const s = new Scheduler({ store: store, settings: SETTINGS, actions, now: () => NOW, log });
   await s.wake('tick');
   await s.wake('check');
   await s.wake('tick');

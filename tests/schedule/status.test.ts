@@ -33,7 +33,7 @@ test('status: runs, next run, pending issues, totals, lock and missed days', () 
   runs.finish('r2', 'waiting', '2024-07-14T23:00:05.000Z', { build: { status: 'built' } });
   new LockStore(store.db).tryAcquire('cycle', 'host:1:ab', 60_000);
 
-  const r = collectStatus(store.db, (d) => store.deliveries.totals(d), {
+  const r = collectStatus(store, {
     now: new Date('2024-07-15T01:00:00Z'),
     cron: '0 7 * * *',
     timezone: 'Asia/Shanghai',
@@ -61,7 +61,7 @@ test('status: runs, next run, pending issues, totals, lock and missed days', () 
   // The past week is 07-08 … 07-14; 07-08 and 07-10 have issues, 07-12 a run.
   assert.deepEqual(r.missed, ['2024-07-09', '2024-07-11', '2024-07-13', '2024-07-14']);
   // A weekday schedule does not count the weekend (13 and 14 July 2024) as missed.
-  const weekdays = collectStatus(store.db, (d) => store.deliveries.totals(d), {
+  const weekdays = collectStatus(store, {
     now: new Date('2024-07-15T01:00:00Z'),
     cron: '0 7 * * 1-5',
     timezone: 'Asia/Shanghai',

@@ -5,7 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'vitest';
-import { cutoffFor, isScheduledDay, isValidCron, issueDateAt, nextScheduledAt, scheduledAt, wallTime } from '../../src/schedule/time.ts';
+import {
+  cutoffFor,
+  dailyTime,
+  isScheduledDay,
+  isValidCron,
+  issueDateAt,
+  nextScheduledAt,
+  scheduledAt,
+  wallTime,
+} from '../../src/util/time.ts';
 
 const iso = (d: { toISO(): string | null } | null) => d?.toISO() ?? null;
 const NY = 'America/New_York';
@@ -83,4 +92,17 @@ test('wallTime gives valid instants and cron validation matches node-cron', () =
   assert.equal(isValidCron('* * * * * *'), true);
   assert.equal(isValidCron('7 o clock'), false);
   assert.equal(isValidCron('0 25 * * *'), false);
+});
+
+test('several times a day: the cut-off is the first time the scheduler fires (node-cron parses both)', () => {
+  assert.equal(iso(cutoffFor('2024-07-15', '30 6,18 * * *', SH)), '2024-07-15T06:30:00.000+08:00');
+  assert.equal(iso(scheduledAt('2024-07-15', '30 6,18 * * *', SH)), '2024-07-15T06:30:00.000+08:00');
+  assert.equal(iso(nextScheduledAt(new Date('2024-07-15T07:00:00+08:00'), '30 6,18 * * *', SH)), '2024-07-15T18:30:00.000+08:00');
+  // Every six hours fires first at midnight, which is then the cut-off too (it used to fall back to 23:59).
+  assert.equal(iso(cutoffFor('2024-07-15', '0 */6 * * *', SH)), '2024-07-15T00:00:00.000+08:00');
+  assert.equal(iso(scheduledAt('2024-07-15', '0 */6 * * *', SH)), '2024-07-15T00:00:00.000+08:00');
+  assert.deepEqual(dailyTime('0 */6 * * *'), { hour: 0, minute: 0, second: 0 });
+  assert.deepEqual(dailyTime('30 6,18 * * *'), { hour: 6, minute: 30, second: 0 });
+  // A day the cron skips (weekdays only, a Saturday) still has a cut-off at the scheduled time of day, for back-fills.
+  assert.equal(iso(cutoffFor('2024-07-13', '15 8 * * 1-5', SH)), '2024-07-13T08:15:00.000+08:00');
 });

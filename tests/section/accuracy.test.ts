@@ -9,9 +9,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
-import { defaultSections } from '../../src/section/defaults.ts';
+import { defaultSections } from '../../src/config/sections.ts';
 import { evaluate } from '../../src/section/evaluate.ts';
-import { headlineKey, labelledSet, splitLabelled } from '../../src/section/labelled.ts';
+import { headlineKey, labelledSet, splitLabelled } from '../../src/ingest/labelled.ts';
 
 const config = loadConfig('config/digest.yaml', { DIGEST_UNSUBSCRIBE_SECRET: 'x' });
 const seed = readFileSync(new URL('./fixtures/seed-001.txt', import.meta.url), 'utf8');

@@ -5,8 +5,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'vitest';
 import { parseConfig } from '../../src/config/load.ts';
-import { defaultSections, shippedLists } from '../../src/section/defaults.ts';
-import { checkRules, compileRules, placeByRules } from '../../src/section/rules.ts';
+import { defaultSections, shippedLists } from '../../src/config/sections.ts';
+import { checkRules } from '../../src/config/sections.ts';
+import { compileRules, placeByRules } from '../../src/section/rules.ts';
 import type { SectionConfig } from '../../src/types.ts';
 import { item } from './helpers.ts';
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'vitest';
 import { buildIssue } from '../../src/section/build.ts';
-import { defaultSections } from '../../src/section/defaults.ts';
+import { defaultSections } from '../../src/config/sections.ts';
 import { openStore } from '../../src/store/index.ts';
 import { TrainingStore } from '../../src/store/training.ts';
 import { tempDir } from '../helpers/tmp.ts';

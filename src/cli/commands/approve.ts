@@ -1,6 +1,6 @@
 /** `digest approve [--issue D]`: approve a draft; the scheduler sends it at its next tick or check. */
-import { approveIssue } from '../../schedule/approval.ts';
-import { parseIssueDate } from '../../schedule/time.ts';
+import { approveIssue } from '../../cycle/index.ts';
+import { parseIssueDate } from '../../util/time.ts';
 import type { Command } from '../command.ts';
 
 export const command: Command = {

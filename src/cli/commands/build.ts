@@ -1,7 +1,7 @@
 /** `digest build [--date D] [--force]`: (re)build and publish the issue of D. */
-import { parseIssueDate } from '../../schedule/time.ts';
+import { parseIssueDate } from '../../util/time.ts';
 import type { Command } from '../command.ts';
-import { buildStep, issueDate } from '../cycle.ts';
+import { buildStep, issueDate } from '../../cycle/index.ts';
 import { formatBuild } from '../format.ts';
 
 export const command: Command = {

@@ -1,6 +1,6 @@
 /** `digest ingest [--json]`: fetch feeds and inbox items into the store. */
 import type { Command } from '../command.ts';
-import { ingestStep } from '../ingest-step.ts';
+import { ingestStep } from '../../cycle/index.ts';
 import { formatIngest } from '../format.ts';
 
 export const command: Command = {

@@ -5,14 +5,14 @@
  * ITEM is an item id, an id prefix, or a piece of its headline.
  */
 import { DigestError, UsageError } from '../../errors.ts';
-import { normalizeTitle } from '../../ingest/normalize.ts';
-import { findSection } from '../../section/build.ts';
-import type { ItemRef } from '../../store/overrides.ts';
+import { normalizeTitle } from '../../ingest/index.ts';
+import { findSection } from '../../section/index.ts';
+import type { ItemRef } from '../../store/index.ts';
 import type { Override } from '../../types.ts';
 import type { Command, CommandResult, OptionValues } from '../command.ts';
-import type { Context } from '../context.ts';
-import { parseIssueDate } from '../../schedule/time.ts';
-import { buildStep, issueDate } from '../cycle.ts';
+import type { CommandContext as Context } from '../context.ts';
+import { parseIssueDate } from '../../util/time.ts';
+import { buildStep, issueDate } from '../../cycle/index.ts';
 import { formatBuild } from '../format.ts';
 
 const headline = (i: ItemRef) => (i.issuer ? `${i.issuer}：${i.title}` : i.title);

@@ -24,7 +24,7 @@ export const command: Command = {
     const port = parsePort(values.port);
     let running: Awaited<ReturnType<typeof startPreview>>;
     try {
-      running = await startPreview(ctx, { port });
+      running = await startPreview(ctx, { port, reloadConfig: ctx.reloadConfig });
     } catch (err) {
       ctx.store.close();
       throw err;

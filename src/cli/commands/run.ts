@@ -5,14 +5,12 @@
  * issue would be empty or under `schedule.minItems`. SIGTERM/SIGINT stop a
  * send after the recipient in flight; `digest send` finishes it later.
  */
+import { issueDate, runCycle } from '../../cycle/index.ts';
 import { DigestError } from '../../errors.ts';
 import { createLogger } from '../../log.ts';
-import { onShutdownSignals } from '../../schedule/signals.ts';
-import { parseIssueDate } from '../../schedule/time.ts';
-import { trackRun, withCycleLock } from '../../schedule/track.ts';
-import { RunStore } from '../../store/runs.ts';
+import { onShutdownSignals, trackRun, withCycleLock } from '../../schedule/index.ts';
+import { parseIssueDate } from '../../util/time.ts';
 import type { Command } from '../command.ts';
-import { buildStep, ingestStep, issueDate, seedSubscribers, sendStep, type SendSummary } from '../cycle.ts';
 import { formatBuild, formatIngest, formatSend } from '../format.ts';
 import { progressReporter } from '../progress.ts';
 
@@ -22,37 +20,31 @@ export const command: Command = {
   async run(ctx, _args, values) {
     const date = issueDate(ctx, values.date ? parseIssueDate(String(values.date)) : undefined);
     const force = !!values.force;
+    const noSend = !!values['no-send'];
     const log = createLogger();
     const stop = new AbortController();
     const removeSignals = onShutdownSignals(() => stop.abort(), log);
     try {
-      return await withCycleLock(ctx.store.db, ctx.now, async (lock) => {
+      return await withCycleLock(ctx.store, ctx.now, async (lock) => {
         const signal = AbortSignal.any([stop.signal, lock.lost]);
         let lines: string[] = [];
         let runId = '';
         const meta = {
           kind: 'run' as const,
           issueDate: date,
-          summary: { force, noSend: !!values['no-send'] },
+          summary: { force, noSend },
           now: ctx.now,
           log,
           message: `digest run for ${date}`,
         };
-        const outcome = await trackRun(new RunStore(ctx.store.db), meta, async (id) => {
+        const outcome = await trackRun(ctx.store.runs, meta, async (id) => {
           runId = id;
-          seedSubscribers(ctx);
-          const sources = await ingestStep(ctx);
-          const build = await buildStep(ctx, date, { force });
-          lines = ['ingest:', ...formatIngest(sources), ...formatBuild(build)];
-          const skipped = build.status === 'empty' || build.status === 'too-few';
-          let send: SendSummary | null = null;
-          if (!skipped && !values['no-send'] && !signal.aborted) {
-            send = await sendStep(ctx, date, progressReporter(ctx.json), signal);
-            lines.push(...formatSend(send));
-          }
-          const t = ctx.store.deliveries.totals(date);
-          const interrupted = signal.aborted && !skipped && !values['no-send'] && (send === null || t.pending + t.sending > 0);
-          return { status: skipped ? 'skipped' : interrupted ? 'interrupted' : 'ok', summary: { sources, build, send } } as const;
+          const cycle = await runCycle(ctx, date, { send: !noSend, force, signal, onProgress: progressReporter(ctx.json) });
+          const { sources, build, send } = cycle;
+          lines = ['ingest:', ...formatIngest(sources), ...(build ? formatBuild(build) : []), ...(send ? formatSend(send) : [])];
+          // --no-send asked for a build only: done as asked, recorded `ok` (the scheduler's `waiting` means awaiting approval).
+          const status = cycle.status === 'waiting' ? 'ok' : cycle.status;
+          return { status, summary: { sources, build, send } } as const;
         });
         if (outcome.status === 'interrupted') {
           throw new DigestError(

@@ -4,14 +4,11 @@
  * sends approved drafts, resumes interrupted sends; SIGTERM/SIGINT finish the
  * current step (a send: the recipient in flight) and exit 0.
  */
+import { type Context, runCycle, sendCycle } from '../../cycle/index.ts';
 import { createLogger, type Logger } from '../../log.ts';
-import { Scheduler, schedulerSettings, type CycleActions } from '../../schedule/runner.ts';
-import { onShutdownSignals } from '../../schedule/signals.ts';
-import { issueDateAt } from '../../schedule/time.ts';
-import type { RunOutcome } from '../../schedule/track.ts';
+import { type CycleActions, onShutdownSignals, Scheduler, schedulerSettings } from '../../schedule/index.ts';
+import { issueDateAt } from '../../util/time.ts';
 import type { Command } from '../command.ts';
-import type { Context } from '../context.ts';
-import { buildStep, ingestStep, seedSubscribers, sendStep } from '../cycle.ts';
 
 export const command: Command = {
   usage: [
@@ -23,7 +20,7 @@ export const command: Command = {
     issueDateAt(ctx.now(), ctx.config.publication.timezone);
     const log = createLogger();
     const scheduler = new Scheduler({
-      db: ctx.store.db,
+      store: ctx.store,
       settings: schedulerSettings(ctx.config),
       actions: cycleActions(ctx),
       now: ctx.now,
@@ -46,37 +43,20 @@ export const command: Command = {
   },
 };
 
-/** The scheduler's actions, carried out with the cycle steps. */
+/** The scheduler's actions: the cycle (src/cycle/), with its results shaped for the run log. */
 function cycleActions(ctx: Context): CycleActions {
-  const send = async (date: string, signal: AbortSignal, log: Logger): Promise<RunOutcome> => {
-    const result = await sendStep(ctx, date, progressLog(log), signal);
-    const t = ctx.store.deliveries.totals(date);
-    const unfinished = t.pending + t.sending;
-    if (unfinished) log.info(`send stopped early: ${unfinished} recipient(s) left for the next start`);
-    return { status: unfinished || result.status !== 'completed' ? 'interrupted' : 'ok', summary: { send: result } };
-  };
   return {
-    async build(date, { send: andSend, signal, log }) {
-      seedSubscribers(ctx);
-      const sources = await ingestStep(ctx);
-      for (const s of sources) {
-        if (s.status === 'failed' || s.status === 'gone' || s.status === 'disabled')
-          log.warn(`source ${s.id}: ${s.status}`, { error: s.error });
-      }
-      const ingested = { sources: sources.length, new: sources.reduce((n, s) => n + s.new, 0) };
-      if (signal.aborted) return { status: 'interrupted', summary: { ingest: ingested } };
-      const build = await buildStep(ctx, date);
-      if (build.status === 'empty' || build.status === 'too-few') return { status: 'skipped', summary: { ingest: ingested, build } };
-      log.info(`issue ${build.status}`, { number: build.numbering?.number, sections: build.sections });
-      if (!andSend) return { status: 'waiting', summary: { ingest: ingested, build } };
-      if (signal.aborted) return { status: 'interrupted', summary: { ingest: ingested, build } };
-      const sent = await send(date, signal, log);
-      return { status: sent.status, summary: { ingest: ingested, build, ...sent.summary } };
+    async build(date, { send, signal, log }) {
+      const r = await runCycle(ctx, date, { send, signal, log, onProgress: progressLog(log) });
+      const ingest = { sources: r.sources.length, new: r.sources.reduce((n, s) => n + s.new, 0) };
+      return { status: r.status, summary: { ingest, ...(r.build ? { build: r.build } : {}), ...(r.send ? { send: r.send } : {}) } };
     },
-    send: (date, { signal, log }) => send(date, signal, log),
+    async send(date, { signal, log }) {
+      const r = await sendCycle(ctx, date, { signal, log, onProgress: progressLog(log) });
+      return { status: r.status, summary: { send: r.send } };
+    },
   };
 }
-
 /** Send progress as log records, every 10%. */
 function progressLog(log: Logger): (done: number, total: number) => void {
   let last = -1;

@@ -5,13 +5,13 @@
  */
 import { DigestError } from '../../errors.ts';
 import { createLogger } from '../../log.ts';
-import { onShutdownSignals } from '../../schedule/signals.ts';
-import { parseIssueDate } from '../../schedule/time.ts';
+import { onShutdownSignals } from '../../schedule/index.ts';
+import { parseIssueDate } from '../../util/time.ts';
 import type { Command } from '../command.ts';
-import { issueDate, seedSubscribers, sendStep } from '../cycle.ts';
+import { issueDate, seedSubscribers, sendStep } from '../../cycle/index.ts';
 import { formatSend } from '../format.ts';
 import { progressReporter } from '../progress.ts';
-import { sendTest } from '../send-test.ts';
+import { sendTest } from '../../cycle/index.ts';
 
 export const command: Command = {
   usage: [

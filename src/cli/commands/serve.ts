@@ -3,11 +3,11 @@
  * (POST) and its confirmation page (GET) for the links in every email, until
  * SIGTERM/SIGINT. Binds `delivery.serve.host:port` (default 127.0.0.1:8090).
  */
-import { listSettings } from '../context.ts';
-import { DEFAULT_UNSUBSCRIBE_SECRET, unsubscribeEndpoint } from '../../deliver/unsubscribe.ts';
+import { listSettings } from '../../cycle/index.ts';
+import { DEFAULT_UNSUBSCRIBE_SECRET, unsubscribeEndpoint } from '../../deliver/index.ts';
 import { ConfigError, DigestError, UsageError } from '../../errors.ts';
 import { createLogger } from '../../log.ts';
-import { onShutdownSignals } from '../../schedule/signals.ts';
+import { onShutdownSignals } from '../../schedule/index.ts';
 import { startServer } from '../../serve/index.ts';
 import type { Command } from '../command.ts';
 

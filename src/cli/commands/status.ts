@@ -1,13 +1,13 @@
 /** `digest status [--json]`: last runs, next scheduled time, pending drafts, delivery totals. */
 import { DateTime } from 'luxon';
-import { collectStatus, type StatusReport } from '../../schedule/status.ts';
+import { collectStatus, type StatusReport } from '../../schedule/index.ts';
 import type { Command } from '../command.ts';
 
 export const command: Command = {
   usage: ['digest status [--json]                                   last runs, next scheduled time, drafts waiting, delivery totals'],
   async run(ctx) {
     const { config, store } = ctx;
-    const report = collectStatus(store.db, (d) => store.deliveries.totals(d), {
+    const report = collectStatus(store, {
       now: ctx.now(),
       cron: config.schedule.cron,
       timezone: config.publication.timezone,

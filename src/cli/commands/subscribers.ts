@@ -8,9 +8,9 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { DigestError, UsageError, errorMessage } from '../../errors.ts';
-import { SUBSCRIBER_STATUSES, validateEmail, type SubscriberStatus } from '../../store/subscribers.ts';
+import { SUBSCRIBER_STATUSES, validateEmail, type SubscriberStatus } from '../../store/index.ts';
 import type { Command, CommandResult, OptionValues } from '../command.ts';
-import type { Context } from '../context.ts';
+import type { CommandContext as Context } from '../context.ts';
 
 /** Parse one CSV record (RFC 4180 quotes; a quoted field may hold commas, quotes and newlines). */
 export function parseCsvLine(line: string): string[] {

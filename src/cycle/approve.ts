@@ -6,10 +6,8 @@
  * the scheduler picks it up at its next tick or check.
  */
 import { DigestError } from '../errors.ts';
-import type { Db } from '../store/db.ts';
-import type { IssueStore } from '../store/issues.ts';
+import type { Store } from '../store/index.ts';
 import type { IsoDate } from '../types.ts';
-import { pendingIssues } from './state.ts';
 
 /** The result of an approval. */
 export interface ApprovalResult {
@@ -26,30 +24,28 @@ export interface ApprovalResult {
  * Throws a DigestError naming the problem when there is no such draft, or the
  * issue was already sent.
  */
-export function approveIssue(store: { db: Db; issues: IssueStore }, date: IsoDate | undefined, now: Date): ApprovalResult {
+export function approveIssue(store: Pick<Store, 'issues' | 'transaction'>, date: IsoDate | undefined, now: Date): ApprovalResult {
   // One write transaction: a send finishing meanwhile cannot be overwritten with `approved`.
-  return store.db
-    .transaction((): ApprovalResult => {
-      const target = date ?? onlyDraft(store.db);
-      const stored = store.issues.get(target);
-      if (!stored)
-        throw new DigestError(
-          `there is no issue for ${target}`,
-          `build it first (digest build --date ${target}), or name another with --issue`,
-        );
-      if (stored.status === 'sent') throw new DigestError(`the issue of ${target} was already sent`, 'nothing to approve');
-      if (stored.status === 'approved') {
-        return { date: target, status: 'approved', approvedAt: stored.approvedAt ?? now.toISOString(), alreadyApproved: true };
-      }
-      const at = now.toISOString();
-      store.issues.setStatus(target, 'approved', at);
-      return { date: target, status: 'approved', approvedAt: at, alreadyApproved: false };
-    })
-    .immediate();
+  return store.transaction((): ApprovalResult => {
+    const target = date ?? onlyDraft(store);
+    const stored = store.issues.get(target);
+    if (!stored)
+      throw new DigestError(
+        `there is no issue for ${target}`,
+        `build it first (digest build --date ${target}), or name another with --issue`,
+      );
+    if (stored.status === 'sent') throw new DigestError(`the issue of ${target} was already sent`, 'nothing to approve');
+    if (stored.status === 'approved') {
+      return { date: target, status: 'approved', approvedAt: stored.approvedAt ?? now.toISOString(), alreadyApproved: true };
+    }
+    const at = now.toISOString();
+    store.issues.setStatus(target, 'approved', at);
+    return { date: target, status: 'approved', approvedAt: at, alreadyApproved: false };
+  });
 }
 
-function onlyDraft(db: Db): IsoDate {
-  const drafts = pendingIssues(db).filter((p) => p.status === 'draft');
+function onlyDraft(store: Pick<Store, 'issues'>): IsoDate {
+  const drafts = store.issues.pending().filter((p) => p.status === 'draft');
   if (drafts.length === 1) return drafts[0]!.date;
   if (!drafts.length)
     throw new DigestError(

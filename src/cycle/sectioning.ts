@@ -8,12 +8,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DigestError, errorMessage } from '../errors.ts';
-import type { BuildInput } from '../section/build.ts';
-import type { TrainingExample } from '../section/classifier.ts';
-import { labelledSet } from '../section/labelled.ts';
-import { buildFallback, trainingExamples } from '../section/learned.ts';
-import type { Fallback } from '../section/build.ts';
-import { TrainingStore } from '../store/training.ts';
+import { labelledSet } from '../ingest/index.ts';
+import { buildFallback, trainingExamples, type BuildInput, type Fallback, type TrainingExample } from '../section/index.ts';
 import type { Context } from './context.ts';
 
 /** Read the configured corpus files as labelled examples; a broken file names itself. */
@@ -48,7 +44,7 @@ export function sectioningInput(ctx: Context, date: string): Pick<BuildInput, 'l
   const s = config.sectioning;
   const base = { lists: s.lists, order: s.order, issuerWeights: s.issuerWeights };
   if (!s.classifier.enabled) return base;
-  const training = new TrainingStore(ctx.store.db);
+  const training = ctx.store.training;
   const examples = trainingExamples(
     training.pastPlacements(date, s.classifier.historyIssues),
     training.corrections(),

@@ -6,7 +6,7 @@
  * York jumps from 02:00 to 03:00) does not exist; luxon moves it forward by the
  * gap (03:30), and that is "the scheduled instant" of that day. node-cron skips
  * such a time altogether, so the scheduler's periodic check catches the day up
- * (see decide.ts). A time that occurs twice (fall-back) means its first
+ * (see schedule/decide.ts). A time that occurs twice (fall-back) means its first
  * occurrence, as cron users expect.
  */
 import { DateTime } from 'luxon';
@@ -14,13 +14,15 @@ import cron from 'node-cron';
 import { ConfigError } from '../errors.ts';
 import type { IsoDate } from '../types.ts';
 
-/** The hour and minute of a daily cron expression (`m h * * *`); other shapes fall back to 23:59. */
-export function dailyTime(cron: string): { hour: number; minute: number } {
-  const f = cron.trim().split(/\s+/);
-  // node-cron accepts an optional seconds field first.
-  const [m, h] = f.length === 6 ? [f[1], f[2]] : [f[0], f[1]];
-  if (m && h && /^\d+$/.test(m) && /^\d+$/.test(h)) return { hour: Number(h), minute: Number(m) };
-  return { hour: 23, minute: 59 };
+/**
+ * The scheduled time of day: the first time the cron expression fires on a day
+ * it fires (its smallest hour, minute and second, as node-cron parses them).
+ * The one definition of "the scheduled time", shared by the cut-off and the
+ * scheduler: `30 6,18 * * *` → 06:30, `0 *\/6 * * *` (every six hours) → 00:00.
+ */
+export function dailyTime(expression: string): { hour: number; minute: number; second: number } {
+  const { hours, minutes, seconds } = sortedFields(expression);
+  return { hour: hours[0] ?? 0, minute: minutes[0] ?? 0, second: seconds[0] ?? 0 };
 }
 
 /** Today's date in `zone` at instant `now`. */
@@ -44,7 +46,10 @@ export function wallTime(date: IsoDate, time: { hour: number; minute: number; se
   return first ?? d;
 }
 
-/** The cut-off of the issue of `date`: the scheduled time on that date in `zone`. */
+/**
+ * The cut-off of the issue of `date`: the scheduled time on that date in
+ * `zone` (also on a day the cron skips, for back-fills with `--date`).
+ */
 export function cutoffFor(date: IsoDate, cron: string, zone: string): DateTime {
   return wallTime(date, dailyTime(cron), zone);
 }
@@ -96,8 +101,7 @@ function sortedFields(expression: string): { hours: number[]; minutes: number[];
  */
 export function scheduledAt(date: IsoDate, expression: string, zone: string): DateTime | null {
   if (!isScheduledDay(date, expression, zone)) return null;
-  const { hours, minutes, seconds } = sortedFields(expression);
-  return wallTime(date, { hour: hours[0] ?? 0, minute: minutes[0] ?? 0, second: seconds[0] ?? 0 }, zone);
+  return wallTime(date, dailyTime(expression), zone);
 }
 
 /**

@@ -72,3 +72,41 @@ export function resolveSectioningData(configured: Partial<SectioningData> = {}):
     issuerWeights: { ...shippedIssuerWeights(), ...configured.issuerWeights },
   };
 }
+
+/** Rule fields that name lists (checked against the known lists). */
+export const LIST_FIELDS = ['issuerLists', 'titlePatternLists', 'keywordLists', 'outletLists'] as const;
+/** Rule fields holding regular expressions (checked to compile). */
+export const PATTERN_FIELDS = ['issuerPatterns', 'titlePatterns', 'outletPatterns'] as const;
+
+/**
+ * Problems in configured rules: unknown list names and invalid regular
+ * expressions, each naming `sections.<id>.rules.<rule id>`. Empty when fine.
+ */
+export function checkRules(sections: SectionConfig[], lists: NamedLists): string[] {
+  const problems: string[] = [];
+  for (const s of sections) {
+    for (const rule of s.rules) {
+      const where = `sections.${s.id}.rules.${rule.id}`;
+      for (const cond of [rule, ...(rule.unless ?? [])]) {
+        for (const field of LIST_FIELDS) {
+          for (const name of cond[field] ?? []) {
+            if (!lists[name])
+              problems.push(`${where}: ${field} names an unknown list "${name}" (known: ${Object.keys(lists).sort().join(', ')})`);
+          }
+        }
+        const patterns = [
+          ...PATTERN_FIELDS.flatMap((f) => cond[f] ?? []),
+          ...(cond.titlePatternLists ?? []).flatMap((n) => lists[n] ?? []),
+        ];
+        for (const p of patterns) {
+          try {
+            new RegExp(p, 'u');
+          } catch (err) {
+            problems.push(`${where}: bad pattern ${JSON.stringify(p)} (${(err as Error).message})`);
+          }
+        }
+      }
+    }
+  }
+  return problems;
+}

@@ -5,17 +5,11 @@
  * issues (`sectioning.classifier.corpus`), by the accuracy test and by
  * bench/sections.bench.ts.
  */
-import { parsePlainItems } from '../ingest/inbox.ts';
-import { buildItem } from '../ingest/item.ts';
-import type { Item } from '../types.ts';
+import { parsePlainItems } from './inbox.ts';
+import { buildItem } from './item.ts';
+import type { LabelledItem } from '../types.ts';
 
-/** An item with the section the editors gave it. */
-export interface LabelledItem {
-  item: Item;
-  sectionId: string;
-  /** Position in the table of contents (0-based, over the whole issue). */
-  tocIndex: number;
-}
+export type { LabelledItem };
 
 /** The labelled set and what could not be matched (both directions). */
 export interface LabelledSet {

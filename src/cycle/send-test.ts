@@ -4,15 +4,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import { IssueMessage } from '../deliver/mime.ts';
-import { signedUnsubscribeUrl, unsubscribeEndpoint } from '../deliver/unsubscribe.ts';
+import { loadMail, signedUnsubscribeUrl, unsubscribeEndpoint } from '../deliver/index.ts';
 import { DigestError } from '../errors.ts';
-import { loadTemplates } from '../render/templates.ts';
-import { validateEmail } from '../store/subscribers.ts';
+import { loadTemplates } from '../render/index.ts';
+import { validateEmail } from '../store/index.ts';
 import type { Issue } from '../types.ts';
 import { fromDomain, listSettings, type Context } from './context.ts';
-import { createMessenger } from './messenger.ts';
-import { renderedParts } from './cycle.ts';
+import { renderedParts } from './render.ts';
 
 /**
  * Send a test copy of the issue of `date` to `to`. `unsaved` sends that issue
@@ -35,11 +33,12 @@ export async function sendTest(
   const unsubscribeUrl = known ? signedUnsubscribeUrl(endpoint, config.delivery.unsubscribeSecret, known.id, known.email) : endpoint;
   const stamp = `${Date.now()}-${randomBytes(3).toString('hex')}`;
   const messageId = `<digest-test-${date}-${stamp}@${fromDomain(config)}>`;
+  const { IssueMessage, createMessenger } = await loadMail();
   const message = new IssueMessage(rendered, listSettings(config), { subjectPrefix: '[TEST] ' }).forRecipient(
     { email: address, name: known?.name ?? null, messageId, unsubscribeUrl },
     ctx.now(),
   );
-  const messenger = createMessenger(config);
+  const messenger = createMessenger(config.delivery, config.output.dir);
   try {
     // In the outbox, test copies go to `<date>-test/`, never among the issue's deliveries.
     const outcome = await messenger.send(message, { issueDate: `${date}-test`, name: `test-${stamp}` });

@@ -1,6 +1,7 @@
 /**
- * The cycle lock: one process at a time builds or sends. A lease in SQLite
- * (src/store/locks.ts), renewed in the background while held, taken over when
+ * Held leases over the lock repository: the cycle lock (one process at a time
+ * builds or sends) and the per-issue send lock. A lease in the store
+ * (locks.ts), renewed in the background while held, taken over when
  * it expired or its holder is a dead process on this machine; if a renewal
  * finds the lease taken (this process froze past its expiry and another took
  * over), `lost` aborts so the holder stops before it could send twice.
@@ -8,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { DigestError } from '../errors.ts';
-import type { LockHolder, LockStore } from '../store/locks.ts';
+import type { LockHolder, LockRepository } from './locks.ts';
 
 /** The name of the lock every building or sending command takes. */
 export const CYCLE_LOCK = 'cycle';
@@ -56,7 +57,7 @@ export interface AcquireOptions {
 }
 
 /** Take the lock, or report who holds it. Renews in the background until released. */
-export function acquireLock(locks: LockStore, opts: AcquireOptions): { ok: true; lock: HeldLock } | { ok: false; holder: LockHolder } {
+export function acquireLock(locks: LockRepository, opts: AcquireOptions): { ok: true; lock: HeldLock } | { ok: false; holder: LockHolder } {
   const name = opts.name ?? CYCLE_LOCK;
   const ttl = opts.ttlMs ?? LOCK_TTL_MS;
   let got = locks.tryAcquire(name, opts.owner, ttl);

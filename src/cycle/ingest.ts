@@ -1,7 +1,5 @@
 /**
- * The ingest step as the CLI runs it. Its own module (cycle.ts re-exports
- * it) so that `digest ingest` loads the ingest stage only, not rendering,
- * publishing and delivery.
+ * The ingest step: every configured source into the store.
  */
 import { ingestAll, type SourceReport } from '../ingest/index.ts';
 import type { Context } from './context.ts';

@@ -1,0 +1,89 @@
+/**
+ * The send step: the stored issue to every active subscriber that has not had
+ * it, under the issue's send lock. nodemailer loads only here, when a send
+ * actually starts (commands that never send do not load it).
+ */
+import { resolve } from 'node:path';
+import {
+  acquireSendLock,
+  DEFAULT_UNSUBSCRIBE_SECRET,
+  loadMail,
+  sendIssue,
+  signedUnsubscribeUrl,
+  unsubscribeEndpoint,
+  type Messenger,
+  type SendTotals,
+} from '../deliver/index.ts';
+import { DigestError } from '../errors.ts';
+import { loadTemplates } from '../render/index.ts';
+import { fromDomain, listSettings, type Context } from './context.ts';
+import { publishStep } from './publish.ts';
+import { renderedParts } from './render.ts';
+
+/** Summary of a send. */
+export interface SendSummary extends SendTotals {
+  date: string;
+  transport: string;
+}
+
+/**
+ * Send the issue of `date` to every active subscriber that has not had it.
+ * `signal` stops it after the recipients in flight, which are recorded; a
+ * transport that cannot send at all (login refused, server unreachable) ends
+ * it with an error, the rest left pending for the next `digest send`.
+ */
+export async function sendStep(
+  ctx: Context,
+  date: string,
+  onProgress?: (done: number, total: number) => void,
+  signal?: AbortSignal,
+): Promise<SendSummary> {
+  const { config, store } = ctx;
+  const stored = store.issues.get(date);
+  if (!stored) throw new DigestError(`no issue for ${date}`, `build it first: digest build --date ${date}`);
+  const templates = loadTemplates(resolve(config.render.templates));
+  const rendered = await renderedParts(ctx, stored.issue, templates);
+  if (config.schedule.requireApproval && stored.status !== 'sent') publishStep(ctx, stored.issue, rendered, templates);
+  const lock = acquireSendLock(store.locks, date);
+  let messenger: Messenger | undefined;
+  try {
+    const { IssueMessage, createMessenger } = await loadMail();
+    messenger = createMessenger(config.delivery, config.output.dir);
+    const d = config.delivery;
+    const endpoint = unsubscribeEndpoint(config.publication.baseUrl, d.unsubscribeUrl);
+    if (d.smtp && d.unsubscribeSecret === DEFAULT_UNSUBSCRIBE_SECRET)
+      ctx.log(
+        'warning: delivery.unsubscribeSecret is the shipped default; anyone could forge unsubscribe links (set DIGEST_UNSUBSCRIBE_SECRET)',
+      );
+    const totals = await sendIssue(
+      {
+        issueDate: date,
+        message: new IssueMessage(rendered, listSettings(config)),
+        unsubscribeUrl: (id, email) => signedUnsubscribeUrl(endpoint, d.unsubscribeSecret, id, email),
+        messageIdDomain: fromDomain(config),
+        bounceAfter: d.bounceAfter,
+        concurrency: messenger.concurrency,
+        retries: d.retries,
+        retryDelayMs: d.retryDelaySeconds * 1000,
+        ratePerSecond: d.smtp?.ratePerSecond,
+        ratePerHour: d.smtp?.ratePerHour,
+        transport: messenger.description,
+        now: ctx.now,
+        signal: signal ? AbortSignal.any([signal, lock.lost]) : lock.lost,
+        onProgress,
+      },
+      { deliveries: store.deliveries, subscribers: store.subscribers, messenger },
+    );
+    if (totals.status === 'completed') store.issues.setStatus(date, 'sent', ctx.now().toISOString());
+    if (totals.status === 'aborted') {
+      throw new DigestError(
+        `sending the issue of ${date} via ${messenger.description} stopped: ${totals.error}`,
+        `${totals.submitted} submitted, ${totals.remaining} left pending (nobody was marked failed for this); fix the cause, then digest send --issue ${date} resumes`,
+      );
+    }
+    return { date, transport: messenger.description, ...totals };
+  } finally {
+    await messenger?.close();
+    lock.release();
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * The deliver stage: send an issue to every active subscriber exactly once.
+ *
+ * Each (issue, subscriber) has a ledger row, planned with a fixed Message-ID.
+ * A worker marks its row `sending` immediately before the SMTP transaction and
+ * `sent`/`failed` immediately after the server's reply, so a crash leaves at
+ * most `concurrency` rows in doubt; the next run sends those again with the
+ * same Message-ID (README "Exactly once" explains the trade-off). N workers
+ * feed a pool of N connections; the message is composed once per issue.
+ */
+import type { DeliveryRepository, SendRunCounts, SubscriberRepository } from '../store/index.ts';
+import type { IssueMessage, OutgoingMessage } from './mime.ts';
+import type { Messenger, SendOutcome } from './messenger.ts';
+import { DeliveryQueue, type QueuedDelivery } from './queue.ts';
+import { RateLimiter } from './rate.ts';
+
+/** Settings of one send. */
+export interface SendOptions {
+  issueDate: string;
+  /** The issue's message, composed once (see mime.ts). */
+  message: Pick<IssueMessage, 'forRecipient'>;
+  /** The signed unsubscribe link of a subscriber. */
+  unsubscribeUrl: (subscriberId: number, email: string) => string;
+  messageIdDomain: string;
+  bounceAfter: number;
+  concurrency: number;
+  /** Temporary failures are retried this many times, with exponential backoff from `retryDelayMs`. */
+  retries: number;
+  retryDelayMs: number;
+  /** Messages per second and per sliding hour (0 or absent: no limit). */
+  ratePerSecond?: number;
+  ratePerHour?: number;
+  /** Description of the transport, recorded with the run. */
+  transport: string;
+  now: () => Date;
+  /** Stop taking new recipients; the ones in flight finish and are recorded. */
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+  batchSize?: number;
+  /** The rate limiter's clock and sleep (default: real time); tests pass a virtual one. */
+  rateClock?: { now: () => number; sleep: (ms: number, signal?: AbortSignal) => Promise<void> };
+}
+
+/** Totals of one send run (also recorded in `send_runs`). */
+export interface SendTotals extends SendRunCounts {
+  runId: number;
+  /** Sent by earlier runs (never sent again). */
+  alreadySent: number;
+  /** `completed`: nothing left to do; `stopped`: the signal stopped it; `aborted`: the transport cannot send (see `error`). */
+  status: 'completed' | 'stopped' | 'aborted';
+  error: string | null;
+}
+
+const HOUR = 3_600_000;
+
+/** Send (or resume sending) an issue. Never sends a `sent` delivery again. */
+export async function sendIssue(
+  opts: SendOptions,
+  deps: { deliveries: DeliveryRepository; subscribers: SubscriberRepository; messenger: Messenger },
+): Promise<SendTotals> {
+  const { deliveries, subscribers, messenger } = deps;
+  const iso = () => opts.now().toISOString();
+  const { issueDate } = opts;
+
+  const runId = deliveries.startRun(issueDate, opts.transport, iso());
+  const counts: SendRunCounts = { planned: 0, submitted: 0, retried: 0, failed: 0, skipped: 0, resumed: 0, remaining: 0 };
+  counts.planned = deliveries.plan(issueDate, opts.messageIdDomain, iso());
+  counts.resumed = deliveries.resumeInterrupted(issueDate, iso());
+  const before = deliveries.totals(issueDate);
+  const total = before.pending;
+  let done = 0;
+  let fatal: string | null = null;
+  // The transport is down (not one recipient): this many failures in a row, none recipient-specific, stop the run.
+  const streakLimit = Math.max(10, 3 * opts.concurrency);
+  let streak = 0;
+  let lastError = '';
+
+  const stop = new AbortController();
+  const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
+  const limiter = new RateLimiter(
+    [
+      { limit: opts.ratePerSecond ?? 0, windowMs: 1000 },
+      { limit: opts.ratePerHour ?? 0, windowMs: HOUR },
+    ],
+    opts.rateClock?.now,
+    opts.rateClock?.sleep,
+  );
+  if (opts.ratePerHour) {
+    // The hourly quota spans restarts: count what went out in the last hour.
+    const now = opts.now().getTime();
+    limiter.seed(
+      deliveries
+        .sentSince(new Date(now - HOUR).toISOString(), opts.ratePerHour)
+        .reverse()
+        .map((at) => now - Date.parse(at)),
+    );
+  }
+  const queue = new DeliveryQueue(deliveries, issueDate, opts.batchSize ?? 500, undefined, () => deliveries.updateRun(runId, counts));
+
+  opts.onProgress?.(0, total);
+  const finish = () => {
+    done++;
+    opts.onProgress?.(done, total);
+  };
+
+  const handle = (item: QueuedDelivery, outcome: SendOutcome, response: string | null) => {
+    if (outcome.ok) {
+      deliveries.markDone(issueDate, item.subscriberId, 'sent', null, iso(), response);
+      counts.submitted++;
+      streak = 0;
+      return finish();
+    }
+    if (outcome.kind === 'fatal') {
+      // Nothing can go out: the recipient stays pending for the next run.
+      deliveries.markDone(issueDate, item.subscriberId, 'pending', outcome.error, iso());
+      fatal ??= outcome.error;
+      return stop.abort();
+    }
+    streak = outcome.bounce ? 0 : streak + 1;
+    lastError = outcome.error;
+    if (outcome.kind === 'temporary' && item.failures < opts.retries) {
+      item.failures++;
+      counts.retried++;
+      // Pending again while it waits, so a crash now resumes with a retry, not a loss.
+      deliveries.markDone(issueDate, item.subscriberId, 'pending', outcome.error, iso());
+      const jitter = 0.75 + Math.random() * 0.5;
+      queue.retryLater(item, opts.retryDelayMs * 2 ** (item.failures - 1) * jitter);
+    } else {
+      deliveries.markDone(issueDate, item.subscriberId, 'failed', outcome.error, iso());
+      if (outcome.bounce) subscribers.recordFailure(item.subscriberId, opts.bounceAfter, iso());
+      counts.failed++;
+      finish();
+    }
+    if (streak >= streakLimit) {
+      fatal ??= `${streak} sends failed in a row, none accepted (last: ${lastError})`;
+      stop.abort();
+    }
+  };
+
+  const deliver = async (item: QueuedDelivery) => {
+    // A retry may come minutes later: look at the subscriber again.
+    const status = item.failures ? (subscribers.byId(item.subscriberId)?.status ?? null) : item.subscriberStatus;
+    if (status !== 'active') {
+      deliveries.markDone(issueDate, item.subscriberId, 'skipped', `not sent: the subscriber is ${status ?? 'deleted'}`, iso());
+      counts.skipped++;
+      return finish();
+    }
+    if (!(await limiter.take(signal))) return; // stopped while waiting for a slot: stays pending
+    let message: OutgoingMessage;
+    try {
+      message = opts.message.forRecipient(
+        {
+          email: item.email,
+          name: item.name,
+          messageId: item.messageId,
+          unsubscribeUrl: opts.unsubscribeUrl(item.subscriberId, item.email),
+        },
+        opts.now(),
+      );
+    } catch (err) {
+      return handle(item, { ok: false, kind: 'permanent', error: `cannot compose the message: ${(err as Error).message}` }, null);
+    }
+    // The ledger says `sending` from here until the reply is recorded: the only window a crash leaves in doubt.
+    deliveries.markSending(issueDate, item.subscriberId, iso());
+    const outcome = await messenger.send(message, { issueDate, name: String(item.subscriberId).padStart(6, '0') });
+    handle(item, outcome, outcome.ok ? outcome.response.slice(0, 500) : null);
+  };
+
+  const worker = async () => {
+    for (let item = await queue.next(signal); item; item = await queue.next(signal)) await deliver(item);
+  };
+  // A worker that throws (the store failing) stops the others at their next
+  // recipient; all finish what they have in flight before the run is recorded.
+  const results = await Promise.allSettled(
+    Array.from({ length: Math.max(1, opts.concurrency) }, () =>
+      worker().catch((err: unknown) => {
+        stop.abort();
+        throw err;
+      }),
+    ),
+  );
+  const after = deliveries.totals(issueDate);
+  counts.remaining = after.pending + after.sending;
+  const crashed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  const error = fatal ?? (crashed ? String((crashed.reason as Error)?.message ?? crashed.reason) : null);
+  const status: SendTotals['status'] = error ? 'aborted' : counts.remaining ? 'stopped' : 'completed';
+  deliveries.finishRun(runId, status, counts, iso(), error);
+  if (crashed) throw crashed.reason;
+  return { ...counts, runId, alreadySent: before.sent, status, error };
+}

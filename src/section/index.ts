@@ -1,0 +1,9 @@
+/**
+ * The section stage's entry module (pure): selecting an issue's items,
+ * placing them by rules, editors' overrides and the learned classifier.
+ */
+export { buildIssue, findSection, type BuildInput, type Fallback, type LearnedPlacement } from './build.ts';
+export { DEFAULT_CLASSIFIER_OPTIONS, type TrainingExample } from './classifier.ts';
+export { buildFallback, trainingExamples } from './learned.ts';
+export { compileRules, placeByRules } from './rules.ts';
+export { itemTime, selectItems } from './select.ts';
