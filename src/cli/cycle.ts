@@ -9,7 +9,7 @@ import { sendIssue, type SendTotals } from '../deliver/index.ts';
 import { acquireSendLock } from '../deliver/lock.ts';
 import type { Messenger } from '../deliver/messenger.ts';
 import { IssueMessage } from '../deliver/mime.ts';
-import { DEFAULT_UNSUBSCRIBE_SECRET, signedUnsubscribeUrl, unsubscribeEndpoint } from '../deliver/unsubscribe.ts';
+import { signedUnsubscribeUrl, unsubscribeEndpoint } from '../deliver/unsubscribe.ts';
 import { DigestError } from '../errors.ts';
 import { publishedPage, writeArchiveAndFeeds, writeIssueFiles } from '../publish/index.ts';
 import { renderIssue, renderWebPage, type RenderResult } from '../render/index.ts';
@@ -19,7 +19,7 @@ import { cutoffFor, issueDateAt } from '../schedule/time.ts';
 import { buildIssue } from '../section/build.ts';
 import { selectItems } from '../section/select.ts';
 import type { Issue, RenderedIssue } from '../types.ts';
-import { fromDomain, listSettings, type Context } from './context.ts';
+import { fromDomain, listSettings, requireStrongSecretForSmtp, type Context } from './context.ts';
 import { createMessenger } from './messenger.ts';
 import { sectioningInput } from './sectioning.ts';
 
@@ -220,6 +220,7 @@ export async function sendStep(
   signal?: AbortSignal,
 ): Promise<SendSummary> {
   const { config, store } = ctx;
+  requireStrongSecretForSmtp(config, 'sending over SMTP');
   const stored = store.issues.get(date);
   if (!stored) throw new DigestError(`no issue for ${date}`, `build it first: digest build --date ${date}`);
   const templates = loadTemplates(resolve(config.render.templates));
@@ -231,10 +232,6 @@ export async function sendStep(
     messenger = createMessenger(config);
     const d = config.delivery;
     const endpoint = unsubscribeEndpoint(config.publication.baseUrl, d.unsubscribeUrl);
-    if (d.smtp && d.unsubscribeSecret === DEFAULT_UNSUBSCRIBE_SECRET)
-      ctx.log(
-        'warning: delivery.unsubscribeSecret is the shipped default; anyone could forge unsubscribe links (set DIGEST_UNSUBSCRIBE_SECRET)',
-      );
     const totals = await sendIssue(
       {
         issueDate: date,

@@ -12,6 +12,7 @@ import { parseIssueDate } from '../../schedule/time.ts';
 import { trackRun, withCycleLock } from '../../schedule/track.ts';
 import { RunStore } from '../../store/runs.ts';
 import type { Command } from '../command.ts';
+import { requireStrongSecretForSmtp } from '../context.ts';
 import { buildStep, ingestStep, issueDate, seedSubscribers, sendStep, type SendSummary } from '../cycle.ts';
 import { formatBuild, formatIngest, formatSend } from '../format.ts';
 import { progressReporter } from '../progress.ts';
@@ -22,6 +23,8 @@ export const command: Command = {
   async run(ctx, _args, values) {
     const date = issueDate(ctx, values.date ? parseIssueDate(String(values.date)) : undefined);
     const force = !!values.force;
+    // Before ingesting and building: a weak secret would only stop the send at the end.
+    if (!values['no-send']) requireStrongSecretForSmtp(ctx.config, 'digest run sends over SMTP');
     const log = createLogger();
     const stop = new AbortController();
     const removeSignals = onShutdownSignals(() => stop.abort(), log);

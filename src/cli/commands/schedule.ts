@@ -10,7 +10,7 @@ import { onShutdownSignals } from '../../schedule/signals.ts';
 import { issueDateAt } from '../../schedule/time.ts';
 import type { RunOutcome } from '../../schedule/track.ts';
 import type { Command } from '../command.ts';
-import type { Context } from '../context.ts';
+import { requireStrongSecretForSmtp, type Context } from '../context.ts';
 import { buildStep, ingestStep, seedSubscribers, sendStep } from '../cycle.ts';
 
 export const command: Command = {
@@ -21,6 +21,8 @@ export const command: Command = {
   async run(ctx) {
     // An unknown timezone is a configuration error (exit 2) before anything starts.
     issueDateAt(ctx.now(), ctx.config.publication.timezone);
+    // A weak secret would stop the first send hours from now: refuse it before anything starts.
+    requireStrongSecretForSmtp(ctx.config, 'digest schedule sends over SMTP');
     const log = createLogger();
     const scheduler = new Scheduler({
       db: ctx.store.db,
