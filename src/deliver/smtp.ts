@@ -149,6 +149,9 @@ class Connection {
           return resolve({ ok: true, response: info?.response ?? '' });
         }
         const outcome = classifySmtpError(err as SmtpErrorLike);
+        // The server greeted us and then answered this transaction (nodemailer reports a 421 at RCPT TO
+        // as a closed connection): a reply about this recipient, not a server that is down.
+        if (!outcome.ok && typeof (err as SmtpErrorLike).responseCode === 'number') outcome.connection = false;
         const refusal = (err.code === 'EENVELOPE' || err.code === 'EMESSAGE') && (err as SmtpErrorLike).responseCode !== 421;
         if (!refusal || !this.alive) {
           this.alive = false;
