@@ -6,10 +6,15 @@
  * (2) Per-recipient personalisation of the 60-item email (fill the unsubscribe
  * link and greeting): the split-once approach of src/render/personalize.ts
  * against a replaceAll per token, and against recompiling MJML per recipient.
+ * (3) One issue with one big item (1 and 2 MB of `<p>` paragraphs from a feed):
+ * normalizing the item (sanitize, joined breaks, repaired HTML) plus the
+ * render, per MB and against the 20-item issue, so a quadratic step (issue 15:
+ * a 1.2 MB item took 40–100 s) shows as a per-MB time that grows with size.
  * Writes out/bench/render.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { buildItem } from '../src/ingest/item.ts';
 import { escapeHtml } from '../src/util/html.ts';
 import { renderIssue, type RenderResult } from '../src/render/index.ts';
 import { personalize, type Recipient } from '../src/render/personalize.ts';
@@ -66,7 +71,37 @@ const splitUs = perRecipientUs(personalize);
 const replaceUs = perRecipientUs(byReplace);
 const recompileUs = renders[1]!.ms * 1000;
 
+// (3) One big item: ingest normalization plus render, per MB.
+/** Feed HTML of about `bytes` bytes: Chinese paragraphs, every other one cut mid-sentence (as a PDF page break leaves it). */
+function bigHtml(bytes: number): string {
+  const ends = ['', '。'];
+  const p = (i: number) =>
+    `<p>工业和信息化部等两部门联合发布关于推动新型基础设施建设的通知，要求各地加快完善股权激励制度${ends[i % 2]}</p>\n`;
+  const out: string[] = [];
+  for (let size = 0, i = 0; size < bytes; i++) {
+    out.push(p(i));
+    size += Buffer.byteLength(out.at(-1)!);
+  }
+  return out.join('');
+}
+const big: { mb: number; ms: number }[] = [];
+for (const mb of [1, 2]) {
+  const html = bigHtml(mb * 1024 * 1024);
+  const ms = await medianMs(async () => {
+    const item = buildItem(
+      { sourceId: 'big', title: '大条目', html, link: 'https://example.org/big' },
+      '2024-07-15T00:00:00Z',
+      options.publication.timezone,
+    );
+    const issue = issueOfSize(1);
+    Object.assign(issue.sections.find((s) => s.items.length)!.items[0]!, { text: item.text, html: item.html });
+    await renderIssue(issue, templates, options);
+  }, 3);
+  big.push({ mb, ms });
+}
+
 const report = {
+  bigItem: big.map(({ mb, ms }) => ({ mb, ms, msPerMb: ms / mb, ratioTo20ItemIssue: ms / base })),
   coldFirstRenderMs: coldMs,
   issues: renders.map(({ items, ms, result }) => ({
     items,
@@ -110,6 +145,11 @@ for (const r of report.issues) {
       `  email.html ${kb(r.emailHtmlBytes)}${r.underGmailClip ? ' < 102 KB' : ' CLIPPED'} (${fit})  email.txt ${kb(r.emailTextBytes)}  index.html ${kb(r.webHtmlBytes)}`,
   );
 }
+console.log('one issue with one big item (normalize + render):');
+for (const b of report.bigItem)
+  console.log(
+    `  ${b.mb} MB: ${b.ms.toFixed(0)} ms = ${b.msPerMb.toFixed(0)} ms/MB (${b.ratioTo20ItemIssue.toFixed(1)}× the 20-item issue)`,
+  );
 const p = report.personalize;
 console.log(`per recipient, 60-item email (${RECIPIENTS} recipients):`);
 console.log(

@@ -71,15 +71,24 @@ export function composeIssue(ctx: Context, date: string): Issue {
 
 /**
  * Build the issue of `date`: select, section, render, publish. An issue that
- * exists is kept as it is unless `rebuild` is set and it has not been sent.
+ * exists is kept as it is unless `rebuild` is set and none of it has gone
+ * out: once any delivery is sent (or in doubt, `sending`), its content is
+ * frozen, so the rest of the list gets what the first readers got under the
+ * same number and subject. Test copies are not deliveries and never freeze it.
  */
 export async function buildStep(ctx: Context, date: string, opts: { rebuild?: boolean; force?: boolean } = {}): Promise<BuildSummary> {
   const { config, store } = ctx;
   const existing = store.issues.get(date);
   const counts = (issue: Issue) => Object.fromEntries(issue.sections.map((s) => [s.title, s.items.length]));
-  if (existing && (!opts.rebuild || existing.status === 'sent')) {
-    if (opts.rebuild)
-      throw new DigestError(`the issue of ${date} was already sent; it cannot be rebuilt`, 'build another date with --date');
+  if (existing && opts.rebuild) {
+    const gone = store.deliveries.totals(date);
+    if (existing.status === 'sent' || gone.sent + gone.sending > 0)
+      throw new DigestError(
+        `the issue of ${date} has already gone to ${gone.sent + gone.sending} subscriber(s); its content is frozen and cannot be rebuilt`,
+        `corrections go into the next issue; digest send --issue ${date} finishes sending this one unchanged`,
+      );
+  }
+  if (existing && !opts.rebuild) {
     return {
       date,
       status: 'exists',

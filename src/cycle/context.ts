@@ -4,7 +4,8 @@
  * configuration); the cycle only uses it.
  */
 import type { Config } from '../config/index.ts';
-import type { ListSettings } from '../deliver/index.ts';
+import { type ListSettings, secretWeakness } from '../deliver/index.ts';
+import { ConfigError } from '../errors.ts';
 import type { Store } from '../store/index.ts';
 
 /** What every step of the cycle gets. */
@@ -33,4 +34,24 @@ export function listSettings(config: Config): ListSettings {
     listId: `${config.publication.title} <digest.${domain}>`,
     unsubscribeMailto: config.delivery.unsubscribeMailto ?? address,
   };
+}
+
+/**
+ * Refuse a weak `delivery.unsubscribeSecret` (exit 2) where signed links leave
+ * this machine: mail over SMTP and `digest serve`, which checks them. The
+ * outbox (no `delivery.smtp`) writes local .eml files only, so a fresh clone's
+ * `npm start` keeps working with the shipped default. `why` says which command needs it.
+ */
+export function requireStrongSecret(config: Config, why: string): void {
+  const weakness = secretWeakness(config.delivery.unsubscribeSecret);
+  if (!weakness) return;
+  throw new ConfigError(
+    `delivery.unsubscribeSecret ${weakness}: anyone could forge unsubscribe links (${why})`,
+    'set a random secret, e.g. export DIGEST_UNSUBSCRIBE_SECRET="$(openssl rand -base64 32)"; links already mailed stop working when it changes',
+  );
+}
+
+/** {@link requireStrongSecret} when links go out by SMTP; the outbox keeps them on this machine. */
+export function requireStrongSecretForSmtp(config: Config, why: string): void {
+  if (config.delivery.smtp) requireStrongSecret(config, why);
 }

@@ -5,7 +5,7 @@
  */
 export { type ApprovalResult, approveIssue } from './approve.ts';
 export { type BuildSummary, buildStep, composeIssue, issueDate, seedSubscribers } from './build.ts';
-export { type Context, fromDomain, listSettings } from './context.ts';
+export { type Context, fromDomain, listSettings, requireStrongSecret, requireStrongSecretForSmtp } from './context.ts';
 export { ingestStep } from './ingest.ts';
 export { publishStep } from './publish.ts';
 export { renderedParts, renderStored } from './render.ts';

@@ -1,18 +1,45 @@
 /**
  * The publish step: an issue's files, then the archive and feeds.
  */
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { DigestError } from '../errors.ts';
 import { publishedPage, writeArchiveAndFeeds, writeIssueFiles } from '../publish/index.ts';
 import { cutAtSentence, renderWebPage, type Templates } from '../render/index.ts';
 import type { Issue, RenderedIssue } from '../types.ts';
 import type { Context } from './context.ts';
 import { renderOptions } from './render.ts';
 
+/** The files of an issue's web version that a mailed link points to (written atomically: present means complete). */
+const ISSUE_FILES = ['index.html', 'email.html', 'email.txt', 'issue.json'];
+
+/** The issue's published files that are missing on disk (a disk filled up while publishing). */
+export function missingIssueFiles(ctx: Context, date: string): string[] {
+  const dir = join(resolve(ctx.config.output.dir), 'issues', date);
+  return ISSUE_FILES.map((f) => join(dir, f)).filter((f) => !existsSync(f));
+}
+
 /**
  * Write the issue's files (from its render), then the archive and feeds
- * (`templates` renders older issues' pages missing on disk). Returns the paths written.
+ * (`templates` renders older issues' pages missing on disk). Returns the paths
+ * written. A write failure (disk full, no permission) becomes an error naming
+ * the path and what to do; nothing is mailed until a later run has published.
  */
 export function publishStep(ctx: Context, issue: Issue, rendered: RenderedIssue, templates: Templates): string[] {
+  try {
+    return publishFiles(ctx, issue, rendered, templates);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (!e.code) throw err;
+    const where = e.path ?? resolve(ctx.config.output.dir);
+    throw new DigestError(
+      `cannot publish the issue of ${issue.date}: ${e.code} writing ${where}`,
+      `${e.code === 'ENOSPC' ? 'free disk space' : 'fix the path or its permissions'} under ${resolve(ctx.config.output.dir)}, then run digest send --issue ${issue.date} (or digest run) again: it publishes the missing files before anyone is mailed`,
+    );
+  }
+}
+
+function publishFiles(ctx: Context, issue: Issue, rendered: RenderedIssue, templates: Templates): string[] {
   const { config, store } = ctx;
   const summaries = new Map(
     issue.sections.flatMap((s) => s.items.map((i) => [i.id, cutAtSentence(i.text, config.render.summaryChars).text] as const)),

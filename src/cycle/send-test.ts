@@ -9,7 +9,7 @@ import { DigestError } from '../errors.ts';
 import { loadTemplates } from '../render/index.ts';
 import { validateEmail } from '../store/index.ts';
 import type { Issue } from '../types.ts';
-import { fromDomain, listSettings, type Context } from './context.ts';
+import { fromDomain, listSettings, requireStrongSecretForSmtp, type Context } from './context.ts';
 import { renderedParts } from './render.ts';
 
 /**
@@ -23,6 +23,7 @@ export async function sendTest(
   unsaved?: Issue,
 ): Promise<{ date: string; to: string; transport: string; messageId: string }> {
   const { config } = ctx;
+  requireStrongSecretForSmtp(config, 'a test copy over SMTP carries a signed link');
   const address = validateEmail(to, '--to');
   const issue = unsaved ?? ctx.store.issues.get(date)?.issue;
   if (!issue) throw new DigestError(`no issue for ${date}`, `build it first: digest build --date ${date}`);

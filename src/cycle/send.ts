@@ -6,7 +6,6 @@
 import { resolve } from 'node:path';
 import {
   acquireSendLock,
-  DEFAULT_UNSUBSCRIBE_SECRET,
   loadMail,
   sendIssue,
   signedUnsubscribeUrl,
@@ -16,8 +15,8 @@ import {
 } from '../deliver/index.ts';
 import { DigestError } from '../errors.ts';
 import { loadTemplates } from '../render/index.ts';
-import { fromDomain, listSettings, type Context } from './context.ts';
-import { publishStep } from './publish.ts';
+import { fromDomain, listSettings, requireStrongSecretForSmtp, type Context } from './context.ts';
+import { missingIssueFiles, publishStep } from './publish.ts';
 import { renderedParts } from './render.ts';
 
 /** Summary of a send. */
@@ -39,11 +38,15 @@ export async function sendStep(
   signal?: AbortSignal,
 ): Promise<SendSummary> {
   const { config, store } = ctx;
+  requireStrongSecretForSmtp(config, 'sending over SMTP');
   const stored = store.issues.get(date);
   if (!stored) throw new DigestError(`no issue for ${date}`, `build it first: digest build --date ${date}`);
   const templates = loadTemplates(resolve(config.render.templates));
   const rendered = await renderedParts(ctx, stored.issue, templates);
-  if (config.schedule.requireApproval && stored.status !== 'sent') publishStep(ctx, stored.issue, rendered, templates);
+  // Mail links to the web version: never send while its files are missing (publishing failed, e.g. a full
+  // disk); publishing again here is what makes a later run recover. With approval the send is what publishes.
+  if (stored.status !== 'sent' && (config.schedule.requireApproval || missingIssueFiles(ctx, date).length))
+    publishStep(ctx, stored.issue, rendered, templates);
   const lock = acquireSendLock(store.locks, date);
   let messenger: Messenger | undefined;
   try {
@@ -51,10 +54,6 @@ export async function sendStep(
     messenger = createMessenger(config.delivery, config.output.dir);
     const d = config.delivery;
     const endpoint = unsubscribeEndpoint(config.publication.baseUrl, d.unsubscribeUrl);
-    if (d.smtp && d.unsubscribeSecret === DEFAULT_UNSUBSCRIBE_SECRET)
-      ctx.log(
-        'warning: delivery.unsubscribeSecret is the shipped default; anyone could forge unsubscribe links (set DIGEST_UNSUBSCRIBE_SECRET)',
-      );
     const totals = await sendIssue(
       {
         issueDate: date,

@@ -11,6 +11,7 @@ export { sendIssue, type SendOptions, type SendTotals } from './send.ts';
 export {
   DEFAULT_UNSUBSCRIBE_SECRET,
   readUnsubscribeParams,
+  secretWeakness,
   signedUnsubscribeUrl,
   unsubscribeEndpoint,
   unsubscribeToken,

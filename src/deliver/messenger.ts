@@ -11,11 +11,14 @@ import type { OutgoingMessage } from './mime.ts';
  * nothing can be sent at all (authentication refused, sender refused, TLS
  * required but not offered), so the run stops and the recipient stays pending.
  * `bounce`: a permanent refusal of the address itself, which counts towards
- * marking the subscriber bounced.
+ * marking the subscriber bounced. `connection`: the failure had no answer
+ * about this recipient (refused or dropped connection, timeout, a failure
+ * before MAIL FROM), so it says the server may be down; a 4xx reply to the
+ * recipient (greylisting) is that recipient's problem and never does.
  */
 export type SendOutcome =
   | { ok: true; response: string }
-  | { ok: false; kind: 'temporary' | 'permanent' | 'fatal'; error: string; bounce?: boolean };
+  | { ok: false; kind: 'temporary' | 'permanent' | 'fatal'; error: string; bounce?: boolean; connection?: boolean };
 
 /** Where a message belongs: its issue and a name unique within it (the outbox file name). */
 export interface MessageKey {

@@ -70,7 +70,8 @@ export async function sendIssue(
   const total = before.pending;
   let done = 0;
   let fatal: string | null = null;
-  // The transport is down (not one recipient): this many failures in a row, none recipient-specific, stop the run.
+  // The transport is down: this many connection-level failures in a row (no answer, refused, dropped; never a
+  // 4xx reply about one recipient, which greylisting gives a whole domain) stop the run. README "Failures" says ten.
   const streakLimit = Math.max(10, 3 * opts.concurrency);
   let streak = 0;
   let lastError = '';
@@ -116,7 +117,8 @@ export async function sendIssue(
       fatal ??= outcome.error;
       return stop.abort();
     }
-    streak = outcome.bounce ? 0 : streak + 1;
+    // Only a failure with no answer about this recipient counts towards "the server is down".
+    if (outcome.connection) streak++;
     lastError = outcome.error;
     if (outcome.kind === 'temporary' && item.failures < opts.retries) {
       item.failures++;
@@ -132,7 +134,7 @@ export async function sendIssue(
       finish();
     }
     if (streak >= streakLimit) {
-      fatal ??= `${streak} sends failed in a row, none accepted (last: ${lastError})`;
+      fatal ??= `${streak} connection failures in a row, none accepted (last: ${lastError})`;
       stop.abort();
     }
   };

@@ -67,8 +67,14 @@ export function classifySmtpError(err: SmtpErrorLike): Exclude<SendOutcome, { ok
     const bounce = err.command === 'RCPT TO' || /^5\d\d[ -]5\.1\.\d/.test(err.response ?? '');
     return { ok: false, kind: 'permanent', error: text, bounce };
   }
-  return { ok: false, kind: 'temporary', error: text, bounce: false };
+  // A reply to this recipient's envelope or message (451 greylisting, 452, even 421 at RCPT) is about them;
+  // no reply at all, or a failure while connecting, is about the server (see SendOutcome.connection).
+  const aboutRecipient = typeof code === 'number' && RECIPIENT_COMMANDS.has(err.command ?? '');
+  return { ok: false, kind: 'temporary', error: text, bounce: false, connection: !aboutRecipient };
 }
+
+/** Commands whose reply concerns one message or recipient, not the connection. */
+const RECIPIENT_COMMANDS = new Set(['MAIL FROM', 'RCPT TO', 'DATA', 'RSET']);
 
 /** The DKIM private key: inline PEM, or read from the file it names. */
 function dkimKey(value: string): string {
@@ -141,6 +147,9 @@ class Connection {
           return resolve({ ok: true, response: info?.response ?? '' });
         }
         const outcome = classifySmtpError(err as SmtpErrorLike);
+        // The server greeted us and then answered this transaction (nodemailer reports a 421 at RCPT TO
+        // as a closed connection): a reply about this recipient, not a server that is down.
+        if (!outcome.ok && typeof (err as SmtpErrorLike).responseCode === 'number') outcome.connection = false;
         const refusal = (err.code === 'EENVELOPE' || err.code === 'EMESSAGE') && (err as SmtpErrorLike).responseCode !== 421;
         if (!refusal || !this.alive) {
           this.alive = false;

@@ -8,6 +8,33 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 /** The secret the configuration ships with; fine for trying digest out, never for links people receive. */
 export const DEFAULT_UNSUBSCRIBE_SECRET = 'change-me-digest-unsubscribe-secret';
 
+/** Fewer bytes than this and a secret can be guessed offline from one token (HMAC-SHA256 keys want 32). */
+export const MIN_SECRET_BYTES = 32;
+/** Estimated bits below which a long secret is still a pattern (`aaaa…`, `abcabc…`), not random. */
+const MIN_SECRET_BITS = 128;
+
+/**
+ * Why `secret` is too weak to sign links people receive, or null when it will
+ * do: empty, the shipped default, under {@link MIN_SECRET_BYTES} bytes, or
+ * low in entropy (length × Shannon entropy of its characters under
+ * {@link MIN_SECRET_BITS} bits). `openssl rand -base64 32` (44 characters,
+ * about 5 bits each) and `-hex 32` (64 characters, 4 bits each) both pass.
+ */
+export function secretWeakness(secret: string): string | null {
+  if (!secret) return 'is empty';
+  if (secret === DEFAULT_UNSUBSCRIBE_SECRET) return 'is the shipped default';
+  const bytes = Buffer.byteLength(secret);
+  if (bytes < MIN_SECRET_BYTES) return `is ${bytes} bytes long (at least ${MIN_SECRET_BYTES} needed)`;
+  const counts = new Map<string, number>();
+  for (const ch of secret) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  const n = [...secret].length;
+  let perChar = 0;
+  for (const c of counts.values()) perChar -= (c / n) * Math.log2(c / n);
+  if (perChar * n < MIN_SECRET_BITS)
+    return `does not look random (about ${Math.round(perChar * n)} bits of entropy, at least ${MIN_SECRET_BITS} needed)`;
+  return null;
+}
+
 /** The HMAC token for a subscriber. */
 export function unsubscribeToken(secret: string, subscriberId: number, email: string): string {
   return createHmac('sha256', secret).update(`${subscriberId}\n${email.toLowerCase()}`).digest('base64url').slice(0, 32);

@@ -38,25 +38,35 @@ export function joinHardBreaks(text: string): string {
     .replace(/\r\n?/g, '\n')
     .replace(/\u00a0/g, ' ')
     .split(/\n[ \t\u3000]*\n+/)
-    .map((para) =>
-      para
-        .split('\n')
-        .map((line) => line.replace(/[ \t]+/g, ' ').trim())
-        .filter(Boolean)
-        .reduce((acc, line) => {
-          if (!acc) return line;
-          const last = acc.at(-1) ?? '';
-          const first = line[0] ?? '';
-          return CJK_CHAR.test(last) || CJK_CHAR.test(first) ? acc + line : `${acc} ${line}`;
-        }, ''),
-    )
+    .map((para) => {
+      // Pieces joined once, each checked against the previous line (not the text so far):
+      // reading the end of a growing string makes V8 copy it, quadratic on a 1 MB body.
+      const pieces: string[] = [];
+      let previous = '';
+      for (const raw of para.split('\n')) {
+        const line = raw.replace(/[ \t]+/g, ' ').trim();
+        if (!line) continue;
+        pieces.push(!previous || CJK_CHAR.test(previous.at(-1)!) || CJK_CHAR.test(line[0]!) ? line : ` ${line}`);
+        previous = line;
+      }
+      return pieces.join('');
+    })
     .filter(Boolean);
-  const joined: string[] = [];
+  // Paragraphs as lists of pieces; `tail` stands in for the last paragraph in isCutParagraph:
+  // it starts and ends like the paragraph and is at least as long up to MIN_CUT_PARAGRAPH,
+  // so the check does not re-read a paragraph that keeps growing.
+  const joined: string[][] = [];
+  let tail = '';
   for (const p of paragraphs) {
-    if (joined.length && isCutParagraph(joined.at(-1)!, p)) joined[joined.length - 1] += p;
-    else joined.push(p);
+    if (joined.length && isCutParagraph(tail, p)) {
+      joined.at(-1)!.push(p);
+      tail = tail.slice(0, MIN_CUT_PARAGRAPH) + p;
+    } else {
+      joined.push([p]);
+      tail = p;
+    }
   }
-  return joined.join('\n\n');
+  return joined.map((pieces) => pieces.join('')).join('\n\n');
 }
 
 /** A prefix before a colon that may be an issuer: short, with at least one CJK character. */
@@ -328,12 +338,16 @@ const CJK_BREAK = new RegExp(`([${CJK}])[ \\t]*\\r?\\n[ \\t]*(?=[${CJK}])`, 'gu'
  */
 export function repairHtml(html: string): string {
   const parts = html.replace(CJK_BREAK, '$1').split(/(<p>[\s\S]*?<\/p>)/);
-  const out: string[] = [];
+  // A joined paragraph is kept as a list of pieces and closed at the end; `tail` stands in for
+  // its text in isCutParagraph (see joinHardBreaks), so a long run of cut paragraphs is
+  // never re-read or re-copied as it grows (quadratic on a 1 MB body before).
+  const out: string[][] = [];
   let lastParagraph = -1;
+  let tail = '';
   for (const part of parts) {
     if (!part.startsWith('<p>')) {
       if (part.trim()) lastParagraph = -1;
-      out.push(part);
+      out.push([part]);
       continue;
     }
     const text = htmlToText(part);
@@ -341,14 +355,19 @@ export function repairHtml(html: string): string {
       lastParagraph = -1;
       continue;
     }
-    if (lastParagraph >= 0 && isCutParagraph(htmlToText(out[lastParagraph]!), text)) {
-      out[lastParagraph] = out[lastParagraph]!.slice(0, -'</p>'.length) + part.slice('<p>'.length);
+    if (lastParagraph >= 0 && isCutParagraph(tail, text)) {
+      const pieces = out[lastParagraph]!;
+      pieces[pieces.length - 1] = pieces.at(-1)!.slice(0, -'</p>'.length);
+      pieces.push(part.slice('<p>'.length));
+      tail = tail.trim().slice(0, MIN_CUT_PARAGRAPH) + text;
       continue;
     }
-    out.push(part);
+    out.push([part]);
     lastParagraph = out.length - 1;
+    tail = text;
   }
   return out
+    .map((pieces) => pieces.join(''))
     .join('')
     .replace(/\n{3,}/g, '\n\n')
     .trim();

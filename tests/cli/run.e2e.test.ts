@@ -8,7 +8,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
-import { sampleConfig } from '../helpers/config.ts';
+import { sampleConfig, TEST_SECRET } from '../helpers/config.ts';
 import { startSmtp } from '../helpers/smtp.ts';
 
 // 08:30 on 2024-07-15 in Shanghai: after the 07:00 cut-off of that day.
@@ -18,7 +18,7 @@ test('digest run: ingest, build, publish and send over SMTP, exactly once', asyn
   const smtp = await startSmtp();
   t.onTestFinished(() => smtp.close());
   const { dir, file } = sampleConfig({
-    delivery: { from: '信息摘编 <digest@example.org>', unsubscribeSecret: 's', smtp: { url: smtp.url, pool: false } },
+    delivery: { from: '信息摘编 <digest@example.org>', unsubscribeSecret: TEST_SECRET, smtp: { url: smtp.url, pool: false } },
   });
 
   const first = await runCli(['run', '--config', file, '--json'], { env });

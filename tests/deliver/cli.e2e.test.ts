@@ -12,7 +12,7 @@ import type { OptionValues } from '../../src/cli/command.ts';
 import { command as subscribers } from '../../src/cli/commands/subscribers.ts';
 import { openContext } from '../../src/cli/context.ts';
 import { runCli } from '../helpers/cli.ts';
-import { sampleConfig } from '../helpers/config.ts';
+import { sampleConfig, TEST_SECRET } from '../helpers/config.ts';
 import { startSmtp } from '../helpers/smtp.ts';
 
 const env = { DIGEST_NOW: '2024-07-15T00:30:00Z' };
@@ -86,7 +86,7 @@ test('digest send --to sends one [TEST] copy and touches no delivery record; the
   const smtp = await startSmtp();
   t.onTestFinished(() => smtp.close());
   const { dir, file } = sampleConfig({
-    delivery: { from: '信息摘编 <digest@example.org>', unsubscribeSecret: 'cli-secret', smtp: { url: smtp.url, pool: false } },
+    delivery: { from: '信息摘编 <digest@example.org>', unsubscribeSecret: TEST_SECRET, smtp: { url: smtp.url, pool: false } },
   });
   const built = await runCli(['run', '--no-send', '--config', file], { env });
   assert.equal(built.code, 0, built.stderr);
@@ -126,4 +126,28 @@ test('digest send --to without SMTP writes the copy to outbox/<date>-test/', asy
   assert.equal(files.length, 1);
   assert.match(readFileSync(join(folder, files[0]!), 'latin1'), /^Subject: =\?UTF-8\?B\?/m);
   assert.throws(() => readdirSync(join(dir, 'out/outbox/2024-07-15')), /ENOENT/);
+});
+
+test('weak unsubscribe secrets: refused (exit 2) wherever signed links leave the machine; the outbox keeps the default', async (t) => {
+  const smtp = await startSmtp();
+  t.onTestFinished(() => smtp.close());
+  for (const weak of ['', 'x', 'change-me-digest-unsubscribe-secret', 'a'.repeat(40)]) {
+    const { file } = sampleConfig({
+      delivery: { from: '信息摘编 <digest@example.org>', unsubscribeSecret: weak, smtp: { url: smtp.url } },
+    });
+    assert.equal((await runCli(['run', '--no-send', '--config', file], { env })).code, 0, 'building needs no secret');
+    for (const args of [['send'], ['send', '--to', 'editor@example.org'], ['run']]) {
+      const r = await runCli([...args, '--config', file], { env });
+      assert.equal(r.code, 2, `${args.join(' ')} with ${JSON.stringify(weak)}`);
+      assert.match(r.stderr, /delivery\.unsubscribeSecret/);
+      assert.match(r.stderr, /openssl rand -base64 32/);
+    }
+  }
+  assert.equal(smtp.received.length, 0, 'nothing was sent with a forgeable link');
+  // No SMTP: the links stay in local .eml files, so a fresh clone's default still runs.
+  const outbox = sampleConfig({
+    delivery: { from: '信息摘编 <digest@example.org>', unsubscribeSecret: 'change-me-digest-unsubscribe-secret' },
+  });
+  const r = await runCli(['run', '--config', outbox.file], { env });
+  assert.equal(r.code, 0, r.stderr);
 });

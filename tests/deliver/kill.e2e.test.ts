@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, test } from 'vitest';
 import Database from 'better-sqlite3';
 import { ROOT, runCli } from '../helpers/cli.ts';
-import { sampleConfig } from '../helpers/config.ts';
+import { sampleConfig, TEST_SECRET } from '../helpers/config.ts';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -48,7 +48,7 @@ function configFor(smtp: TestSmtp): { file: string; db: string } {
     subscribers: [],
     delivery: {
       from: '信息摘编 <digest@example.org>',
-      unsubscribeSecret: 'kill-test-secret',
+      unsubscribeSecret: TEST_SECRET,
       retryDelaySeconds: 0.01,
       smtp: { url: smtp.url, maxConnections: 4 },
     },

@@ -207,9 +207,29 @@ test('an unreachable server stops the run after a streak of failures, leaving ev
   t.onTestFinished(() => messenger.close());
   const totals = await send(store, messenger, { retryDelayMs: 60_000 });
   assert.equal(totals.status, 'aborted');
-  assert.match(totals.error ?? '', /failed in a row.*ECONNREFUSED/s);
+  assert.match(totals.error ?? '', /connection failures in a row.*ECONNREFUSED/s);
   assert.equal(totals.failed, 0);
   assert.equal(store.deliveries.totals(ISSUE).pending, 40);
+});
+
+test('greylisting (30 answers of 451/421 in a row) is retried per recipient and never stops the run', async (t) => {
+  // A domain greylisted on first contact: more refusals in a row than the "server is down" limit (10).
+  // The first 30 answers are refusals, whoever they are for, so no success comes between them.
+  let refused = 0;
+  const server = await startSmtp(() =>
+    refused++ < 30 ? { code: refused % 2 ? 451 : 421, message: '4.7.1 Greylisted, try again later' } : 'accept',
+  );
+  t.onTestFinished(() => server.close());
+  const { store } = storeWith(40);
+  t.onTestFinished(() => store.close());
+  const messenger = smtp(server.url, { maxConnections: 1 });
+  t.onTestFinished(() => messenger.close());
+  const totals = await send(store, messenger, { retries: 30, retryDelayMs: 1 });
+  assert.equal(totals.error, null);
+  assert.equal(totals.status, 'completed');
+  assert.deepEqual([totals.submitted, totals.retried, totals.failed], [40, 30, 0]);
+  assert.equal(server.received.length, 40);
+  assert.equal(server.messageIdsByRecipient().size, 40);
 });
 
 test('ratePerSecond spaces messages over a sliding second', async (t) => {
@@ -252,4 +272,13 @@ test('SMTP errors: 5xx permanent (bouncing only for the address), refused sender
     assert.equal(outcome.kind, kind, JSON.stringify(err));
     assert.equal(!!outcome.bounce, bounce, JSON.stringify(err));
   }
+  // Only failures with no answer about the recipient say the server may be down.
+  const connection = (err: SmtpErrorLike) => !!classifySmtpError(err).connection;
+  assert.equal(connection({ code: 'EENVELOPE', responseCode: 451, command: 'RCPT TO', response: '451 4.7.1 Greylisted' }), false);
+  assert.equal(connection({ code: 'EENVELOPE', responseCode: 421, command: 'RCPT TO', response: '421 4.7.0 Try later' }), false);
+  assert.equal(connection({ code: 'EMESSAGE', responseCode: 451, command: 'DATA', response: '451 4.3.0 Try later' }), false);
+  assert.equal(connection({ code: 'ECONNECTION', responseCode: 421, command: 'CONN', response: '421 Too many connections' }), true);
+  assert.equal(connection({ code: 'ESOCKET', command: 'CONN', message: 'connect ECONNREFUSED 127.0.0.1:25' }), true);
+  assert.equal(connection({ code: 'ETIMEDOUT', command: 'CONN', message: 'Timeout' }), true);
+  assert.equal(connection({ code: 'ECONNECTION', message: 'the server closed the connection' }), true);
 });

@@ -17,7 +17,7 @@ import { maskEmail } from '../../src/serve/unsubscribe.ts';
 import type { Store } from '../../src/store/index.ts';
 import { openStore } from '../../src/store/index.ts';
 import { ROOT, runCli } from '../helpers/cli.ts';
-import { sampleConfig } from '../helpers/config.ts';
+import { sampleConfig, TEST_SECRET } from '../helpers/config.ts';
 import { SECRET, storeWith } from './helpers.ts';
 
 async function serving(t: TestContext, n = 3): Promise<{ store: Store; base: string }> {
@@ -140,7 +140,7 @@ test('in a browser: the page does nothing until the button is pressed', async (t
 });
 
 test('digest serve: a real process on a free port; stops cleanly on SIGTERM; refuses the shipped secret', async (t) => {
-  const { dir, file } = sampleConfig({ delivery: { from: '信息摘编 <digest@example.org>', unsubscribeSecret: 'serve-test-secret' } });
+  const { dir, file } = sampleConfig({ delivery: { from: '信息摘编 <digest@example.org>', unsubscribeSecret: TEST_SECRET } });
   const add = await runCli(['subscribers', 'add', 'reader@example.org', '读者', '--config', file]);
   assert.equal(add.code, 0, add.stderr);
   const child = spawn(process.execPath, [`${ROOT}bin/digest.js`, 'serve', '--port', '0', '--config', file], {
@@ -158,7 +158,7 @@ test('digest serve: a real process on a free port; stops cleanly on SIGTERM; ref
   });
   const store = openStore(join(dir, 'digest.db'));
   const reader = store.subscribers.find('reader@example.org')!;
-  const res = await oneClick(signedUnsubscribeUrl(`${url}/unsubscribe`, 'serve-test-secret', reader.id, reader.email));
+  const res = await oneClick(signedUnsubscribeUrl(`${url}/unsubscribe`, TEST_SECRET, reader.id, reader.email));
   assert.equal(res.status, 200);
   assert.equal(store.subscribers.find('reader@example.org')!.status, 'unsubscribed');
   store.close();
@@ -172,4 +172,12 @@ test('digest serve: a real process on a free port; stops cleanly on SIGTERM; ref
   const refused = await runCli(['serve', '--port', '0', '--config', shipped.file]);
   assert.equal(refused.code, 2);
   assert.match(refused.stderr, /unsubscribeSecret is the shipped default/);
+  assert.match(refused.stderr, /openssl rand -base64 32/);
+  // Empty and short secrets would let anyone forge a token: refused too.
+  for (const weak of ['', 'x', 'short-secret']) {
+    const c = sampleConfig({ delivery: { from: '信息摘编 <digest@example.org>', unsubscribeSecret: weak } });
+    const r = await runCli(['serve', '--port', '0', '--config', c.file]);
+    assert.equal(r.code, 2, weak);
+    assert.match(r.stderr, /delivery\.unsubscribeSecret (is empty|is \d+ bytes long)/);
+  }
 });

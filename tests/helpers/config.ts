@@ -8,6 +8,9 @@ import { stringify } from 'yaml';
 import { ROOT } from './cli.ts';
 import { tempDir } from './tmp.ts';
 
+/** An unsubscribe secret strong enough for SMTP and `digest serve` (as `openssl rand -base64 32` makes them); fixed so tests can sign links. */
+export const TEST_SECRET = 'q7VJ3kz0Rt9wXb2LmN8pHc5YdF1gAe6uTs4oKi0Ww+E=';
+
 /** The bundled sample sources (three feeds and the inbox), read from `samples` (config/samples or a copy). */
 export function sampleSources(samples: string, inboxName?: string): Record<string, unknown>[] {
   return [
@@ -29,7 +32,7 @@ export function sampleConfig(extra: Record<string, unknown> = {}): { dir: string
     selection: { maxAgeDays: 3650 },
     sources: sampleSources(join(ROOT, 'config/samples')),
     subscribers: [{ email: 'alice@example.org', name: '爱丽丝' }, { email: 'bob@example.org' }],
-    delivery: { from: '信息摘编 <digest@example.org>', unsubscribeSecret: 'test-secret' },
+    delivery: { from: '信息摘编 <digest@example.org>', unsubscribeSecret: TEST_SECRET },
     ...extra,
   };
   const file = join(dir, 'digest.yaml');

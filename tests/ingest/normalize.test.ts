@@ -206,3 +206,18 @@ test('contentKey is exactly "lowercase, keep letters and digits" on any text (it
     assert.equal(contentKey(s), reference(s), JSON.stringify(s));
   }
 });
+
+// Hang guards, not benchmarks (vitest's default 5 s timeout): before issue 15, a 1 MB body of
+// hard-broken lines or of page-cut paragraphs took from 10 s to minutes (each step re-read or
+// re-copied the text joined so far).
+test('a 1 MB body of hard-broken lines and cut paragraphs is joined in one pass', { timeout: 5_000 }, () => {
+  const line = '工业和信息化部等两部门联合发布关于推动新型基础设施建设的通知要求各地加快完善股权激励制';
+  const lines = Array.from({ length: 8_000 }, () => line);
+  assert.equal(joinHardBreaks(lines.join('\n')), lines.join(''));
+  // Paragraphs ending mid-sentence, each followed by one that continues it: all one paragraph.
+  assert.equal(joinHardBreaks(lines.join('\n\n')), lines.join(''));
+  const html = lines.map((l) => `<p>${l}</p>`).join('\n');
+  assert.equal(repairHtml(html), `<p>${lines.join('')}</p>`);
+  const item = buildItem({ sourceId: 'big', title: '大文件', html }, '2024-07-15T00:00:00Z', ZONE);
+  assert.equal(item.text, lines.join(''));
+});

@@ -12,7 +12,7 @@ import { ingestStep, type Context } from '../../src/cycle/index.ts';
 import { startPreview, type RunningPreview } from '../../src/preview/index.ts';
 import { openStore, type SqliteStore } from '../../src/store/index.ts';
 import { ROOT } from '../helpers/cli.ts';
-import { sampleSources } from '../helpers/config.ts';
+import { sampleSources, TEST_SECRET } from '../helpers/config.ts';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.ts';
 import { fixedClock } from '../helpers/tmp.ts';
 
@@ -48,7 +48,7 @@ export function fixtureConfig(dir: string, smtpUrl: string, extra: Record<string
     subscribers: [{ email: 'alice@example.org', name: '爱丽丝' }],
     delivery: {
       from: '信息摘编 <digest@example.org>',
-      unsubscribeSecret: 'test-secret',
+      unsubscribeSecret: TEST_SECRET,
       smtp: { url: smtpUrl, pool: false },
       testRecipients: TEST_RECIPIENTS,
     },

@@ -14,7 +14,7 @@ import { describe, test } from 'vitest';
 import { SMTPServer } from 'smtp-server';
 import { openStore } from '../../src/store/index.ts';
 import { ROOT, runCli } from '../helpers/cli.ts';
-import { sampleConfig } from '../helpers/config.ts';
+import { sampleConfig, TEST_SECRET } from '../helpers/config.ts';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -34,7 +34,7 @@ function scheduleConfig(
       { id: 'regions', type: 'rss', name: '地方动态样例', url: join(samples, 'feeds/regions.atom') },
       { id: 'inbox', type: 'inbox', path: join(samples, 'inbox') },
     ],
-    delivery: { from: '信息摘编 <digest@example.org>', unsubscribeSecret: 's', smtp: more.smtp ?? { url: smtp.url, pool: false } },
+    delivery: { from: '信息摘编 <digest@example.org>', unsubscribeSecret: TEST_SECRET, smtp: more.smtp ?? { url: smtp.url, pool: false } },
     ...(more.subscribers ? { subscribers: more.subscribers } : {}),
   });
 }

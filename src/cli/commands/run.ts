@@ -5,7 +5,7 @@
  * issue would be empty or under `schedule.minItems`. SIGTERM/SIGINT stop a
  * send after the recipient in flight; `digest send` finishes it later.
  */
-import { issueDate, runCycle } from '../../cycle/index.ts';
+import { issueDate, requireStrongSecretForSmtp, runCycle } from '../../cycle/index.ts';
 import { DigestError } from '../../errors.ts';
 import { createLogger } from '../../log.ts';
 import { onShutdownSignals, trackRun, withCycleLock } from '../../schedule/index.ts';
@@ -21,6 +21,8 @@ export const command: Command = {
     const date = issueDate(ctx, values.date ? parseIssueDate(String(values.date)) : undefined);
     const force = !!values.force;
     const noSend = !!values['no-send'];
+    // Before ingesting and building: a weak secret would only stop the send at the end.
+    if (!noSend) requireStrongSecretForSmtp(ctx.config, 'digest run sends over SMTP');
     const log = createLogger();
     const stop = new AbortController();
     const removeSignals = onShutdownSignals(() => stop.abort(), log);

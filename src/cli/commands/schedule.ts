@@ -4,7 +4,7 @@
  * sends approved drafts, resumes interrupted sends; SIGTERM/SIGINT finish the
  * current step (a send: the recipient in flight) and exit 0.
  */
-import { type Context, runCycle, sendCycle } from '../../cycle/index.ts';
+import { type Context, requireStrongSecretForSmtp, runCycle, sendCycle } from '../../cycle/index.ts';
 import { createLogger, type Logger } from '../../log.ts';
 import { type CycleActions, onShutdownSignals, Scheduler, schedulerSettings } from '../../schedule/index.ts';
 import { issueDateAt } from '../../util/time.ts';
@@ -18,6 +18,8 @@ export const command: Command = {
   async run(ctx) {
     // An unknown timezone is a configuration error (exit 2) before anything starts.
     issueDateAt(ctx.now(), ctx.config.publication.timezone);
+    // A weak secret would stop the first send hours from now: refuse it before anything starts.
+    requireStrongSecretForSmtp(ctx.config, 'digest schedule sends over SMTP');
     const log = createLogger();
     const scheduler = new Scheduler({
       store: ctx.store,

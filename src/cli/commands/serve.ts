@@ -3,9 +3,9 @@
  * (POST) and its confirmation page (GET) for the links in every email, until
  * SIGTERM/SIGINT. Binds `delivery.serve.host:port` (default 127.0.0.1:8090).
  */
-import { listSettings } from '../../cycle/index.ts';
-import { DEFAULT_UNSUBSCRIBE_SECRET, unsubscribeEndpoint } from '../../deliver/index.ts';
-import { ConfigError, DigestError, UsageError } from '../../errors.ts';
+import { listSettings, requireStrongSecret } from '../../cycle/index.ts';
+import { unsubscribeEndpoint } from '../../deliver/index.ts';
+import { DigestError, UsageError } from '../../errors.ts';
 import { createLogger } from '../../log.ts';
 import { onShutdownSignals } from '../../schedule/index.ts';
 import { startServer } from '../../serve/index.ts';
@@ -19,12 +19,7 @@ export const command: Command = {
     const { config } = ctx;
     try {
       const d = config.delivery;
-      if (d.unsubscribeSecret === DEFAULT_UNSUBSCRIBE_SECRET) {
-        throw new ConfigError(
-          'delivery.unsubscribeSecret is the shipped default: anyone could forge unsubscribe links',
-          'set a long random secret, e.g. DIGEST_UNSUBSCRIBE_SECRET=$(openssl rand -hex 32); links already mailed stop working when it changes',
-        );
-      }
+      requireStrongSecret(config, 'digest serve checks the links');
       const port = values.port === undefined ? d.serve.port : Number(values.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         throw new UsageError(`--port ${String(values.port)} is not a port number`, 'use 0–65535 (0: any free port)');
