@@ -7,6 +7,7 @@ import type { Placement, SectionConfig } from '../types.ts';
 import { placeItem } from './build.ts';
 import { predict, trainClassifier, type ClassifierOptions } from './classifier.ts';
 import type { NamedLists } from './defaults.ts';
+import { foldOf } from './corpus.ts';
 import type { LabelledItem } from './labelled.ts';
 import { learnedFallback } from './learned.ts';
 import { compileRules } from './rules.ts';
@@ -47,19 +48,27 @@ export function score(items: LabelledItem[], sections: SectionConfig[], place: (
 
 /** Evaluate one mode: the classifier (if used) learns from `train` only and is scored on `test`. */
 export function evaluate(mode: Mode, train: LabelledItem[], test: LabelledItem[], sections: SectionConfig[], lists: NamedLists, minConfidence: number, options?: Partial<ClassifierOptions>): Evaluation {
+  return evaluateWith(mode, train, test, sections, lists, minConfidence, options);
+}
+
+function evaluateWith(mode: Mode, train: LabelledItem[], test: LabelledItem[], sections: SectionConfig[], lists: NamedLists, minConfidence: number, options?: Partial<ClassifierOptions>, seen?: (l: LabelledItem, p: Placement) => void): Evaluation {
   const rules = compileRules(sections, lists);
-  const none = new Map();
-  if (mode === 'rules') return score(test, sections, (l) => placeItem(l.item, sections, rules, none.get(l.item.id)));
+  const tap = (place: (l: LabelledItem) => Placement) => (l: LabelledItem) => {
+    const p = place(l);
+    seen?.(l, p);
+    return p;
+  };
+  if (mode === 'rules') return score(test, sections, tap((l) => placeItem(l.item, sections, rules, undefined)));
   const model = trainClassifier(train.map((l) => ({ item: l.item, sectionId: l.sectionId })), lists, options);
   if (mode === 'classifier') {
     const allowed = new Set(sections.map((s) => s.id));
-    return score(test, sections, (l) => {
+    return score(test, sections, tap((l) => {
       const p = predict(model, l.item, allowed);
       return p ? { sectionId: p.sectionId, reason: `classifier ${p.confidence.toFixed(2)}` } : { sectionId: null, reason: 'no model' };
-    });
+    }));
   }
   const fallback = learnedFallback(model, sections, minConfidence);
-  return score(test, sections, (l) => placeItem(l.item, sections, rules, undefined, fallback));
+  return score(test, sections, tap((l) => placeItem(l.item, sections, rules, undefined, fallback)));
 }
 
 /** Leave-one-out: every item is held out once, the classifier learning from all the others. */
@@ -75,4 +84,22 @@ export function leaveOneOut(mode: Mode, items: LabelledItem[], sections: Section
     }
     return placeItem(l.item, sections, rules, undefined, learnedFallback(model, sections, minConfidence));
   });
+}
+
+/**
+ * k-fold cross-validation: each fold is held out once while the classifier
+ * learns from the other folds plus `extra` (e.g. the seed issue). Folds come
+ * from `foldOf` (a hash of the id). Rules and lists are fixed: they must not
+ * have been written from the held-out fold's items (see README "Sections").
+ */
+export function kFold(mode: Mode, items: (LabelledItem & { record: { id: string } })[], k: number, sections: SectionConfig[], lists: NamedLists, minConfidence: number, extra: LabelledItem[] = [], options?: Partial<ClassifierOptions>): { folds: Evaluation[]; pooled: Evaluation } {
+  const folds: Evaluation[] = [];
+  const placed = new Map<LabelledItem, Placement>();
+  for (let f = 0; f < k; f++) {
+    const test = items.filter((l) => foldOf(l.record.id, k) === f);
+    const train = [...extra, ...items.filter((l) => foldOf(l.record.id, k) !== f)];
+    const e = evaluateWith(mode, train, test, sections, lists, minConfidence, options, (l, p) => placed.set(l, p));
+    folds.push(e);
+  }
+  return { folds, pooled: score(items, sections, (l) => placed.get(l)!) };
 }
