@@ -65,6 +65,8 @@ export interface SectionCondition {
   issuerLists?: string[];
   /** Regular expressions tested against the issuer. */
   issuerPatterns?: string[];
+  /** Named lists of issuer regular expressions (a place or a federation by the shape of its name). */
+  issuerPatternLists?: string[];
   /** Regular expressions tested against the headline. */
   titlePatterns?: string[];
   /** Named lists of headline regular expressions. */

@@ -54,7 +54,7 @@ export interface RuleVerdict {
 }
 
 /** Rule fields that name lists, and the kind of list they expect. */
-const LIST_FIELDS = ['issuerLists', 'titlePatternLists', 'keywordLists', 'outletLists'] as const;
+const LIST_FIELDS = ['issuerLists', 'issuerPatternLists', 'titlePatternLists', 'keywordLists', 'outletLists'] as const;
 const PATTERN_FIELDS = ['issuerPatterns', 'titlePatterns', 'outletPatterns'] as const;
 
 function lookup(lists: NamedLists, name: string): string[] {
@@ -81,7 +81,7 @@ function compileCondition(c: SectionCondition, lists: NamedLists): CompiledCondi
   const keywords = entries(c.keywords, c.keywordLists, lists);
   return {
     issuers: toMap(entries(c.issuers, c.issuerLists, lists)),
-    issuerRes: (c.issuerPatterns ?? []).map((value) => regex({ value, list: null })),
+    issuerRes: entries(c.issuerPatterns, c.issuerPatternLists, lists).map(regex),
     titleRes: title.length ? title : null,
     keywords: keywords.length ? keywords : null,
     inText: !!c.inText,
@@ -141,7 +141,7 @@ function matchCondition(c: CompiledCondition, item: Item): string[] | null {
     else {
       const re = issuer ? c.issuerRes.find((r) => r.value.test(issuer)) : undefined;
       if (!re) return null;
-      why.push(`issuer ${issuer} ~ /${re.value.source}/`);
+      why.push(`issuer ${issuer} ~ /${re.value.source}/${via(re.list)}`);
     }
   }
   if (c.titleRes) {
@@ -214,7 +214,7 @@ export function checkRules(sections: SectionConfig[], lists: NamedLists): string
             if (!lists[name]) problems.push(`${where}: ${field} names an unknown list "${name}" (known: ${Object.keys(lists).sort().join(', ')})`);
           }
         }
-        const patterns = [...PATTERN_FIELDS.flatMap((f) => cond[f] ?? []), ...(cond.titlePatternLists ?? []).flatMap((n) => lists[n] ?? [])];
+        const patterns = [...PATTERN_FIELDS.flatMap((f) => cond[f] ?? []), ...[...(cond.titlePatternLists ?? []), ...(cond.issuerPatternLists ?? [])].flatMap((n) => lists[n] ?? [])];
         for (const p of patterns) {
           try {
             new RegExp(p, 'u');

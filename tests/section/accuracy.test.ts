@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
 import { defaultSections } from '../../src/section/defaults.ts';
 import { evaluate } from '../../src/section/evaluate.ts';

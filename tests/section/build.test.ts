@@ -3,7 +3,7 @@
  * order inside a section, caps and overflow.
  */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { buildIssue, type Fallback } from '../../src/section/build.ts';
 import type { Override, SectionConfig } from '../../src/types.ts';
 import { input, item, placements } from './helpers.ts';

@@ -3,7 +3,7 @@
  * determinism, explanations, and what it learns from.
  */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { explain, predict, trainClassifier, type TrainingExample } from '../../src/section/classifier.ts';
 import { bigrams, words } from '../../src/section/features.ts';
 import { EDITOR_WEIGHT, MIN_EXAMPLES_TO_OVERRULE, learnedFallback, trainingExamples, type PastPlacement } from '../../src/section/learned.ts';

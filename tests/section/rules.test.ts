@@ -3,7 +3,7 @@
  * non-decisive hints, the shipped defaults, and configuration errors.
  */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { parseConfig } from '../../src/config/load.ts';
 import { defaultSections, shippedLists } from '../../src/section/defaults.ts';
 import { checkRules, compileRules, placeByRules } from '../../src/section/rules.ts';
