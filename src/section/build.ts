@@ -20,6 +20,8 @@ export interface LearnedPlacement {
   confidence: number;
   /** True when the confidence reaches the configured threshold. */
   confident: boolean;
+  /** The second-best section and its probability. */
+  runnerUp?: { sectionId: string; confidence: number };
   /** e.g. `classifier naive-bayes 0.93 (国际视野; top features: 出口, 海外, 中企)`. */
   reason: string;
 }
@@ -56,8 +58,27 @@ export function findSection(sections: SectionConfig[], name: string | null | und
   return (sections.find((s) => s.id === n) ?? sections.find((s) => s.title === n))?.id ?? null;
 }
 
-/** Decide where one item goes and why. */
-export function placeItem(item: Item, sections: SectionConfig[], rules: CompiledRules, override: Override | undefined, fallback?: Fallback): Placement {
+/** When a placement is flagged for an editor's review (see placeItem). */
+export interface ReviewThresholds {
+  /**
+   * How sure the classifier must be to contradict a decisive rule before the
+   * item is flagged (above 1: never). Decisive rules state editorial policy
+   * and are right far more often than the classifier.
+   */
+  againstDecisiveRule: number;
+  /** A confident overrule of a non-decisive rule is flagged below this confidence. */
+  overrule: number;
+}
+
+/** Chosen by k-fold cross-validation on the training split (bench/sections.bench.ts). */
+export const DEFAULT_REVIEW: ReviewThresholds = { againstDecisiveRule: 0.95, overrule: 0.95 };
+
+/**
+ * Decide where one item goes and why. A placement the machine is unsure of
+ * carries `review` and the runner-up section: the classifier decided below
+ * its confidence threshold, or it and a rule disagree.
+ */
+export function placeItem(item: Item, sections: SectionConfig[], rules: CompiledRules, override: Override | undefined, fallback?: Fallback, thresholds: ReviewThresholds = DEFAULT_REVIEW): Placement {
   if (override?.excluded) return { sectionId: null, reason: 'excluded by an editor' };
   const moved = findSection(sections, override?.sectionId);
   if (moved) return { sectionId: moved, reason: 'moved here by an editor' };
@@ -67,15 +88,28 @@ export function placeItem(item: Item, sections: SectionConfig[], rules: Compiled
   const stale = override?.sectionId ? `editor's section "${override.sectionId}"` : item.pinnedSection ? `front matter section "${item.pinnedSection}"` : null;
   const note = stale ? `${stale} is not a configured section; ` : '';
   const verdict = placeByRules(item, rules);
-  if (verdict.decisive || !fallback) return { sectionId: verdict.sectionId, reason: note + verdict.reason };
+  if (!fallback) return { sectionId: verdict.sectionId, reason: note + verdict.reason };
   const learned = fallback(item);
-  if (!learned || !findSection(sections, learned.sectionId)) return { sectionId: verdict.sectionId, reason: note + verdict.reason };
-  if (verdict.sectionId === null || verdict.catchAll) {
-    return { sectionId: learned.sectionId, reason: note + learned.reason + (learned.confident ? '' : ' — not confident, best guess') };
+  const known = learned && findSection(sections, learned.sectionId) ? learned : null;
+  if (verdict.decisive) {
+    // The rule stands; a near-certain contradiction by the classifier is worth an editor's look.
+    const doubt = known && verdict.sectionId && known.sectionId !== verdict.sectionId && known.confidence >= thresholds.againstDecisiveRule;
+    return doubt
+      ? { sectionId: verdict.sectionId, reason: `${note}${verdict.reason}; review: ${known.reason} disagrees`, review: true, runnerUp: known.sectionId }
+      : { sectionId: verdict.sectionId, reason: note + verdict.reason };
   }
-  if (learned.sectionId === verdict.sectionId) return { sectionId: verdict.sectionId, reason: `${note}${verdict.reason}; ${learned.reason} agrees` };
-  if (learned.confident) return { sectionId: learned.sectionId, reason: `${note}${learned.reason}; overrules ${verdict.reason}` };
-  return { sectionId: verdict.sectionId, reason: `${note}${verdict.reason}; ${learned.reason} is not confident enough to overrule it` };
+  if (!known) return { sectionId: verdict.sectionId, reason: note + verdict.reason };
+  if (verdict.sectionId === null || verdict.catchAll) {
+    if (known.confident) return { sectionId: known.sectionId, reason: note + known.reason };
+    const runnerUp = known.runnerUp?.sectionId;
+    return { sectionId: known.sectionId, reason: `${note}${known.reason} — not confident, best guess`, review: true, ...(runnerUp ? { runnerUp } : {}) };
+  }
+  if (known.sectionId === verdict.sectionId) return { sectionId: verdict.sectionId, reason: `${note}${verdict.reason}; ${known.reason} agrees` };
+  if (known.confident) {
+    const reason = `${note}${known.reason}; overrules ${verdict.reason}`;
+    return known.confidence < thresholds.overrule ? { sectionId: known.sectionId, reason, review: true, runnerUp: verdict.sectionId } : { sectionId: known.sectionId, reason };
+  }
+  return { sectionId: verdict.sectionId, reason: `${note}${verdict.reason}; ${known.reason} is not confident enough to overrule it`, review: true, runnerUp: known.sectionId };
 }
 
 /** Build the issue. Item positions number the items 1…n in issue order. */
@@ -91,6 +125,10 @@ export function buildIssue(input: BuildInput): Issue {
     if (override?.pinnedFirst) pinned.add(item.id);
     const placement = placeItem(item, input.sections, rules, override, input.fallback);
     const issueItem: IssueItem = { ...item, reason: placement.reason, position: 0 };
+    if (placement.review) {
+      issueItem.review = true;
+      if (placement.runnerUp) issueItem.runnerUp = placement.runnerUp;
+    }
     if (placement.sectionId) buckets.get(placement.sectionId)!.push(issueItem);
     else unplaced.push(issueItem);
   }

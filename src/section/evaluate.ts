@@ -20,7 +20,12 @@ export interface Evaluation {
   perSection: { id: string; title: string; total: number; correct: number; accuracy: number }[];
   /** confusion[true section][predicted section or "(none)"] = count. */
   confusion: Record<string, Record<string, number>>;
-  errors: { title: string; truth: string; predicted: string; reason: string }[];
+  errors: { title: string; truth: string; predicted: string; reason: string; review: boolean }[];
+  /**
+   * The review flag: how many wrong placements it catches (recall = caught /
+   * wrong) and how many right ones it flags (noise = flaggedRight / right).
+   */
+  review: { wrong: number; caught: number; right: number; flaggedRight: number; recall: number; noise: number };
 }
 
 /** The three ways of placing compared by the benchmark. */
@@ -30,6 +35,7 @@ export type Mode = 'rules' | 'classifier' | 'combined';
 export function score(items: LabelledItem[], sections: SectionConfig[], place: (l: LabelledItem) => Placement): Evaluation {
   const confusion: Record<string, Record<string, number>> = {};
   const errors: Evaluation['errors'] = [];
+  const review = { wrong: 0, caught: 0, right: 0, flaggedRight: 0, recall: 0, noise: 0 };
   const per = new Map(sections.map((s) => [s.id, { id: s.id, title: s.title, total: 0, correct: 0, accuracy: 0 }]));
   for (const l of items) {
     const p = place(l);
@@ -38,12 +44,21 @@ export function score(items: LabelledItem[], sections: SectionConfig[], place: (
     row[predicted] = (row[predicted] ?? 0) + 1;
     const s = per.get(l.sectionId)!;
     s.total++;
-    if (predicted === l.sectionId) s.correct++;
-    else errors.push({ title: l.item.issuer ? `${l.item.issuer}：${l.item.title}` : l.item.title, truth: l.sectionId, predicted, reason: p.reason });
+    if (predicted === l.sectionId) {
+      s.correct++;
+      review.right++;
+      if (p.review) review.flaggedRight++;
+    } else {
+      review.wrong++;
+      if (p.review) review.caught++;
+      errors.push({ title: l.item.issuer ? `${l.item.issuer}：${l.item.title}` : l.item.title, truth: l.sectionId, predicted, reason: p.reason, review: !!p.review });
+    }
   }
+  review.recall = review.wrong ? review.caught / review.wrong : 1;
+  review.noise = review.right ? review.flaggedRight / review.right : 0;
   const perSection = [...per.values()].filter((s) => s.total > 0).map((s) => ({ ...s, accuracy: s.correct / s.total }));
   const correct = perSection.reduce((n, s) => n + s.correct, 0);
-  return { total: items.length, correct, accuracy: items.length ? correct / items.length : 0, perSection, confusion, errors };
+  return { total: items.length, correct, accuracy: items.length ? correct / items.length : 0, perSection, confusion, errors, review };
 }
 
 /** Evaluate one mode: the classifier (if used) learns from `train` only and is scored on `test`. */
