@@ -13,6 +13,7 @@ import type { TrainingExample } from '../section/classifier.ts';
 import { labelledSet } from '../section/labelled.ts';
 import { buildFallback, trainingExamples } from '../section/learned.ts';
 import type { Fallback } from '../section/build.ts';
+import { compileRules, disputedRules } from '../section/rules.ts';
 import { TrainingStore } from '../store/training.ts';
 import type { Context } from './context.ts';
 
@@ -37,14 +38,17 @@ export function corpusExamples(ctx: Context): TrainingExample[] {
 }
 
 /** The section-stage inputs for the issue of `date`, besides items and overrides. */
-export function sectioningInput(ctx: Context, date: string): Pick<BuildInput, 'lists' | 'order' | 'issuerWeights' | 'fallback'> {
+export function sectioningInput(ctx: Context, date: string): Pick<BuildInput, 'lists' | 'order' | 'issuerWeights' | 'fallback' | 'disputedRules'> {
   const { config } = ctx;
   const s = config.sectioning;
   const base = { lists: s.lists, order: s.order, issuerWeights: s.issuerWeights };
   if (!s.classifier.enabled) return base;
   const training = new TrainingStore(ctx.store.db);
-  const examples = trainingExamples(training.pastPlacements(date, s.classifier.historyIssues), training.corrections(), config.sections, corpusExamples(ctx));
-  return { ...base, fallback: memoFallback(examples, () => buildFallback(examples, config.sections, s.lists, s.classifier.minConfidence), [config.sections, s.lists, s.classifier.minConfidence]) };
+  const corrections = training.corrections();
+  const examples = trainingExamples(training.pastPlacements(date, s.classifier.historyIssues), corrections, config.sections, corpusExamples(ctx));
+  const fallback = memoFallback(examples, () => buildFallback(examples, config.sections, s.lists, s.classifier.minConfidence), [config.sections, s.lists, s.classifier.minConfidence]);
+  // Only a classifier that learned the corrections may overrule the rules they dispute.
+  return { ...base, fallback, ...(fallback ? { disputedRules: disputedRules(corrections, compileRules(config.sections, s.lists)) } : {}) };
 }
 
 let memo: { key: string; fallback: Fallback | undefined } | null = null;

@@ -10,7 +10,7 @@
 import type { Issue, IssueItem, IssueNumber, IssueSection, Item, Override, Placement, SectionConfig, SectionOrderKey } from '../types.ts';
 import { DEFAULT_ORDER, resolveSectioningData, type NamedLists } from './defaults.ts';
 import { sectionOrder } from './order.ts';
-import { compileRules, placeByRules, type CompiledRules } from './rules.ts';
+import { compileRules, disputeKey, placeByRules, type CompiledRules } from './rules.ts';
 import { itemTime } from './select.ts';
 
 /** What the learned classifier says about an item. */
@@ -49,6 +49,8 @@ export interface BuildInput {
   issuerWeights?: Record<string, number>;
   /** The learned classifier, for items no rule decides. */
   fallback?: Fallback;
+  /** Decisive rules editors have corrected, per issuer (disputedRules): hints from now on. */
+  disputedRules?: ReadonlySet<string>;
 }
 
 /** The id of a section named by id or by title (editors write either), or null. */
@@ -70,6 +72,13 @@ export interface ReviewThresholds {
   overrule: number;
 }
 
+/** Optional knobs of placeItem. */
+export interface PlaceOptions {
+  thresholds?: ReviewThresholds;
+  /** Decisive rules editors have corrected, per issuer (rules.ts disputedRules). */
+  disputed?: ReadonlySet<string> | undefined;
+}
+
 /** Chosen by k-fold cross-validation on the training split (bench/sections.bench.ts). */
 export const DEFAULT_REVIEW: ReviewThresholds = { againstDecisiveRule: 0.95, overrule: 0.95 };
 
@@ -78,7 +87,8 @@ export const DEFAULT_REVIEW: ReviewThresholds = { againstDecisiveRule: 0.95, ove
  * carries `review` and the runner-up section: the classifier decided below
  * its confidence threshold, or it and a rule disagree.
  */
-export function placeItem(item: Item, sections: SectionConfig[], rules: CompiledRules, override: Override | undefined, fallback?: Fallback, thresholds: ReviewThresholds = DEFAULT_REVIEW): Placement {
+export function placeItem(item: Item, sections: SectionConfig[], rules: CompiledRules, override: Override | undefined, fallback?: Fallback, options: PlaceOptions = {}): Placement {
+  const thresholds = options.thresholds ?? DEFAULT_REVIEW;
   if (override?.excluded) return { sectionId: null, reason: 'excluded by an editor' };
   const moved = findSection(sections, override?.sectionId);
   if (moved) return { sectionId: moved, reason: 'moved here by an editor' };
@@ -87,7 +97,10 @@ export function placeItem(item: Item, sections: SectionConfig[], rules: Compiled
   // An editor's choice that names no configured section must not vanish silently: say so in the reason.
   const stale = override?.sectionId ? `editor's section "${override.sectionId}"` : item.pinnedSection ? `front matter section "${item.pinnedSection}"` : null;
   const note = stale ? `${stale} is not a configured section; ` : '';
-  const verdict = placeByRules(item, rules);
+  const ruled = placeByRules(item, rules);
+  // A decisive rule editors corrected for this issuer is only a hint now: the classifier learned the corrections.
+  const disputed = ruled.decisive && ruled.ruleId !== null && !!fallback && !!options.disputed?.has(disputeKey(ruled.ruleId, item.issuer));
+  const verdict = disputed ? { ...ruled, decisive: false, reason: `${ruled.reason.slice(0, -1)}, disputed by editors)` } : ruled;
   if (!fallback) return { sectionId: verdict.sectionId, reason: note + verdict.reason };
   const learned = fallback(item);
   const known = learned && findSection(sections, learned.sectionId) ? learned : null;
@@ -116,6 +129,7 @@ export function placeItem(item: Item, sections: SectionConfig[], rules: Compiled
 export function buildIssue(input: BuildInput): Issue {
   const data = input.lists && input.issuerWeights ? null : resolveSectioningData();
   const rules = compileRules(input.sections, input.lists ?? data!.lists);
+  const options = { disputed: input.disputedRules };
   const weights = input.issuerWeights ?? data!.issuerWeights;
   const buckets = new Map<string, IssueItem[]>(input.sections.map((s) => [s.id, []]));
   const unplaced: IssueItem[] = [];
@@ -123,7 +137,7 @@ export function buildIssue(input: BuildInput): Issue {
   for (const item of input.items) {
     const override = input.overrides.get(item.id);
     if (override?.pinnedFirst) pinned.add(item.id);
-    const placement = placeItem(item, input.sections, rules, override, input.fallback);
+    const placement = placeItem(item, input.sections, rules, override, input.fallback, options);
     const issueItem: IssueItem = { ...item, reason: placement.reason, position: 0 };
     if (placement.review) {
       issueItem.review = true;
