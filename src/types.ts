@@ -65,6 +65,8 @@ export interface SectionCondition {
   issuerLists?: string[];
   /** Regular expressions tested against the issuer. */
   issuerPatterns?: string[];
+  /** Named lists of issuer regular expressions (a place or a federation by the shape of its name). */
+  issuerPatternLists?: string[];
   /** Regular expressions tested against the headline. */
   titlePatterns?: string[];
   /** Named lists of headline regular expressions. */
@@ -120,11 +122,22 @@ export interface Placement {
   sectionId: string | null;
   /** Human-readable reason: the rule id, an override, or classifier + confidence. */
   reason: string;
+  /** The machine is unsure: an editor should look at this item first. */
+  review?: boolean;
+  /** With `review`: the section it would otherwise have gone to. */
+  runnerUp?: string;
 }
 
 /** An item as it appears in an issue. */
 export interface IssueItem extends Item {
   reason: string;
+  /**
+   * Placed with low confidence (the classifier was unsure, or it and the rules
+   * disagree): the preview shows these first. Absent when the placement is sure.
+   */
+  review?: true;
+  /** With `review`: the section the item would otherwise have gone to. */
+  runnerUp?: string;
   /** 1-based number of the item inside the whole issue. */
   position: number;
 }

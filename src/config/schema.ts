@@ -10,6 +10,7 @@ const conditionFields = {
   issuers: z.array(z.string()).optional(),
   issuerLists: z.array(z.string()).optional(),
   issuerPatterns: z.array(z.string()).optional(),
+  issuerPatternLists: z.array(z.string()).optional(),
   titlePatterns: z.array(z.string()).optional(),
   titlePatternLists: z.array(z.string()).optional(),
   keywords: z.array(z.string()).optional(),

@@ -74,7 +74,7 @@ export function resolveSectioningData(configured: Partial<SectioningData> = {}):
 }
 
 /** Rule fields that name lists (checked against the known lists). */
-export const LIST_FIELDS = ['issuerLists', 'titlePatternLists', 'keywordLists', 'outletLists'] as const;
+export const LIST_FIELDS = ['issuerLists', 'issuerPatternLists', 'titlePatternLists', 'keywordLists', 'outletLists'] as const;
 /** Rule fields holding regular expressions (checked to compile). */
 export const PATTERN_FIELDS = ['issuerPatterns', 'titlePatterns', 'outletPatterns'] as const;
 
@@ -96,7 +96,7 @@ export function checkRules(sections: SectionConfig[], lists: NamedLists): string
         }
         const patterns = [
           ...PATTERN_FIELDS.flatMap((f) => cond[f] ?? []),
-          ...(cond.titlePatternLists ?? []).flatMap((n) => lists[n] ?? []),
+          ...[...(cond.titlePatternLists ?? []), ...(cond.issuerPatternLists ?? [])].flatMap((n) => lists[n] ?? []),
         ];
         for (const p of patterns) {
           try {

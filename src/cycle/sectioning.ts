@@ -9,7 +9,15 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DigestError, errorMessage } from '../errors.ts';
 import { labelledSet } from '../ingest/index.ts';
-import { buildFallback, trainingExamples, type BuildInput, type Fallback, type TrainingExample } from '../section/index.ts';
+import {
+  buildFallback,
+  compileRules,
+  disputedRules,
+  trainingExamples,
+  type BuildInput,
+  type Fallback,
+  type TrainingExample,
+} from '../section/index.ts';
 import type { Context } from './context.ts';
 
 /** Read the configured corpus files as labelled examples; a broken file names itself. */
@@ -39,26 +47,29 @@ export function corpusExamples(ctx: Context): TrainingExample[] {
 }
 
 /** The section-stage inputs for the issue of `date`, besides items and overrides. */
-export function sectioningInput(ctx: Context, date: string): Pick<BuildInput, 'lists' | 'order' | 'issuerWeights' | 'fallback'> {
+export function sectioningInput(
+  ctx: Context,
+  date: string,
+): Pick<BuildInput, 'lists' | 'order' | 'issuerWeights' | 'fallback' | 'disputedRules'> {
   const { config } = ctx;
   const s = config.sectioning;
   const base = { lists: s.lists, order: s.order, issuerWeights: s.issuerWeights };
   if (!s.classifier.enabled) return base;
   const training = ctx.store.training;
+  const corrections = training.corrections();
   const examples = trainingExamples(
     training.pastPlacements(date, s.classifier.historyIssues),
-    training.corrections(),
+    corrections,
     config.sections,
     corpusExamples(ctx),
   );
-  return {
-    ...base,
-    fallback: memoFallback(examples, () => buildFallback(examples, config.sections, s.lists, s.classifier.minConfidence), [
-      config.sections,
-      s.lists,
-      s.classifier.minConfidence,
-    ]),
-  };
+  const fallback = memoFallback(examples, () => buildFallback(examples, config.sections, s.lists, s.classifier.minConfidence), [
+    config.sections,
+    s.lists,
+    s.classifier.minConfidence,
+  ]);
+  // Only a classifier that learned the corrections may overrule the rules they dispute.
+  return { ...base, fallback, ...(fallback ? { disputedRules: disputedRules(corrections, compileRules(config.sections, s.lists)) } : {}) };
 }
 
 let memo: { key: string; fallback: Fallback | undefined } | null = null;

@@ -21,7 +21,7 @@ import type { NearDuplicateIndex } from './similar.ts';
 // The ingest stage's entry: what other stages may use (besides what this module defines).
 export { parsePlainItems, readEditorFile } from './inbox.ts';
 export { buildItem, type EntryInput } from './item.ts';
-export { headlineKey, labelledSet, splitLabelled, type LabelledItem, type LabelledSet } from './labelled.ts';
+export { corpusItems, headlineKey, labelledSet, splitLabelled, type LabelledItem, type LabelledSet } from './labelled.ts';
 export { normalizeTitle } from './normalize.ts';
 export { startParseWorkersEarly } from './parse-pool.ts';
 

@@ -8,6 +8,7 @@
 import { parsePlainItems } from './inbox.ts';
 import { buildItem } from './item.ts';
 import type { LabelledItem } from '../types.ts';
+import type { CorpusItem, LabelledRecord } from '../section/index.ts';
 
 export type { LabelledItem };
 
@@ -128,4 +129,19 @@ export function splitLabelled(items: LabelledItem[], flip = false): { train: Lab
     ((r % 2 === 0) !== flip ? train : test).push(l);
   }
   return { train, test };
+}
+
+/** Records as items the way ingest builds them (issuer split off the printed title). */
+export function corpusItems(records: LabelledRecord[], zone = 'Asia/Shanghai'): CorpusItem[] {
+  return records.map((r, i) => {
+    const prefix = r.issuer ? `${r.issuer}：` : '';
+    const title = prefix && r.title.startsWith(prefix) ? r.title.slice(prefix.length) : r.title;
+    // A fixed "first seen" keeps items deterministic; their times do not matter for sectioning.
+    const item = buildItem(
+      { sourceId: 'labelled', guid: r.id, title, issuer: r.issuer, outlet: r.outlet, text: r.body, date: r.date },
+      '2024-07-15T00:00:00.000Z',
+      zone,
+    );
+    return { item, sectionId: r.section, tocIndex: i, record: r };
+  });
 }

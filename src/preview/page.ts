@@ -31,6 +31,13 @@ function csrfField(token: string): SafeHtml {
   return html`<input type="hidden" name="csrf" value="${token}">`;
 }
 
+/** The review flag of a placement the machine is unsure of (until an editor decides), with its runner-up section. */
+function review(item: IssueItem, snap: PreviewSnapshot, override: Override | undefined): SafeHtml | string {
+  if (!item.review || override) return '';
+  const runnerUp = item.runnerUp ? (snap.sections.find((s) => s.id === item.runnerUp)?.title ?? item.runnerUp) : null;
+  return html` <span class="tag review" title="placed with low confidence">review${runnerUp ? html` · or ${runnerUp}?` : ''}</span>`;
+}
+
 function itemRow(item: IssueItem, snap: PreviewSnapshot, sectionId: string | null, csrf: string, note?: string): SafeHtml {
   const override: Override | undefined = snap.overrides.get(item.id);
   const fullTitle = item.issuer ? `${item.issuer}：${item.title}` : item.title;
@@ -43,7 +50,7 @@ function itemRow(item: IssueItem, snap: PreviewSnapshot, sectionId: string | nul
   <div class="body">
     <div class="title">${fullTitle}</div>
     <div class="meta">${item.outlet ?? item.sourceId} · ${date}${link ? html` · <a href="${link}" target="_blank" rel="noopener noreferrer">original</a>` : ''}</div>
-    <div class="reason"><span class="tag${override ? ' edited' : ''}">${override ? 'editor' : 'why'}</span> ${item.reason}${note ? html` <span class="note">${note}</span>` : ''}</div>
+    <div class="reason"><span class="tag${override ? ' edited' : ''}">${override ? 'editor' : 'why'}</span>${review(item, snap, override)} ${item.reason}${note ? html` <span class="note">${note}</span>` : ''}</div>
   </div>
   <form class="controls" method="post" action="/items">
     ${csrfField(csrf)}<input type="hidden" name="item" value="${item.id}">
@@ -73,10 +80,17 @@ function itemsPanel(snap: PreviewSnapshot, csrf: string): SafeHtml {
 </section>`
     : '';
   const count = snap.issue.sections.reduce((n, s) => n + s.items.length, 0);
+  // Placements the machine is unsure of, listed first so editors look at them before the rest.
+  const unsure = snap.issue.sections.flatMap((s) =>
+    s.items.filter((it) => it.review && !snap.overrides.has(it.id)).map((it) => ({ it, s })),
+  );
+  const reviewList = unsure.length
+    ? html`<div class="review-first"><p class="overflow-head">Check first — placed with low confidence:</p><ol>${unsure.map(({ it, s }) => html`<li><a href="#item-${it.id}">${it.issuer ? `${it.issuer}：${it.title}` : it.title}</a> — ${s.title}${it.runnerUp ? html`, or ${snap.sections.find((x) => x.id === it.runnerUp)?.title ?? it.runnerUp}?` : ''}</li>`)}</ol></div>`
+    : '';
   return html`<section id="items" class="panel">
   <h2>Items <span class="count">${count}</span></h2>
   <p class="hint">Move, pin or exclude an item: the change is saved as an editor override and used by every build (and taught to the classifier).</p>
-  ${sections}${unplaced}
+  ${reviewList}${sections}${unplaced}
 </section>`;
 }
 

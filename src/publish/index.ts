@@ -50,6 +50,8 @@ export function issueJson(issue: Issue, summaries: Map<string, string>): unknown
         attachments: i.attachments,
         otherOutlets: i.otherOutlets,
         reason: i.reason,
+        // Only when set, so issue.json of sure placements is unchanged.
+        ...(i.review ? { review: true, runnerUp: i.runnerUp ?? null } : {}),
       })),
       overflow: s.overflow.map((i) => ({ id: i.id, title: i.title, reason: i.reason })),
     })),

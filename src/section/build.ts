@@ -10,7 +10,7 @@
 import type { Issue, IssueItem, IssueNumber, IssueSection, Item, Override, Placement, SectionConfig, SectionOrderKey } from '../types.ts';
 import { DEFAULT_ORDER, resolveSectioningData, type NamedLists } from '../config/index.ts';
 import { sectionOrder } from './order.ts';
-import { compileRules, placeByRules, type CompiledRules } from './rules.ts';
+import { compileRules, disputeKey, placeByRules, type CompiledRules } from './rules.ts';
 import { itemTime } from './select.ts';
 
 /** What the learned classifier says about an item. */
@@ -20,6 +20,8 @@ export interface LearnedPlacement {
   confidence: number;
   /** True when the confidence reaches the configured threshold. */
   confident: boolean;
+  /** The second-best section and its probability. */
+  runnerUp?: { sectionId: string; confidence: number };
   /** e.g. `classifier naive-bayes 0.93 (国际视野; top features: 出口, 海外, 中企)`. */
   reason: string;
 }
@@ -47,6 +49,8 @@ export interface BuildInput {
   issuerWeights?: Record<string, number>;
   /** The learned classifier, for items no rule decides. */
   fallback?: Fallback;
+  /** Decisive rules editors have corrected, per issuer (disputedRules): hints from now on. */
+  disputedRules?: ReadonlySet<string>;
 }
 
 /** The id of a section named by id or by title (editors write either), or null. */
@@ -56,14 +60,42 @@ export function findSection(sections: SectionConfig[], name: string | null | und
   return (sections.find((s) => s.id === n) ?? sections.find((s) => s.title === n))?.id ?? null;
 }
 
-/** Decide where one item goes and why. */
+/** When a placement is flagged for an editor's review (see placeItem). */
+export interface ReviewThresholds {
+  /**
+   * How sure the classifier must be to contradict a decisive rule before the
+   * item is flagged (above 1: never). Decisive rules state editorial policy
+   * and are right far more often than the classifier.
+   */
+  againstDecisiveRule: number;
+  /** A confident overrule of a non-decisive rule is flagged below this confidence. */
+  overrule: number;
+}
+
+/** Optional knobs of placeItem. */
+export interface PlaceOptions {
+  thresholds?: ReviewThresholds;
+  /** Decisive rules editors have corrected, per issuer (rules.ts disputedRules). */
+  disputed?: ReadonlySet<string> | undefined;
+}
+
+/** Chosen by k-fold cross-validation on the training split (bench/sections.bench.ts). */
+export const DEFAULT_REVIEW: ReviewThresholds = { againstDecisiveRule: 0.95, overrule: 0.95 };
+
+/**
+ * Decide where one item goes and why. A placement the machine is unsure of
+ * carries `review` and the runner-up section: the classifier decided below
+ * its confidence threshold, or it and a rule disagree.
+ */
 export function placeItem(
   item: Item,
   sections: SectionConfig[],
   rules: CompiledRules,
   override: Override | undefined,
   fallback?: Fallback,
+  options: PlaceOptions = {},
 ): Placement {
+  const thresholds = options.thresholds ?? DEFAULT_REVIEW;
   if (override?.excluded) return { sectionId: null, reason: 'excluded by an editor' };
   const moved = findSection(sections, override?.sectionId);
   if (moved) return { sectionId: moved, reason: 'moved here by an editor' };
@@ -76,23 +108,57 @@ export function placeItem(
       ? `front matter section "${item.pinnedSection}"`
       : null;
   const note = stale ? `${stale} is not a configured section; ` : '';
-  const verdict = placeByRules(item, rules);
-  if (verdict.decisive || !fallback) return { sectionId: verdict.sectionId, reason: note + verdict.reason };
+  const ruled = placeByRules(item, rules);
+  // A decisive rule editors corrected for this issuer is only a hint now: the classifier learned the corrections.
+  const disputed = ruled.decisive && ruled.ruleId !== null && !!fallback && !!options.disputed?.has(disputeKey(ruled.ruleId, item.issuer));
+  const verdict = disputed ? { ...ruled, decisive: false, reason: `${ruled.reason.slice(0, -1)}, disputed by editors)` } : ruled;
+  if (!fallback) return { sectionId: verdict.sectionId, reason: note + verdict.reason };
   const learned = fallback(item);
-  if (!learned || !findSection(sections, learned.sectionId)) return { sectionId: verdict.sectionId, reason: note + verdict.reason };
-  if (verdict.sectionId === null || verdict.catchAll) {
-    return { sectionId: learned.sectionId, reason: note + learned.reason + (learned.confident ? '' : ' — not confident, best guess') };
+  const known = learned && findSection(sections, learned.sectionId) ? learned : null;
+  if (verdict.decisive) {
+    // The rule stands; a near-certain contradiction by the classifier is worth an editor's look.
+    const doubt = known && verdict.sectionId && known.sectionId !== verdict.sectionId && known.confidence >= thresholds.againstDecisiveRule;
+    return doubt
+      ? {
+          sectionId: verdict.sectionId,
+          reason: `${note}${verdict.reason}; review: ${known.reason} disagrees`,
+          review: true,
+          runnerUp: known.sectionId,
+        }
+      : { sectionId: verdict.sectionId, reason: note + verdict.reason };
   }
-  if (learned.sectionId === verdict.sectionId)
-    return { sectionId: verdict.sectionId, reason: `${note}${verdict.reason}; ${learned.reason} agrees` };
-  if (learned.confident) return { sectionId: learned.sectionId, reason: `${note}${learned.reason}; overrules ${verdict.reason}` };
-  return { sectionId: verdict.sectionId, reason: `${note}${verdict.reason}; ${learned.reason} is not confident enough to overrule it` };
+  if (!known) return { sectionId: verdict.sectionId, reason: note + verdict.reason };
+  if (verdict.sectionId === null || verdict.catchAll) {
+    if (known.confident) return { sectionId: known.sectionId, reason: note + known.reason };
+    const runnerUp = known.runnerUp?.sectionId;
+    return {
+      sectionId: known.sectionId,
+      reason: `${note}${known.reason} — not confident, best guess`,
+      review: true,
+      ...(runnerUp ? { runnerUp } : {}),
+    };
+  }
+  if (known.sectionId === verdict.sectionId)
+    return { sectionId: verdict.sectionId, reason: `${note}${verdict.reason}; ${known.reason} agrees` };
+  if (known.confident) {
+    const reason = `${note}${known.reason}; overrules ${verdict.reason}`;
+    return known.confidence < thresholds.overrule
+      ? { sectionId: known.sectionId, reason, review: true, runnerUp: verdict.sectionId }
+      : { sectionId: known.sectionId, reason };
+  }
+  return {
+    sectionId: verdict.sectionId,
+    reason: `${note}${verdict.reason}; ${known.reason} is not confident enough to overrule it`,
+    review: true,
+    runnerUp: known.sectionId,
+  };
 }
 
 /** Build the issue. Item positions number the items 1…n in issue order. */
 export function buildIssue(input: BuildInput): Issue {
   const data = input.lists && input.issuerWeights ? null : resolveSectioningData();
   const rules = compileRules(input.sections, input.lists ?? data!.lists);
+  const options = { disputed: input.disputedRules };
   const weights = input.issuerWeights ?? data!.issuerWeights;
   const buckets = new Map<string, IssueItem[]>(input.sections.map((s) => [s.id, []]));
   const unplaced: IssueItem[] = [];
@@ -100,8 +166,12 @@ export function buildIssue(input: BuildInput): Issue {
   for (const item of input.items) {
     const override = input.overrides.get(item.id);
     if (override?.pinnedFirst) pinned.add(item.id);
-    const placement = placeItem(item, input.sections, rules, override, input.fallback);
+    const placement = placeItem(item, input.sections, rules, override, input.fallback, options);
     const issueItem: IssueItem = { ...item, reason: placement.reason, position: 0 };
+    if (placement.review) {
+      issueItem.review = true;
+      if (placement.runnerUp) issueItem.runnerUp = placement.runnerUp;
+    }
     if (placement.sectionId) buckets.get(placement.sectionId)!.push(issueItem);
     else unplaced.push(issueItem);
   }

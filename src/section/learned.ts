@@ -52,7 +52,14 @@ export function learnedFallback(model: NaiveBayesModel, sections: SectionConfig[
     const p = predict(model, item, allowed);
     if (!p) return null;
     const confident = p.confidence >= minConfidence && model.examples >= MIN_EXAMPLES_TO_OVERRULE;
-    return { sectionId: p.sectionId, confidence: p.confidence, confident, reason: explain(p, (id) => titles.get(id) ?? id) };
+    const second = p.ranking[1];
+    return {
+      sectionId: p.sectionId,
+      confidence: p.confidence,
+      confident,
+      reason: explain(p, (id) => titles.get(id) ?? id),
+      ...(second ? { runnerUp: { sectionId: second.sectionId, confidence: second.probability } } : {}),
+    };
   };
 }
 

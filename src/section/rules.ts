@@ -82,7 +82,7 @@ function compileCondition(c: SectionCondition, lists: NamedLists): CompiledCondi
   const keywords = entries(c.keywords, c.keywordLists, lists);
   return {
     issuers: toMap(entries(c.issuers, c.issuerLists, lists)),
-    issuerRes: (c.issuerPatterns ?? []).map((value) => regex({ value, list: null })),
+    issuerRes: entries(c.issuerPatterns, c.issuerPatternLists, lists).map(regex),
     titleRes: title.length ? title : null,
     keywords: keywords.length ? keywords : null,
     inText: !!c.inText,
@@ -142,7 +142,7 @@ function matchCondition(c: CompiledCondition, item: Item): string[] | null {
     else {
       const re = issuer ? c.issuerRes.find((r) => r.value.test(issuer)) : undefined;
       if (!re) return null;
-      why.push(`issuer ${issuer} ~ /${re.value.source}/`);
+      why.push(`issuer ${issuer} ~ /${re.value.source}/${via(re.list)}`);
     }
   }
   if (c.titleRes) {
@@ -205,4 +205,31 @@ export function placeByRules(item: Item, rules: CompiledRules): RuleVerdict {
     };
   const { c, why } = best;
   return { sectionId: c.sectionId, reason: `rule ${c.rule.id} (${why})`, ruleId: c.rule.id, decisive: c.decisive, catchAll: c.catchAll };
+}
+
+/** The key of a dispute: a rule as it applies to one issuer (`hot.macro-data 海关总署`). */
+export function disputeKey(ruleId: string, issuer: string | null | undefined): string {
+  return `${ruleId} ${issuer?.trim() || '(no issuer)'}`;
+}
+
+/**
+ * Decisive rules that editors have corrected, each for the issuer of the
+ * corrected item: for each correction, the rule that would place the item
+ * elsewhere. For that issuer the rule becomes a hint (placeItem), so the
+ * classifier — which learned from the corrections — can overrule it when
+ * confident. Scoped to the issuer because a rule wrong about one body (a
+ * federation's monthly index) is usually right about the rest. One corrected
+ * issue is then enough to fix a systematic confusion a decisive rule causes.
+ */
+export function disputedRules(
+  corrections: { item: Pick<Item, 'title' | 'issuer' | 'outlet' | 'text'>; sectionId: string }[],
+  rules: CompiledRules,
+): Set<string> {
+  const out = new Set<string>();
+  for (const c of corrections) {
+    // Corrections keep the fields rules read except the source, which only non-decisive rules use.
+    const verdict = placeByRules({ sourceId: '', ...c.item } as Item, rules);
+    if (verdict.decisive && verdict.ruleId && verdict.sectionId !== c.sectionId) out.add(disputeKey(verdict.ruleId, c.item.issuer));
+  }
+  return out;
 }

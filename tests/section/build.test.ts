@@ -141,6 +141,39 @@ test('the classifier: best guess for catch-alls, overrules a hint only when conf
     'hot',
     'rule hot.bodies (issuer 工信部 in bodies); classifier naive-bayes 0.90 (hot) agrees',
   ]);
-  assert.deepEqual(where.get('出台措施'), ['domestic', 'rule domestic.places (issuer 北京 in places)']);
-  assert.ok(!calls.includes('北京：出台措施'), 'a decisive rule does not even ask the classifier');
+  // A decisive rule stands even against a near-certain classifier, which only flags the item for review.
+  assert.deepEqual(where.get('出台措施'), [
+    'domestic',
+    'rule domestic.places (issuer 北京 in places); review: classifier naive-bayes 0.99 (intl) disagrees',
+  ]);
+  assert.ok(calls.includes('北京：出台措施'), 'a decisive rule still asks the classifier, to flag doubts');
+});
+
+test('review flag: unsure or disputed placements carry review and the runner-up section; sure ones carry neither', () => {
+  const guesses = new Map<string, { sectionId: string; confidence: number; runnerUp?: { sectionId: string; confidence: number } }>([
+    ['某协会：发布报告', { sectionId: 'intl', confidence: 0.55, runnerUp: { sectionId: 'hot', confidence: 0.3 } }],
+    ['多部门：打造消费新场景', { sectionId: 'industry', confidence: 0.6 }],
+    ['工信部：组织大企业发榜', { sectionId: 'hot', confidence: 0.9 }],
+    ['国务院：公布政府采购改革任务', { sectionId: 'industry', confidence: 0.99 }],
+    ['北京：出台措施', { sectionId: 'intl', confidence: 0.9 }],
+    ['上海：发布方案', { sectionId: 'intl', confidence: 0.97 }],
+  ]);
+  const fallback: Fallback = (i) => {
+    const g = guesses.get(`${i.issuer}：${i.title}`)!;
+    return { ...g, confident: g.confidence >= 0.8, reason: `classifier naive-bayes ${g.confidence.toFixed(2)} (${g.sectionId})` };
+  };
+  const issue = buildIssue(
+    input(
+      [...guesses.keys()].map((t) => item(t)),
+      sections,
+      { ...base, fallback },
+    ),
+  );
+  const flags = new Map(issue.sections.flatMap((s) => s.items.map((i) => [i.title, [s.id, i.review ?? false, i.runnerUp ?? null]])));
+  assert.deepEqual(flags.get('发布报告'), ['intl', true, 'hot'], 'a best guess below the threshold names its runner-up');
+  assert.deepEqual(flags.get('打造消费新场景'), ['hot', true, 'industry'], 'the rule stands, the disagreeing classifier is the runner-up');
+  assert.deepEqual(flags.get('组织大企业发榜'), ['hot', false, null], 'rule and classifier agree');
+  assert.deepEqual(flags.get('公布政府采购改革任务'), ['industry', false, null], 'a near-certain overrule is not flagged');
+  assert.deepEqual(flags.get('出台措施'), ['domestic', false, null], 'a decisive rule is doubted only by a near-certain classifier');
+  assert.deepEqual(flags.get('发布方案'), ['domestic', true, 'intl']);
 });

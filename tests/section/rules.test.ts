@@ -115,7 +115,19 @@ test('shipped defaults: four sections whose rules place typical headlines', () =
   assert.equal(where('韩媒：韩对华出口降幅创近 40 年之最').sectionId, 'intl');
   assert.equal(where('俄罗斯成中国汽车最大出口市场').sectionId, 'intl');
   assert.equal(where('乌鲁木齐：发布措施支持外贸企业').sectionId, 'domestic');
-  assert.equal(where('海关总署：上半年进出口总值同比增长').sectionId, 'hot');
+  // Issue 17: China's trade with the world is 国际视野 whoever reports it (it was 热点关注 as macro data).
+  assert.equal(where('海关总署：上半年进出口总值同比增长').sectionId, 'intl');
+  assert.equal(where('商务部：前5个月全国实际使用外资金额4125.1亿元').sectionId, 'intl');
+  // National significance whatever the body: a briefing, a federation's monthly index, a central meeting, national statistics.
+  assert.equal(where('国新办：新一轮千亿斤粮食产能提升行动方案发布').sectionId, 'hot');
+  assert.equal(where('中国物流与采购联合会：5月份中国物流业景气指数为51.9%').sectionId, 'hot');
+  assert.equal(where('中央金融工作会议：做好科技金融等五篇大文章').sectionId, 'hot');
+  assert.equal(where('国家统计局：1-5月份全国房地产开发投资同比下降10.1%').sectionId, 'hot');
+  // …while the same federation's one-trade figures stay sector news, and a place stays a place.
+  assert.equal(where('中国汽车工业协会：1-6月汽车产销量双双突破1400万辆').sectionId, 'industry');
+  assert.equal(where('中国光伏行业协会：上半年多晶硅产量同比增长').sectionId, 'industry');
+  assert.equal(where('合肥市：出台新能源汽车产业集群建设行动方案').sectionId, 'domestic');
+  assert.equal(where('上海：贯彻落实中央金融工作会议精神').sectionId, 'domestic');
   // Every shipped rule refers only to shipped lists.
   assert.deepEqual(checkRules(defaults, shippedLists()), []);
 });

@@ -5,25 +5,25 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { test } from 'vitest';
+import { test, type TestContext } from 'vitest';
 import { buildIssue } from '../../src/section/build.ts';
-import { defaultSections } from '../../src/config/sections.ts';
+import { defaultSections } from '../../src/config/index.ts';
 import { openStore } from '../../src/store/index.ts';
 import { TrainingStore } from '../../src/store/training.ts';
-import { tempDir } from '../helpers/tmp.ts';
-import { input, item } from './helpers.ts';
+import { input, item, tempDir } from './helpers.ts';
 
 const NOW = '2024-07-15T00:00:00.000Z';
 
-function fixture() {
-  const store = openStore(join(tempDir(), 'digest.db'));
+function fixture(t: TestContext) {
+  const store = openStore(join(tempDir(t), 'digest.db'));
+  t.onTestFinished(() => store.close());
   const items = [item('国务院：明确将给予央企创投基金更大支持'), item('日媒：中国风电专利竞争力跃居世界第一'), item('北京：出台硬核举措')];
   for (const i of items) store.items.insert(i);
   return { store, items, training: new TrainingStore(store.db) };
 }
 
-test('section labels follow saved issues (insert, rebuild, status) and feed the training rows', () => {
-  const { store, items, training } = fixture();
+test('section labels follow saved issues (insert, rebuild, status) and feed the training rows', (t) => {
+  const { store, items, training } = fixture(t);
   const issue = buildIssue(input(items, defaultSections()));
   store.issues.save({ ...issue, date: '2024-07-14' }, NOW);
   let rows = training.pastPlacements('2024-07-15', 10);
@@ -62,8 +62,8 @@ test('section labels follow saved issues (insert, rebuild, status) and feed the 
   store.close();
 });
 
-test('overrides: merge, clear, list with the item, and corrections for the classifier', () => {
-  const { store, items, training } = fixture();
+test('overrides: merge, clear, list with the item, and corrections for the classifier', (t) => {
+  const { store, items, training } = fixture(t);
   const [a, b] = items;
   store.overrides.set(a!.id, { sectionId: 'industry' }, NOW);
   store.overrides.set(a!.id, { pinnedFirst: true }, NOW);
@@ -83,8 +83,8 @@ test('overrides: merge, clear, list with the item, and corrections for the class
   store.close();
 });
 
-test('finding the item an editor means: id, id prefix, headline piece with or without issuer', () => {
-  const { store, items } = fixture();
+test('finding the item an editor means: id, id prefix, headline piece with or without issuer', (t) => {
+  const { store, items } = fixture(t);
   const [a] = items;
   assert.deepEqual(
     store.overrides.findItems(a!.id).map((i) => i.id),
