@@ -35,6 +35,8 @@ export async function launchBrowser(): Promise<TestBrowser> {
     args: ARGS,
     viewport: { width: 1920, height: 1080 },
   });
+  // Playwright's 30 s default is a hang guard that a loaded 2-core machine can outrun; waits are for conditions.
+  context.setDefaultTimeout(120_000);
   return {
     context,
     close: async () => {

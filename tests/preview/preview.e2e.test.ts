@@ -143,7 +143,7 @@ test('send test mails every test recipient through SMTP with [TEST] and records 
 
 test('live reload: template, config and inbox edits show without a restart', async () => {
   await openPreview();
-  const reloaded = () => page.waitForEvent('load', { timeout: 10_000 });
+  const reloaded = () => page.waitForEvent('load', { timeout: 120_000 });
 
   // A template edit.
   const textTemplate = join(fx.templates, 'issue.txt.hbs');
@@ -207,7 +207,7 @@ test('approve (schedule.requireApproval): the draft is saved as previewed and ap
   await openPreview();
   assert.equal(await page.locator('#approve').count(), 0, 'no approve button unless approval is required');
   config.schedule.requireApproval = true;
-  const load = page.waitForEvent('load', { timeout: 10_000 });
+  const load = page.waitForEvent('load', { timeout: 120_000 });
   writeFileSync(fx.configFile, stringify(config));
   await load;
   await page.locator('#approve').waitFor();

@@ -59,7 +59,7 @@ function startSchedule(file: string): Daemon {
   return { child, stderr: () => err, exit };
 }
 
-async function until(what: string, cond: () => boolean, timeoutMs = 60_000): Promise<void> {
+async function until(what: string, cond: () => boolean, timeoutMs = 150_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!cond()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
