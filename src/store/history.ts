@@ -47,6 +47,14 @@ export class HistoryStore {
       detail: string;
       headline: string | null;
     }[];
-    return rows.map((r) => ({ id: r.id, at: r.at, editor: r.editor, itemId: r.item_id, action: r.action, detail: r.detail, headline: r.headline }));
+    return rows.map((r) => ({
+      id: r.id,
+      at: r.at,
+      editor: r.editor,
+      itemId: r.item_id,
+      action: r.action,
+      detail: r.detail,
+      headline: r.headline,
+    }));
   }
 }

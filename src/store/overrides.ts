@@ -163,9 +163,11 @@ export class OverrideStore {
 
   /** Ids of the stored items an editor added to the issue of `date`. */
   additions(date: string): string[] {
-    return (this.db.prepare('SELECT item_id FROM issue_additions WHERE issue_date = ? ORDER BY created_at, item_id').all(date) as { item_id: string }[]).map(
-      (r) => r.item_id,
-    );
+    return (
+      this.db.prepare('SELECT item_id FROM issue_additions WHERE issue_date = ? ORDER BY created_at, item_id').all(date) as {
+        item_id: string;
+      }[]
+    ).map((r) => r.item_id);
   }
 
   /** Add a stored item to the issue of `date` (whatever the selection window says). */
@@ -186,10 +188,10 @@ export class OverrideStore {
   search(query: ItemSearch, limit = 30): ItemHit[] {
     const where: string[] = [];
     const args: unknown[] = [];
-    const escape = (w: string) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const pattern = (w: string) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     for (const word of (query.words ?? '').split(/\s+/).filter(Boolean)) {
       where.push("(title LIKE ? ESCAPE '\\' OR coalesce(issuer, '') LIKE ? ESCAPE '\\' OR text LIKE ? ESCAPE '\\')");
-      args.push(escape(word), escape(word), escape(word));
+      args.push(pattern(word), pattern(word), pattern(word));
     }
     if (query.sourceId) {
       where.push('source_id = ?');
