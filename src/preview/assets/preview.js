@@ -15,17 +15,20 @@
   var dirty = false;
 
   // Focus where the editor was: the same button of the same item, else the item's first control.
-  var focusId = text('focus');
-  if (focusId) {
-    const row = document.getElementById(`item-${focusId}`);
+  // On load, after the browser scrolled to the #item-… fragment, which would clear an earlier focus.
+  const focusBack = () => {
+    const row = document.getElementById(`item-${text('focus')}`);
+    if (!row) return;
     const did = text('did');
     const target =
-      row &&
-      ((did === 'edit' && row.querySelector('form.edit input[name="title"]')) ||
-        (did && row.querySelector(`button[value="${did}"]:not([disabled])`)) ||
-        row.querySelector('button:not([disabled]), a.button'));
-    if (target) target.focus({ preventScroll: false });
-  }
+      (did === 'edit' && row.querySelector('form.edit input[name="title"]')) ||
+      (did && row.querySelector(`button[value="${did}"]:not([disabled])`)) ||
+      // Moved to the end of its section, the same arrow is disabled: the other one keeps the keyboard there.
+      row.querySelector('button.order:not([disabled])') ||
+      row.querySelector('button:not([disabled]), a.button');
+    if (target) target.focus();
+  };
+  if (text('focus')) window.addEventListener('load', focusBack);
 
   // The summary's character count against render.summaryChars.
   for (const area of document.querySelectorAll('textarea[data-count]')) {
