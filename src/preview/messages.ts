@@ -452,7 +452,7 @@ function formatDateTime(iso: string, lang: 'zh-CN' | 'en', zone: string): string
       .map((p) => [p.type, p.value]),
   );
   const time = `${parts.hour}:${parts.minute}`;
-  if (lang === 'zh-CN') return `${parts.month}月${parts.day}日 ${time}`;
+  if (lang === 'zh-CN') return `${Number(parts.month)}月${Number(parts.day)}日 ${time}`;
   const month = new Intl.DateTimeFormat('en-GB', { timeZone: zone, month: 'long' }).format(d);
   return `${parts.day} ${month} ${time}`;
 }

@@ -27,7 +27,7 @@ export function fetchPanel(snap: PreviewSnapshot, csrf: string): SafeHtml {
   <form class="inline" method="post" action="/fetch">${csrfField(csrf)}
     <label for="fetch-source">${m.fetch.which}</label>
     <select id="fetch-source" name="source"><option value="">${m.fetch.all}</option>${snap.sourceIds.map((id) => html`<option value="${id}">${id}</option>`)}</select>
-    <button class="primary" id="fetch-button"${f?.running ? ' disabled' : ''}>${m.fetch.button}</button>
+    <button class="move" id="fetch-button"${f?.running ? ' disabled' : ''}>${m.fetch.button}</button>
   </form>
   ${
     f
@@ -56,7 +56,7 @@ export function writePanel(snap: PreviewSnapshot, csrf: string, open: boolean): 
     </div>
     <label for="write-attachments">${m.write.attachments}</label><textarea id="write-attachments" name="attachments" rows="2"></textarea>
     <label for="write-body">${m.write.body}</label><textarea id="write-body" name="body" rows="6"></textarea>
-    <div class="buttons"><button class="primary">${m.write.save}</button></div>
+    <div class="buttons"><button class="move">${m.write.save}</button></div>
   </form>
   </details>
 </section>`;

@@ -49,7 +49,7 @@ function editForm(snap: PreviewSnapshot, item: IssueItem, csrf: string): SafeHtm
   <label for="edit-attachments-${id}">${m.edit.attachments}</label>
   <textarea id="edit-attachments-${id}" name="attachments" rows="2">${item.attachments.join('\n')}</textarea>
   <details class="original"><summary>${m.edit.original}${fullTitle(original)}</summary><pre>${original.text}</pre></details>
-  <div class="buttons"><button class="primary">${m.edit.save}</button> <a class="button" href="/#item-${id}">${m.edit.cancel}</a></div>
+  <div class="buttons"><button class="move">${m.edit.save}</button> <a class="button" href="/#item-${id}">${m.edit.cancel}</a></div>
   </fieldset>
 </form>`;
 }

@@ -99,7 +99,7 @@ test('edit the text: stored as a revision beside the original, shown as edited, 
   await text.fill('压缩后的摘要。');
   await form.locator('output', { hasText: '7 / 220 字' }).waitFor();
   await page.screenshot({ path: join(SCREENSHOTS, 'desk-edit.png') });
-  await submit(() => form.locator('button.primary').click());
+  await submit(() => form.locator('button.move').click());
 
   const edited = page.locator(`li[data-item="${id}"]`);
   assert.match(await edited.locator('.title').innerText(), /^编辑部：改写后的标题 已修改$/);
@@ -175,7 +175,7 @@ test('write a new item from the page: stored as an editor item and placed', asyn
   await page.locator('#write-section').selectOption(sectionId);
   await page.locator('#write-attachments').fill('《页面写稿附件》');
   await page.locator('#write-body').fill('这是在预览页面上写的稿件。');
-  await submit(() => page.locator('#write button.primary').click());
+  await submit(() => page.locator('#write button.move').click());
   assert.match(await flash(), /稿件已保存：编辑部：页面写稿测试/);
   const row = page.locator(`#items section[data-section-id="${sectionId}"] li.item`, { hasText: '页面写稿测试' });
   await row.waitFor();
