@@ -218,6 +218,8 @@ export const configSchema = z.strictObject({
         .prefault({}),
     })
     .prefault({}),
+  /** `digest preview`: the name its history records for changes (default: the OS user). */
+  preview: z.strictObject({ editor: z.string().min(1).optional() }).prefault({}),
 });
 
 /** The validated configuration, before paths are resolved. */

@@ -10,6 +10,7 @@ import { cutoffFor, issueDateAt } from '../util/time.ts';
 import { buildIssue, selectItems } from '../section/index.ts';
 import type { Issue } from '../types.ts';
 import type { Context } from './context.ts';
+import { applyEditorOrder, reviseItems } from './editorial.ts';
 import { publishStep } from './publish.ts';
 import { renderedParts } from './render.ts';
 import { sectioningInput } from './sectioning.ts';
@@ -49,9 +50,18 @@ export function composeIssue(ctx: Context, date: string): Issue {
   const scheduled = cutoffFor(date, config.schedule.cron, zone);
   const now = DateTime.fromJSDate(ctx.now(), { zone });
   const cutoff = issueDateAt(ctx.now(), zone) === date && now > scheduled ? now : scheduled;
-  const selected = selectItems(store.items.candidates(date), cutoff, config.selection.maxAgeDays);
+  // Editors' revisions replace the source's text wherever the build reads an item.
+  const revisions = store.revisions.current();
+  const selected = selectItems(reviseItems(store.items.candidates(date), revisions, zone), cutoff, config.selection.maxAgeDays);
+  // Stored items an editor added to this issue come in whatever the selection window says.
+  const chosen = new Set(selected.map((i) => i.id));
+  const added = store.overrides
+    .additions(date)
+    .filter((id) => !chosen.has(id))
+    .flatMap((id) => store.items.get(id) ?? []);
   const before = store.issues.countsBefore(date);
-  return buildIssue({
+  const overrides = store.overrides.all();
+  const issue = buildIssue({
     date,
     title: config.publication.title,
     numbering: {
@@ -61,12 +71,13 @@ export function composeIssue(ctx: Context, date: string): Issue {
     },
     cutoff: cutoff.toISO()!,
     windowStart: cutoff.minus({ days: config.selection.maxAgeDays }).toISO()!,
-    items: selected,
+    items: [...selected, ...reviseItems(added, revisions, zone)],
     sections: config.sections,
-    overrides: store.overrides.all(),
+    overrides,
     // Named lists, ordering and the learned classifier (trained here from past issues and overrides).
     ...sectioningInput(ctx, date),
   });
+  return applyEditorOrder(issue, store.overrides.ranks(), overrides);
 }
 
 /**

@@ -6,7 +6,8 @@
 export { type ApprovalResult, approveIssue } from './approve.ts';
 export { type BuildSummary, buildStep, composeIssue, issueDate, seedSubscribers } from './build.ts';
 export { type Context, fromDomain, listSettings, requireStrongSecret, requireStrongSecretForSmtp } from './context.ts';
-export { ingestStep } from './ingest.ts';
+export { applyRevision } from './editorial.ts';
+export { ingestSources, ingestStep } from './ingest.ts';
 export { publishStep } from './publish.ts';
 export { renderedParts, renderStored } from './render.ts';
 export { type CycleOptions, type CycleResult, type CycleStatus, isInterrupted, runCycle, sendCycle } from './run.ts';

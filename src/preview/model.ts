@@ -1,8 +1,10 @@
 /**
- * What the preview shows and what its buttons do. The next issue is composed
- * exactly as `digest build` would compose it now (composeIssue in cycle/build.ts),
- * without assigning items or saving it: looking never changes state. Only the
- * editors' actions write — overrides, a test send, approval, updating a draft.
+ * What the preview shows: the next issue composed exactly as `digest build`
+ * would compose it now (composeIssue in cycle/build.ts), without assigning
+ * items or saving it — looking never changes state — plus the desk around it
+ * (history, fetch progress, search). The editors' item actions live in
+ * editing.ts, fetching in fetching.ts, the render cache in render-cache.ts
+ * and the polling for other processes' changes in changes.ts.
  */
 import Handlebars from 'handlebars';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -24,12 +26,13 @@ import { signedUnsubscribeUrl, unsubscribeEndpoint } from '../deliver/index.ts';
 import { UsageError, errorMessage } from '../errors.ts';
 import { ingestAll } from '../ingest/index.ts';
 import { loadTemplates, personalize, type RenderResult, type Templates } from '../render/index.ts';
-import type { StoredIssue } from '../store/index.ts';
-import type { Issue, IssueItem, Override } from '../types.ts';
-
-/** What an editor can do to one item. */
-export const ITEM_ACTIONS = ['move', 'exclude', 'include', 'pin', 'unpin', 'reset'] as const;
-export type ItemAction = (typeof ITEM_ACTIONS)[number];
+import type { HistoryEntry, ItemHit, ItemRevision, ItemSearch, StoredIssue } from '../store/index.ts';
+import type { Issue, IssueItem, Item, Override } from '../types.ts';
+import { ExternalChanges } from './changes.ts';
+import { allItems, Desk, type ItemAction } from './editing.ts';
+import { FetchJob, type FetchState } from './fetching.ts';
+import { type Messages, messagesFor } from './messages.ts';
+import { RenderCache } from './render-cache.ts';
 
 /** The rendered parts as one sample recipient would get them. */
 export interface RenderedPreview {
@@ -62,6 +65,27 @@ export interface PreviewSnapshot {
   /** Current problems from live reload (config, templates, inbox), by area. */
   problems: [string, string][];
   generation: number;
+  /** The page's language. */
+  m: Messages;
+  zone: string;
+  summaryChars: number;
+  /** Revisions in force, by item id. */
+  revisions: Map<string, ItemRevision>;
+  /** Items an editor added to this issue from the store. */
+  additions: Set<string>;
+  history: HistoryEntry[];
+  fetch: FetchState | null;
+  sourceIds: string[];
+  /** The item whose text is being edited, as the source gave it, with the text shown now. */
+  editing: { original: Item; shown: IssueItem } | null;
+  /** A search of stored items not in this issue, when one was asked for. */
+  search: { query: ItemSearch; hits: ItemHit[] } | null;
+}
+
+/** What one page asks for besides the issue. */
+export interface SnapshotOptions {
+  edit?: string;
+  search?: ItemSearch;
 }
 
 /** Result of a test send to one address. */
@@ -99,12 +123,10 @@ function templateSyntaxErrors(dir: string): string[] {
   });
 }
 
-function skipReason(issue: Issue, config: Config): string | null {
+function skipReason(issue: Issue, config: Config, m: Messages): string | null {
   const placed = issue.sections.reduce((n, s) => n + s.items.length, 0);
-  if (!placed && config.schedule.skipIfEmpty)
-    return 'Nothing is placed in any section: with schedule.skipIfEmpty a build publishes nothing.';
-  if (placed < config.schedule.minItems)
-    return `Only ${placed} item(s), fewer than schedule.minItems (${config.schedule.minItems}): a scheduled build skips this day and keeps the items for the next issue.`;
+  if (!placed && config.schedule.skipIfEmpty) return m.skipEmpty;
+  if (placed < config.schedule.minItems) return m.skipFew(placed, config.schedule.minItems);
   return null;
 }
 
@@ -113,7 +135,9 @@ export class Preview {
   private ctx: Context;
   private templates: Templates | null = null;
   private readonly problems = new Map<string, string>();
-  private cache: { key: string; result: Promise<RenderedPreview> } | null = null;
+  private readonly cache = new RenderCache<RenderedPreview>();
+  private readonly external: ExternalChanges;
+  private readonly fetchJob = new FetchJob();
   private readonly listeners = new Set<(generation: number) => void>();
   /** Bumped on every change the browser should see; pages reload when it moves. */
   generation = 1;
@@ -128,6 +152,21 @@ export class Preview {
   ) {
     this.ctx = ctx;
     this.reloadTemplates();
+    this.external = new ExternalChanges(
+      () => this.ctx.store.dataVersion(),
+      () => this.shownSignature(),
+      () => this.changed(),
+    );
+  }
+
+  /** The messages in the publication's language. */
+  get m(): Messages {
+    return messagesFor(this.config.publication.language);
+  }
+
+  /** The editor's actions on the next issue. */
+  desk(): Desk {
+    return new Desk(this.ctx, this.m, this.nextDate().date);
   }
 
   /** The configuration in force (the last one that loaded without errors). */
@@ -170,7 +209,7 @@ export class Preview {
       this.templates = null;
       this.problem('templates', errorMessage(err));
     }
-    this.cache = null;
+    this.cache.clear();
   }
 
   /** Reload the config file; a broken file leaves the last good configuration in force. */
@@ -233,22 +272,16 @@ export class Preview {
     const recipient = this.sampleRecipient();
     // `cutoff` moves with the clock on a late day; it is not shown, so it does not force a re-render.
     const key = JSON.stringify([{ ...issue, cutoff: null }, recipient, this.config.publication, this.config.render]);
-    if (this.cache?.key !== key) {
-      const result = renderStored(this.ctx, issue, templates).then((rendered) => {
+    return this.cache.get(key, () =>
+      renderStored(this.ctx, issue, templates).then((rendered) => {
         const parts = personalize(rendered, recipient);
         return { rendered, emailHtml: parts.html, emailText: parts.text, emailBytes: Buffer.byteLength(parts.html) };
-      });
-      // A failed render is not cached: the next request tries again.
-      result.catch(() => {
-        if (this.cache?.result === result) this.cache = null;
-      });
-      this.cache = { key, result };
-    }
-    return this.cache.result;
+      }),
+    );
   }
 
-  /** Compose and render the next issue. */
-  async snapshot(): Promise<PreviewSnapshot> {
+  /** Compose and render the next issue, with what the page asked for. */
+  async snapshot(opts: SnapshotOptions = {}): Promise<PreviewSnapshot> {
     const { config, store } = this.ctx;
     const { date, basis } = this.nextDate();
     const issue = composeIssue(this.ctx, date);
@@ -260,6 +293,11 @@ export class Preview {
       render = { ok: false, error: errorMessage(err) };
     }
     const recipient = this.sampleRecipient();
+    const items = allItems(issue);
+    const shown = opts.edit ? items.find((i) => i.id === opts.edit) : undefined;
+    const original = shown && store.items.get(shown.id);
+    const inIssue = new Set(items.map((i) => i.id));
+    const m = this.m;
     return {
       date,
       basis,
@@ -269,50 +307,47 @@ export class Preview {
       sections: config.sections.map((s) => ({ id: s.id, title: s.title })),
       render,
       draftDiffers: !!stored && placementSignature(stored.issue) !== placementSignature(issue),
-      skipReason: skipReason(issue, config),
+      skipReason: skipReason(issue, config, m),
       recipient: { email: recipient.email, name: recipient.name },
       testRecipients: config.delivery.testRecipients,
       requireApproval: config.schedule.requireApproval,
       problems: [...this.problems],
       generation: this.generation,
+      m,
+      zone: config.publication.timezone,
+      summaryChars: config.render.summaryChars,
+      revisions: store.revisions.current(),
+      additions: new Set(store.overrides.additions(date)),
+      history: store.history.recent(30),
+      fetch: this.fetchJob.state,
+      sourceIds: config.sources.filter((s) => s.enabled).map((s) => s.id),
+      editing: shown && original ? { original, shown } : null,
+      search: opts.search
+        ? {
+            query: opts.search,
+            hits: store.overrides
+              .search(opts.search, 60)
+              .filter((h) => !inIssue.has(h.id))
+              .slice(0, 30),
+          }
+        : null,
     };
   }
 
-  /** Apply an editor's action to one item of the next issue; the override is stored at once. */
+  /** Apply an editor's placement action to one item of the next issue; stored at once. */
   applyItemAction(itemId: string, action: ItemAction, sectionId?: string): void {
-    const { store } = this.ctx;
-    const issue = composeIssue(this.ctx, this.nextDate().date);
-    const all = [...issue.sections.flatMap((s) => [...s.items, ...s.overflow]), ...issue.unplaced];
-    if (!all.some((i) => i.id === itemId))
-      throw new UsageError(`item ${itemId} is not among the candidates of the next issue`, 'reload the preview');
-    const now = this.ctx.now().toISOString();
-    switch (action) {
-      case 'move':
-        if (!sectionId || !this.config.sections.some((s) => s.id === sectionId)) {
-          throw new UsageError(
-            `unknown section "${sectionId ?? ''}"`,
-            `choose one of: ${this.config.sections.map((s) => s.id).join(', ')}`,
-          );
-        }
-        store.overrides.set(itemId, { sectionId, excluded: false }, now);
-        break;
-      case 'exclude':
-        store.overrides.set(itemId, { excluded: true }, now);
-        break;
-      case 'include':
-        store.overrides.set(itemId, { excluded: false }, now);
-        break;
-      case 'pin':
-        store.overrides.set(itemId, { pinnedFirst: true, excluded: false }, now);
-        break;
-      case 'unpin':
-        store.overrides.set(itemId, { pinnedFirst: false }, now);
-        break;
-      case 'reset':
-        store.overrides.clear(itemId);
-        break;
-    }
+    this.desk().itemAction(itemId, action, sectionId);
     this.changed();
+  }
+
+  /** Run the ingest of one source (or all, `''`) in the background; false when a fetch is running. */
+  startFetch(sourceId: string): boolean {
+    return this.fetchJob.start(this.ctx, sourceId, () => this.changed());
+  }
+
+  /** Resolves once the running fetch (if any) is done. */
+  fetchSettled(): Promise<void> {
+    return this.fetchJob.settled();
   }
 
   /**
@@ -321,8 +356,7 @@ export class Preview {
    */
   async sendTests(): Promise<TestSendResult[]> {
     const recipients = this.config.delivery.testRecipients;
-    if (!recipients.length)
-      throw new UsageError('no test recipients configured', 'list addresses under delivery.testRecipients in the config file');
+    if (!recipients.length) throw new UsageError(this.m.errors.noTests, this.m.errors.noTestsHint);
     const { date } = this.nextDate();
     const issue = composeIssue(this.ctx, date);
     const results: TestSendResult[] = [];
@@ -358,29 +392,22 @@ export class Preview {
     return result;
   }
 
-  /**
-   * Called periodically: when another process wrote to the database (a CLI
-   * override or build, the scheduler) and that changed what the page shows,
-   * tell open pages. Writes that change nothing here (the scheduler renewing
-   * its lock every few seconds) do not reload anyone's page.
-   */
+  /** Called periodically: tell open pages when another process changed what they show. */
   checkExternalChanges(): void {
-    const version = this.ctx.store.dataVersion();
-    if (version === this.dataVersion) return;
-    this.dataVersion = version;
+    this.external.check();
+  }
+
+  /** What the page shows, as far as other processes can change it: statuses, placements, editors' history. */
+  private shownSignature(): string {
     const { date } = this.nextDate();
     const stored = this.ctx.store.issues.get(date);
-    const shown = JSON.stringify([
+    return JSON.stringify([
       date,
       stored?.status,
       stored?.createdAt,
       stored && placementSignature(stored.issue),
       placementSignature(composeIssue(this.ctx, date)),
+      this.ctx.store.history.recent(1)[0]?.id,
     ]);
-    if (this.shownSignature !== null && shown !== this.shownSignature) this.changed();
-    this.shownSignature = shown;
   }
-
-  private dataVersion = -1;
-  private shownSignature: string | null = null;
 }

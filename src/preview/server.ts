@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { assetUrl } from '../assets.ts';
 import { DigestError, errorMessage } from '../errors.ts';
-import { ITEM_ACTIONS, type ItemAction, type Preview } from './model.ts';
+import { ITEM_ACTIONS, type ItemAction } from './editing.ts';
+import type { Preview } from './model.ts';
 import { errorPage, previewPage, type Flash } from './page.ts';
 import { csrfTokenMatches, FRAME_HEADERS, hostAllowed, newCsrfToken, originAllowed, UI_HEADERS } from './security.ts';
 
@@ -18,8 +19,8 @@ const ASSETS = {
   '/static/preview.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(assetUrl('preview/assets/preview.js')) },
 } as const;
 
-/** Largest form body accepted (the forms post a few short fields). */
-const MAX_BODY = 16 * 1024;
+/** Largest form body accepted (an edited summary or a new item's body is the largest field). */
+const MAX_BODY = 256 * 1024;
 
 /** A running preview server. */
 export interface PreviewServer {
@@ -98,37 +99,90 @@ export async function startPreviewServer(preview: Preview, port: number, opts: {
 
   const back = (flash: Flash, hash = '') => `/?flash=${flashes.put(flash)}${hash}`;
 
+  const at = (item: string, did = '') =>
+    `&focus=${encodeURIComponent(item)}${did ? `&did=${encodeURIComponent(did)}` : ''}#item-${encodeURIComponent(item)}`;
+
   async function post(path: string, form: URLSearchParams): Promise<string> {
+    const m = preview.m;
+    const field = (name: string) => form.get(name) ?? '';
+    const item = field('item');
     switch (path) {
       case '/items': {
-        const item = form.get('item') ?? '';
         const action = form.get('action') as ItemAction;
         if (!ITEM_ACTIONS.includes(action)) throw new HttpError(400, `unknown action "${action}"`);
         preview.applyItemAction(item, action, form.get('section') ?? undefined);
+        const text = action === 'up' || action === 'down' ? m.flash.ordered : m.flash.saved(m.history.actions[action] ?? action);
+        return back({ kind: 'ok', text }, at(item, action));
+      }
+      case '/edit': {
+        const fields = {
+          title: field('title'),
+          issuer: field('issuer'),
+          outlet: field('outlet'),
+          date: field('date'),
+          text: field('text'),
+          attachments: field('attachments'),
+        };
+        const changed = preview.desk().revise(item, fields);
+        preview.changed();
+        return back({ kind: 'ok', text: changed ? m.flash.edited : m.flash.unchanged }, at(item));
+      }
+      case '/undo': {
+        const undone = preview.desk().undo(item);
+        preview.changed();
+        return back({ kind: undone ? 'ok' : 'error', text: undone ? m.flash.undone : m.flash.nothingToUndo }, at(item));
+      }
+      case '/write': {
+        const r = preview.desk().write({
+          title: field('title'),
+          outlet: field('outlet'),
+          date: field('date'),
+          link: field('link'),
+          section: field('section'),
+          attachments: field('attachments'),
+          body: field('body'),
+        });
+        preview.changed();
         return back(
-          { kind: 'ok', text: `Saved: ${action} — the preview and every build use it now.` },
-          `&focus=${encodeURIComponent(item)}#item-${encodeURIComponent(item)}`,
+          { kind: r.created ? 'ok' : 'error', text: r.created ? m.flash.written(r.title) : m.flash.duplicate(r.title) },
+          at(r.id),
         );
+      }
+      case '/add': {
+        const title = preview.desk().add(item);
+        preview.changed();
+        return back({ kind: 'ok', text: m.flash.added(title) }, at(item));
+      }
+      case '/remove-addition': {
+        preview.desk().removeAddition(item);
+        preview.changed();
+        return back({ kind: 'ok', text: m.flash.removed });
+      }
+      case '/split': {
+        const outlet = preview.desk().split(item, Number(field('index')));
+        preview.changed();
+        return back({ kind: 'ok', text: m.flash.split(outlet) }, at(item));
+      }
+      case '/fetch': {
+        const started = preview.startFetch(field('source'));
+        return back({ kind: started ? 'ok' : 'error', text: started ? m.flash.fetchStarted : m.flash.fetchBusy }, '#fetch');
       }
       case '/send-test': {
         const results = await preview.sendTests();
         const failed = results.filter((r) => !r.ok);
         const sent = results.filter((r) => r.ok).map((r) => r.to);
-        const text = [
-          sent.length ? `Test sent to ${sent.join(', ')} (subject starts with [TEST]; no delivery records).` : '',
-          ...failed.map((r) => `Failed for ${r.to}: ${r.error}`),
-        ]
+        const text = [sent.length ? m.flash.testSent(sent.join(', ')) : '', ...failed.map((r) => m.flash.testFailed(r.to, r.error ?? ''))]
           .filter(Boolean)
           .join(' ');
         return back({ kind: failed.length ? 'error' : 'ok', text });
       }
       case '/approve': {
         const r = await preview.approve();
-        return back({ kind: 'ok', text: `The issue of ${r.date} is approved.` });
+        return back({ kind: 'ok', text: m.flash.approved(r.date) });
       }
       case '/draft': {
         const r = await preview.updateDraft();
-        return back({ kind: 'ok', text: `The draft of ${r.date} now matches the preview.` });
+        return back({ kind: 'ok', text: m.flash.draft(r.date) });
       }
       default:
         throw new HttpError(404, 'no such action');
@@ -162,9 +216,17 @@ export async function startPreviewServer(preview: Preview, port: number, opts: {
         res.writeHead(204, { 'Cache-Control': 'max-age=86400' }).end();
         return;
       case '/': {
-        const snap = await preview.snapshot();
-        const focus = url.searchParams.get('focus') ?? undefined;
-        return send(res, 200, 'text/html; charset=utf-8', previewPage(snap, csrf, flashes.take(url.searchParams.get('flash')), focus));
+        const q = url.searchParams;
+        const search = q.has('find')
+          ? { words: q.get('q')?.trim() || undefined, sourceId: q.get('source') || undefined, date: q.get('date') || undefined }
+          : undefined;
+        const snap = await preview.snapshot({ edit: q.get('edit') ?? undefined, search });
+        const page = previewPage(snap, csrf, {
+          flash: flashes.take(q.get('flash')),
+          focus: q.get('focus') ?? q.get('edit') ?? undefined,
+          did: q.get('did') ?? (q.has('edit') ? 'edit' : undefined),
+        });
+        return send(res, 200, 'text/html; charset=utf-8', page);
       }
       case '/frame/email':
       case '/frame/web': {
@@ -193,7 +255,8 @@ export async function startPreviewServer(preview: Preview, port: number, opts: {
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((err) => {
       const status = err instanceof HttpError ? err.status : 500;
-      if (!res.headersSent) send(res, status, 'text/html; charset=utf-8', errorPage(status, errorMessage(err)));
+      if (!res.headersSent)
+        send(res, status, 'text/html; charset=utf-8', errorPage(status, errorMessage(err), preview.config.publication.language));
       else res.destroy();
     });
   });

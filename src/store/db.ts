@@ -195,6 +195,38 @@ const MIGRATIONS: string[] = [
     rendered_at TEXT NOT NULL
   );
   `,
+  // 6 (preview): editors' revisions of an item's text, kept beside the
+  // source's own (the newest row is in force; undo deletes it); the order an
+  // editor gave the items of a section; items an editor added to an issue
+  // from the store; and who changed what when.
+  `
+  CREATE TABLE item_revisions (
+    id INTEGER PRIMARY KEY,
+    item_id TEXT NOT NULL,
+    fields TEXT NOT NULL,
+    editor TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX item_revisions_item ON item_revisions (item_id, id);
+  CREATE TABLE item_order (
+    item_id TEXT PRIMARY KEY,
+    rank INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE issue_additions (
+    item_id TEXT PRIMARY KEY,
+    issue_date TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE editor_history (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    editor TEXT NOT NULL,
+    item_id TEXT,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT ''
+  );
+  `,
 ];
 
 /** Open (creating if needed) the store at `path` and bring its schema up to date. */

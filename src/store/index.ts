@@ -11,10 +11,12 @@
  */
 import { openDb, type Db } from './db.ts';
 import { DeliveryStore } from './deliveries.ts';
+import { HistoryStore } from './history.ts';
 import { IssueStore } from './issues.ts';
 import { ItemStore } from './items.ts';
 import { LockStore, type LockRepository } from './locks.ts';
 import { OverrideStore } from './overrides.ts';
+import { RevisionStore } from './revisions.ts';
 import { RunStore, type RunRepository } from './runs.ts';
 import { SourceStore } from './sources.ts';
 import { SubscriberStore } from './subscribers.ts';
@@ -25,7 +27,9 @@ export type { IssueProgress, IssueStatus, PendingIssue, StoredIssue } from './is
 export { guidKey, isGlobalGuid, type DuplicateKey, type DuplicateKind, type ItemHeadline } from './items.ts';
 export { acquireLock, CYCLE_LOCK, holderIsDead, LOCK_TTL_MS, lockedError, lockOwner, type AcquireOptions, type HeldLock } from './lease.ts';
 export type { AcquireResult, LockHolder, LockRepository } from './locks.ts';
-export type { ItemRef, OverrideListing } from './overrides.ts';
+export type { HistoryEntry } from './history.ts';
+export type { ItemHit, ItemRef, ItemSearch, OverrideListing } from './overrides.ts';
+export type { ItemRevision, RevisionFields } from './revisions.ts';
 export type { RunKind, RunRecord, RunRepository, RunStatus } from './runs.ts';
 export type { SourceState } from './sources.ts';
 export {
@@ -53,6 +57,10 @@ export type SubscriberRepository = Repository<SubscriberStore>;
 export type DeliveryRepository = Repository<DeliveryStore>;
 /** Editors' overrides. */
 export type OverrideRepository = Repository<OverrideStore>;
+/** Editors' revisions of items' text. */
+export type RevisionRepository = Repository<RevisionStore>;
+/** Who changed what when. */
+export type HistoryRepository = Repository<HistoryStore>;
 
 /** All repositories over one database. */
 export interface Store {
@@ -62,6 +70,8 @@ export interface Store {
   subscribers: SubscriberRepository;
   deliveries: DeliveryRepository;
   overrides: OverrideRepository;
+  revisions: RevisionRepository;
+  history: HistoryRepository;
   runs: RunRepository;
   locks: LockRepository;
   training: TrainingRepository;
@@ -96,6 +106,8 @@ export function openStore(path: string): SqliteStore {
     subscribers: new SubscriberStore(db),
     deliveries: new DeliveryStore(db),
     overrides: new OverrideStore(db),
+    revisions: new RevisionStore(db),
+    history: new HistoryStore(db),
     runs: new RunStore(db),
     locks: new LockStore(db),
     training: new TrainingStore(db),

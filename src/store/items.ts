@@ -148,6 +148,24 @@ export class ItemStore {
     return true;
   }
 
+  /**
+   * Take one other outlet off an item (an editor split it off) and forget the
+   * duplicate keys its source's copies pointed at this item. Returns the
+   * outlet removed, or undefined when the item lists no such outlet.
+   */
+  removeOtherOutlet(id: string, index: number): OtherOutlet | undefined {
+    const row = this.sql('SELECT other_outlets FROM items WHERE id = ?').get(id) as { other_outlets: string } | undefined;
+    if (!row) return undefined;
+    const list = JSON.parse(row.other_outlets) as OtherOutlet[];
+    const [removed] = list.splice(index, 1);
+    if (!removed) return undefined;
+    this.db.transaction(() => {
+      this.sql('UPDATE items SET other_outlets = ? WHERE id = ?').run(JSON.stringify(list), id);
+      if (removed.link) this.sql("DELETE FROM item_aliases WHERE item_id = ? AND kind = 'link' AND key = ?").run(id, removed.link);
+    })();
+    return removed;
+  }
+
   /** Point the keys of a merged copy at the item it was merged into. */
   private addAliases(itemId: string, key: DuplicateKey): void {
     const add = this.sql('INSERT OR IGNORE INTO item_aliases (kind, key, item_id, source_id) VALUES (?, ?, ?, ?)');

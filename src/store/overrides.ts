@@ -1,7 +1,9 @@
 /**
  * Editors' overrides (move, exclude, pin first), respected by every build and
  * learned from by the section classifier. One row per item; `digest override`
- * writes them.
+ * writes them. Beside them: the order an editor gave a section's items
+ * (`item_order`) and the stored items an editor added to an issue
+ * (`issue_additions`), each also one row per item.
  */
 import type { Override } from '../types.ts';
 import type { Db } from './db.ts';
@@ -20,6 +22,23 @@ export interface ItemRef {
   issuer: string | null;
   /** The issue it is in, if any. */
   issueDate: string | null;
+}
+
+/** What an editor searches stored items by (all given parts must hold). */
+export interface ItemSearch {
+  /** Words that must all occur in the headline, issuer or body. */
+  words?: string;
+  sourceId?: string;
+  /** `YYYY-MM-DD`: published (or first seen) on that day, UTC date of the stored time. */
+  date?: string;
+}
+
+/** A search hit: the item and the issue it is in, if any. */
+export interface ItemHit extends ItemRef {
+  sourceId: string;
+  outlet: string | null;
+  publishedAt: string | null;
+  firstSeenAt: string;
 }
 
 /** An override with the item it is about (for listing). */
@@ -116,5 +135,96 @@ export class OverrideStore {
       )
       .all(like, like, limit) as Row[];
     return rows.map(toRef);
+  }
+
+  /** The ranks editors gave items inside their sections (lower first). */
+  ranks(): Map<string, number> {
+    const rows = this.db.prepare('SELECT item_id, rank FROM item_order').all() as { item_id: string; rank: number }[];
+    return new Map(rows.map((r) => [r.item_id, r.rank]));
+  }
+
+  /** Store the order of one section's items as the editor left it (rank = index). */
+  setOrder(itemIds: string[], now: string): void {
+    const put = this.db.prepare(
+      'INSERT INTO item_order (item_id, rank, created_at) VALUES (?, ?, ?) ON CONFLICT(item_id) DO UPDATE SET rank = excluded.rank, created_at = excluded.created_at',
+    );
+    this.db.transaction(() => {
+      for (const [rank, id] of itemIds.entries()) put.run(id, rank, now);
+    })();
+  }
+
+  /** Forget the editor's order of these items. */
+  clearOrder(itemIds: string[]): void {
+    const del = this.db.prepare('DELETE FROM item_order WHERE item_id = ?');
+    this.db.transaction(() => {
+      for (const id of itemIds) del.run(id);
+    })();
+  }
+
+  /** Ids of the stored items an editor added to the issue of `date`. */
+  additions(date: string): string[] {
+    return (
+      this.db.prepare('SELECT item_id FROM issue_additions WHERE issue_date = ? ORDER BY created_at, item_id').all(date) as {
+        item_id: string;
+      }[]
+    ).map((r) => r.item_id);
+  }
+
+  /** Add a stored item to the issue of `date` (whatever the selection window says). */
+  addToIssue(itemId: string, date: string, now: string): void {
+    this.db
+      .prepare(
+        'INSERT INTO issue_additions (item_id, issue_date, created_at) VALUES (?, ?, ?) ON CONFLICT(item_id) DO UPDATE SET issue_date = excluded.issue_date',
+      )
+      .run(itemId, date, now);
+  }
+
+  /** Take an added item out of the issue again; true if it was added. */
+  removeAddition(itemId: string): boolean {
+    return this.db.prepare('DELETE FROM issue_additions WHERE item_id = ?').run(itemId).changes > 0;
+  }
+
+  /** Stored items matching `query`, newest first, at most `limit`. */
+  search(query: ItemSearch, limit = 30): ItemHit[] {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    const pattern = (w: string) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    for (const word of (query.words ?? '').split(/\s+/).filter(Boolean)) {
+      where.push("(title LIKE ? ESCAPE '\\' OR coalesce(issuer, '') LIKE ? ESCAPE '\\' OR text LIKE ? ESCAPE '\\')");
+      args.push(pattern(word), pattern(word), pattern(word));
+    }
+    if (query.sourceId) {
+      where.push('source_id = ?');
+      args.push(query.sourceId);
+    }
+    if (query.date) {
+      where.push('substr(coalesce(published_at, first_seen_at), 1, 10) = ?');
+      args.push(query.date);
+    }
+    const rows = this.db
+      .prepare(
+        `SELECT id, title, issuer, issue_date, source_id, outlet, published_at, first_seen_at FROM items
+          ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY coalesce(published_at, first_seen_at) DESC, id LIMIT ?`,
+      )
+      .all(...args, limit) as {
+      id: string;
+      title: string;
+      issuer: string | null;
+      issue_date: string | null;
+      source_id: string;
+      outlet: string | null;
+      published_at: string | null;
+      first_seen_at: string;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      title: r.title,
+      issuer: r.issuer,
+      issueDate: r.issue_date,
+      sourceId: r.source_id,
+      outlet: r.outlet,
+      publishedAt: r.published_at,
+      firstSeenAt: r.first_seen_at,
+    }));
   }
 }

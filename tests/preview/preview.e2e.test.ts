@@ -37,12 +37,13 @@ const count = (sql: string) => (fx.ctx.store.db.prepare(sql).get() as { n: numbe
 /** The live indicator turns on once the event stream is connected. */
 async function openPreview(): Promise<void> {
   await page.goto(fx.running.url);
-  await page.locator('#live', { hasText: 'live' }).waitFor();
+  await page.locator('#live', { hasText: '实时' }).waitFor();
 }
 
 test('the preview shows the next issue without changing any state', async () => {
   await openPreview();
-  assert.match(await page.locator('.status').innerText(), /2024-07-15/);
+  assert.match(await page.locator('.status').innerText(), /2024年7月15日（星期一）/);
+  assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN');
   assert.match(await page.locator('dd.subject').innerText(), /^信息摘编 2024年 第一期（总第一期）$/);
   assert.ok((await page.locator('dd.preheader').innerText()).length > 10);
   const items = await page.locator('#items li.item').count();
@@ -82,13 +83,13 @@ test('moving an item through the UI moves it in the list, the email and the stor
   assert.notEqual(toId, fromId);
 
   await row.locator('select').selectOption(toId);
-  await Promise.all([page.waitForURL(/flash=/), row.locator('button[value="move"]').click()]);
+  await Promise.all([page.waitForURL(/flash=/), row.locator('.controls button[value="move"]').click()]);
 
   const moved = page.locator(`#items section[data-section-id="${toId}"] li[data-item="${itemId}"]`);
   await moved.waitFor();
   assert.match(await moved.locator('.reason').innerText(), /moved here by an editor/);
   assert.equal(await page.locator(`#items section[data-section-id="${fromId}"] li[data-item="${itemId}"]`).count(), 0);
-  assert.match(await page.locator('.flash-ok').innerText(), /Saved: move/);
+  assert.match(await page.locator('.flash-ok').innerText(), /已保存：移动栏目/);
   assert.deepEqual(fx.ctx.store.overrides.all().get(itemId), { itemId, sectionId: toId, excluded: false, pinnedFirst: false });
 
   // In the email the item now comes after the new section's heading (in the contents and the body).
@@ -125,7 +126,7 @@ test('send test mails every test recipient through SMTP with [TEST] and records 
   await openPreview();
   const before = fx.smtp.received.length;
   await Promise.all([page.waitForURL(/flash=/), page.locator('#send-test').click()]);
-  assert.match(await page.locator('.flash-ok').innerText(), /Test sent to editor@example\.org, chief@example\.org/);
+  assert.match(await page.locator('.flash-ok').innerText(), /测试邮件已发送到 editor@example\.org, chief@example\.org/);
   const got = fx.smtp.received.slice(before);
   assert.deepEqual(got.map((m) => m.envelopeTo[0]).sort(), [...TEST_RECIPIENTS].sort());
   for (const m of got) {
@@ -213,12 +214,12 @@ test('approve (schedule.requireApproval): the draft is saved as previewed and ap
   await page.locator('#approve').waitFor();
   const listed = await page.locator('#items section.section li.item').evaluateAll((els) => els.map((e) => e.getAttribute('data-item')));
   await Promise.all([page.waitForURL(/flash=/), page.locator('#approve').click()]);
-  assert.match(await page.locator('.flash-ok').innerText(), /approved/);
+  assert.match(await page.locator('.flash-ok').innerText(), /已审定/);
   const stored = fx.ctx.store.issues.get('2024-07-15');
   assert.equal(stored?.status, 'approved');
   const saved = stored!.issue.sections.flatMap((s) => s.items.map((i) => i.id));
   assert.deepEqual(saved, listed, 'the approved issue is the one the editor saw');
-  assert.match(await page.locator('.status').innerText(), /Approved/);
+  assert.match(await page.locator('.status').innerText(), /已审定/);
   assert.equal(await page.locator('#approve').count(), 0);
   await page.screenshot({ path: join(SCREENSHOTS, 'preview-approved.png') });
 
@@ -227,13 +228,13 @@ test('approve (schedule.requireApproval): the draft is saved as previewed and ap
   const row = page.locator('#items section.section li.item').first();
   const itemId = (await row.getAttribute('data-item'))!;
   await Promise.all([page.waitForURL(/flash=/), row.locator('button[value="exclude"]').click()]);
-  await page.locator('form[action="/draft"]', { hasText: 'differs' }).waitFor();
+  await page.locator('form[action="/draft"]', { hasText: '不同' }).waitFor();
   assert.ok(
     fx.ctx.store.issues.get('2024-07-15')!.issue.sections.some((s) => s.items.some((i) => i.id === itemId)),
     'not yet in the draft',
   );
   await Promise.all([page.waitForURL(/flash=/), page.locator('form[action="/draft"] button').click()]);
-  assert.match(await page.locator('.flash-ok').innerText(), /draft of 2024-07-15 now matches/);
+  assert.match(await page.locator('.flash-ok').innerText(), /2024-07-15 的草稿已与预览一致/);
   assert.equal(await page.locator('form[action="/draft"]').count(), 0);
   assert.ok(
     !fx.ctx.store.issues.get('2024-07-15')!.issue.sections.some((s) => s.items.some((i) => i.id === itemId)),

@@ -121,7 +121,7 @@ test('a same-origin POST with the token stores the override and redirects back',
     body: `csrf=${encodeURIComponent(token)}&item=${itemId}&action=move&section=${section}`,
   });
   assert.equal(r.status, 303);
-  assert.match(String(r.headers.location), new RegExp(`^/\\?flash=[0-9a-f]+&focus=${itemId}#item-${itemId}$`));
+  assert.match(String(r.headers.location), new RegExp(`^/\\?flash=[0-9a-f]+&focus=${itemId}&did=move#item-${itemId}$`));
   assert.equal(fx.ctx.store.overrides.all().get(itemId)?.sectionId, section);
   // An unknown section or item is reported on the page, not stored.
   const bad = await http('POST', '/items', {
@@ -130,7 +130,7 @@ test('a same-origin POST with the token stores the override and redirects back',
   });
   assert.equal(bad.status, 303);
   const shown = await http('GET', String(bad.headers.location));
-  assert.match(shown.body, /class="flash flash-error"[^>]*>unknown section &quot;nope&quot;/);
+  assert.match(shown.body, /class="flash flash-error"[^>]*>没有栏目“nope”/);
   assert.equal(fx.ctx.store.overrides.all().get(itemId)?.sectionId, section);
   fx.ctx.store.overrides.clear(itemId);
 });
@@ -163,7 +163,7 @@ test('only form bodies are accepted, and not huge ones', async () => {
     415,
   );
   assert.equal(
-    (await http('POST', '/items', { headers: FORM, body: `csrf=${token}&pad=${'x'.repeat(64 * 1024)}` }).catch(() => ({ status: 413 })))
+    (await http('POST', '/items', { headers: FORM, body: `csrf=${token}&pad=${'x'.repeat(512 * 1024)}` }).catch(() => ({ status: 413 })))
       .status,
     413,
   );

@@ -71,6 +71,14 @@ test('digest override moves and excludes an item in the rebuilt issue; import fr
     ]),
     [[before.item.id, true, 'domestic']],
   );
+  // Who changed what when: each override is in the history, with the OS user (or preview.editor).
+  const history = JSON.parse(listed.stdout).history as { itemId: string; editor: string; action: string; detail: string }[];
+  assert.ok(history.length >= 1, 'the overrides are in the history');
+  assert.equal(history[0]!.itemId, before.item.id);
+  assert.equal(history[0]!.action, 'override');
+  assert.ok(history[0]!.editor.length > 0);
+  const text = await cli('override', '--list');
+  assert.match(text.stdout, /history \(newest first\):\n {2}\d{4}-\d\d-\d\d \d\d:\d\d {2}\S+ {2}override \(excluded/);
 
   // Bad usage names the problem and exits 2.
   const badSection = await cli('override', before.item.id, '--section', 'sports');

@@ -4,6 +4,7 @@
  * respects it, and the section classifier learns from section moves.
  * ITEM is an item id, an id prefix, or a piece of its headline.
  */
+import { userInfo } from 'node:os';
 import { DigestError, UsageError } from '../../errors.ts';
 import { normalizeTitle } from '../../ingest/index.ts';
 import { findSection } from '../../section/index.ts';
@@ -39,13 +40,35 @@ function describe(o: Override, ctx: Context): string {
   return parts.join(', ') || 'no override';
 }
 
+/** The OS user, as the preview's history records it when `preview.editor` is not set. */
+function editor(ctx: Context): string {
+  if (ctx.config.preview.editor) return ctx.config.preview.editor;
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? 'editor';
+  }
+}
+
 function list(ctx: Context): CommandResult {
   const all = ctx.store.overrides.list();
+  // Who changed what when, from the preview and this command.
+  const history = ctx.store.history.recent(50);
   return {
-    summary: { overrides: all },
-    lines: all.length
-      ? all.map((o) => `${o.itemId}  ${describe(o, ctx)}  ${o.item ? headline(o.item) : '(item no longer stored)'}`)
-      : ['no overrides'],
+    summary: { overrides: all, history },
+    lines: [
+      ...(all.length
+        ? all.map((o) => `${o.itemId}  ${describe(o, ctx)}  ${o.item ? headline(o.item) : '(item no longer stored)'}`)
+        : ['no overrides']),
+      '',
+      'history (newest first):',
+      ...(history.length
+        ? history.map(
+            (h) =>
+              `  ${h.at.slice(0, 16).replace('T', ' ')}  ${h.editor}  ${h.action}${h.detail ? ` (${h.detail})` : ''}  ${h.headline ?? h.itemId ?? ''}`,
+          )
+        : ['  no changes recorded']),
+    ],
   };
 }
 
@@ -112,6 +135,13 @@ export const command: Command = {
       state = ctx.store.overrides.set(item.id, patch, now);
       outcome = describe(state, ctx);
     }
+    ctx.store.history.record({
+      at: now,
+      editor: editor(ctx),
+      itemId: item.id,
+      action: patch === 'clear' ? 'clear' : 'override',
+      detail: outcome,
+    });
     const lines = [`${item.id}  ${headline(item)}`, `  → ${outcome}`];
     const summary: Record<string, unknown> = { item, override: state };
     if (values.rebuild) {
