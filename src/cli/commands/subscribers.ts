@@ -1,64 +1,16 @@
 /**
  * `digest subscribers add EMAIL [NAME] | remove EMAIL | list [--status S] | import FILE.csv`.
  *
- * Imports are streamed (a record at a time, committed every 1,000 rows), so a
- * list of any size never sits in memory; `list` streams too. A bad row is
+ * Imports are streamed (a record at a time, committed every 1,000 rows, a
+ * record capped at 64 KB by src/util/csv.ts), so a list of any size never
+ * sits in memory; `list` streams too. A bad row is
  * reported with its file and line and never stops the others.
  */
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { DigestError, UsageError, errorMessage } from '../../errors.ts';
 import { SUBSCRIBER_STATUSES, validateEmail, type SubscriberStatus } from '../../store/index.ts';
+import { csvRecords } from '../../util/csv.ts';
 import type { Command, CommandResult, OptionValues } from '../command.ts';
 import type { CommandContext as Context } from '../context.ts';
-
-/** Parse one CSV record (RFC 4180 quotes; a quoted field may hold commas, quotes and newlines). */
-export function parseCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cur += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      out.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  out.push(cur);
-  return out.map((s) => s.trim());
-}
-
-/** Records of a CSV file with the line each starts on, read as a stream (quoted newlines joined). */
-export async function* csvRecords(file: string): AsyncGenerator<{ line: number; fields: string[] }> {
-  const input = createReadStream(file, { encoding: 'utf8' });
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  let buffer = '';
-  let start = 0;
-  let n = 0;
-  try {
-    for await (const raw of lines) {
-      n++;
-      const text = n === 1 ? raw.replace(/^\uFEFF/, '') : raw;
-      if (!buffer) start = n;
-      buffer = buffer ? `${buffer}\n${text}` : text;
-      // An odd number of quotes so far: the record goes on on the next line.
-      if ((buffer.match(/"/g)?.length ?? 0) % 2 === 1) continue;
-      if (buffer.trim()) yield { line: start, fields: parseCsvLine(buffer) };
-      buffer = '';
-    }
-    if (buffer.trim()) yield { line: start, fields: parseCsvLine(buffer) };
-  } finally {
-    lines.close();
-    input.destroy();
-  }
-}
 
 // Header names recognised (English and Chinese); without a header the columns are email, name, status.
 const HEADERS: Record<'email' | 'name' | 'status', string[]> = {
@@ -112,6 +64,12 @@ async function importCsv(ctx: Context, file: string): Promise<CommandResult> {
   try {
     let first = true;
     for await (const record of csvRecords(file)) {
+      if (record.error !== undefined) {
+        rejected++;
+        if (errors.length < MAX_REPORTED) errors.push(`${file}:${record.line}: ${record.error}`);
+        first = false;
+        continue;
+      }
       if (first) {
         first = false;
         const header = headerColumns(record.fields);
