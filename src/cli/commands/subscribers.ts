@@ -33,6 +33,13 @@ function readStatus(raw: string): SubscriberStatus {
 }
 
 const MAX_REPORTED = 50;
+/** Tries of one 1,000-row batch against a busy database, each waiting the store's busy timeout (5 s). */
+const BUSY_ATTEMPTS = 3;
+
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+}
 const COMMIT_EVERY = 1000;
 
 async function importCsv(ctx: Context, file: string): Promise<CommandResult> {
@@ -43,23 +50,47 @@ async function importCsv(ctx: Context, file: string): Promise<CommandResult> {
   let rejected = 0;
   let columns = { email: 0, name: 1, status: 2 };
   let pending: { line: number; fields: string[] }[] = [];
+  let kept = 0;
   const flush = () => {
-    store.batch(() => {
-      for (const { line, fields } of pending) {
-        try {
-          const email = validateEmail(fields[columns.email] ?? '', `${file}:${line}`);
-          const name = (columns.name >= 0 ? fields[columns.name] : '') || null;
-          const status = columns.status >= 0 ? readStatus(fields[columns.status] ?? '') : 'active';
-          const outcome = store.record(email, name, status, now);
-          counts[outcome] = (counts[outcome] ?? 0) + 1;
-        } catch (err) {
-          rejected++;
-          const message = errorMessage(err);
-          if (errors.length < MAX_REPORTED) errors.push(message.startsWith(`${file}:`) ? message : `${file}:${line}: ${message}`);
-        }
+    // A busy database (a send writing its ledger) is waited for by the busy
+    // timeout; a batch that still fails is rolled back whole and tried again,
+    // and never counted as bad rows.
+    for (let attempt = 1; ; attempt++) {
+      const batchCounts: Record<string, number> = {};
+      const batchErrors: string[] = [];
+      let batchRejected = 0;
+      try {
+        store.batch(() => {
+          for (const { line, fields } of pending) {
+            try {
+              const email = validateEmail(fields[columns.email] ?? '', `${file}:${line}`);
+              const name = (columns.name >= 0 ? fields[columns.name] : '') || null;
+              const status = columns.status >= 0 ? readStatus(fields[columns.status] ?? '') : 'active';
+              const outcome = store.record(email, name, status, now);
+              batchCounts[outcome] = (batchCounts[outcome] ?? 0) + 1;
+            } catch (err) {
+              if (isBusy(err)) throw err;
+              batchRejected++;
+              const message = errorMessage(err);
+              batchErrors.push(message.startsWith(`${file}:`) ? message : `${file}:${line}: ${message}`);
+            }
+          }
+        });
+      } catch (err) {
+        if (!isBusy(err)) throw err;
+        if (attempt < BUSY_ATTEMPTS) continue;
+        throw new DigestError(
+          `${file}: the database ${ctx.config.store.path} stayed busy (${errorMessage(err)}); ${kept} rows were imported and kept, the rest from line ${pending[0]?.line ?? '?'} on were not`,
+          'run the same import again when the other command (a send?) has finished: rows already imported are recognised, never duplicated',
+        );
       }
-    });
-    pending = [];
+      for (const [k, v] of Object.entries(batchCounts)) counts[k] = (counts[k] ?? 0) + v;
+      rejected += batchRejected;
+      errors.push(...batchErrors.slice(0, Math.max(0, MAX_REPORTED - errors.length)));
+      kept += pending.length - batchRejected;
+      pending = [];
+      return;
+    }
   };
   try {
     let first = true;
@@ -83,7 +114,8 @@ async function importCsv(ctx: Context, file: string): Promise<CommandResult> {
     }
     flush();
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code) throw new DigestError(`cannot read ${file}: ${errorMessage(err)}`, 'check the path');
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code && !code.startsWith('SQLITE')) throw new DigestError(`cannot read ${file}: ${errorMessage(err)}`, 'check the path');
     throw err;
   }
   const done =
