@@ -42,7 +42,9 @@ test('a CSV record over 64 KB is skipped and reported by line with its first 200
 test('an import while another connection writes waits for it; no row is reported bad (issue 15 item 4)', async (t) => {
   const { dir, ctx } = context(t);
   const sender = new Database(ctx.config.store.path, { timeout: 0 });
-  t.onTestFinished(() => sender.close());
+  t.onTestFinished(() => {
+    sender.close();
+  });
   const store = ctx.store.subscribers as unknown as { find: (email: string) => unknown };
   const find = store.find.bind(store);
   let interleaved = false;
@@ -76,7 +78,9 @@ test('a database busy for longer: exit 1 saying how many rows were kept (issue 1
   // The test's own connection gives up sooner than the 5 s default, so the lasting case is quick.
   (ctx.store as SqliteStore).db.pragma('busy_timeout = 50');
   const holder = new Database(ctx.config.store.path, { timeout: 0 });
-  t.onTestFinished(() => holder.close());
+  t.onTestFinished(() => {
+    holder.close();
+  });
   const store = ctx.store.subscribers as unknown as { batch: <T>(fn: () => T) => T };
   const batch = store.batch.bind(store);
   store.batch = <T>(fn: () => T): T => {
