@@ -3,7 +3,7 @@
  * Errors name the file, the key path and the fix.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type * as z from 'zod';
 import { ConfigError } from '../errors.ts';
@@ -62,6 +62,14 @@ export function parseConfig(raw: unknown, origin: string, env: NodeJS.ProcessEnv
     );
   }
   const config = result.data;
+  // out/ is what gets published: a database inside it would be put on the web.
+  const fromOut = relative(resolve(config.output.dir), resolve(config.store.path));
+  if (fromOut === '' || (!fromOut.startsWith('..') && !isAbsolute(fromOut))) {
+    throw new ConfigError(
+      `invalid configuration in ${origin}: store.path "${config.store.path}" lies inside output.dir "${config.output.dir}", which is published`,
+      'keep the database outside output.dir, e.g. store: { path: data/digest.db }',
+    );
+  }
   const sections = config.sections ?? defaultSections();
   const ids = new Set<string>();
   for (const s of [...sections, ...config.sources]) {

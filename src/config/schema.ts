@@ -3,7 +3,18 @@
  * defaults run with no file at all; `config/digest.yaml` documents each key.
  */
 import * as z from 'zod';
-import { isValidCron } from '../util/time.ts';
+import { isValidCron, isValidTimezone } from '../util/time.ts';
+
+/**
+ * A From header value: one line (CR/LF would inject headers) holding an
+ * address, bare (`digest@example.org`) or in angle brackets after a name.
+ */
+export function isValidFrom(value: string): boolean {
+  if (/[\r\n]/.test(value)) return false;
+  const bracketed = /<([^<>\s]+)>\s*$/.exec(value);
+  const address = bracketed ? bracketed[1]! : value.trim();
+  return /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/.test(address);
+}
 
 /** What a section rule tests (see SectionCondition in src/types.ts). */
 const conditionFields = {
@@ -106,7 +117,10 @@ export const configSchema = z.strictObject({
   publication: z
     .strictObject({
       title: z.string().default('信息摘编'),
-      timezone: z.string().default('Asia/Shanghai'),
+      timezone: z
+        .string()
+        .default('Asia/Shanghai')
+        .refine(isValidTimezone, 'unknown timezone; use an IANA name such as Asia/Shanghai or Europe/Berlin'),
       baseUrl: z.string().url().default('https://example.org/digest/'),
       language: z.string().default('zh-CN'),
       description: z.string().default('每日信息摘编'),
@@ -125,7 +139,7 @@ export const configSchema = z.strictObject({
         .default('0 7 * * *')
         .refine(
           isValidCron,
-          'not a cron expression node-cron accepts; write "minute hour day month weekday", e.g. "0 7 * * *" (an optional seconds field may come first)',
+          'not a cron expression digest can schedule; write "minute hour day month weekday", e.g. "0 7 * * *" (an optional seconds field may come first) — macros such as "@daily" are not supported: write "0 0 * * *"',
         ),
       /** At start, produce today's issue if the scheduled time has passed. */
       catchUp: z.boolean().default(true),
@@ -192,7 +206,10 @@ export const configSchema = z.strictObject({
   subscribers: z.array(z.strictObject({ email: z.string(), name: z.string().optional() })).default([]),
   delivery: z
     .strictObject({
-      from: z.string().default('信息摘编 <digest@example.org>'),
+      from: z
+        .string()
+        .default('信息摘编 <digest@example.org>')
+        .refine(isValidFrom, 'needs an address on one line, e.g. "信息摘编 <digest@example.org>" (no line breaks)'),
       replyTo: z.string().optional(),
       smtp: smtpSchema.optional(),
       outbox: z.string().optional(),

@@ -19,6 +19,21 @@ import { fromDomain, listSettings, requireStrongSecretForSmtp, type Context } fr
 import { missingIssueFiles, publishStep } from './publish.ts';
 import { renderedParts } from './render.ts';
 
+/**
+ * A send whose lease was taken over (the process was stopped past the lease,
+ * SIGSTOP or a frozen VM, and another send went on) must not end like a send
+ * stopped on request: exit non-zero and say so. The other process finishes
+ * the issue; the ledger keeps both from sending anyone twice.
+ */
+export function checkNotTakenOver(lost: AbortSignal, requested: AbortSignal | undefined, date: string, submitted: number): void {
+  if (lost.aborted && !requested?.aborted) {
+    throw new DigestError(
+      `sending the issue of ${date} was taken over by another process while this one was stopped (its lease ran out); this process submitted ${submitted} and stopped`,
+      'nothing is lost: the other process carries on with the rest; digest status shows its progress',
+    );
+  }
+}
+
 /** Summary of a send. */
 export interface SendSummary extends SendTotals {
   date: string;
@@ -74,6 +89,7 @@ export async function sendStep(
       { deliveries: store.deliveries, subscribers: store.subscribers, messenger },
     );
     if (totals.status === 'completed') store.issues.setStatus(date, 'sent', ctx.now().toISOString());
+    else checkNotTakenOver(lock.lost, signal, date, totals.submitted);
     if (totals.status === 'aborted') {
       throw new DigestError(
         `sending the issue of ${date} via ${messenger.description} stopped: ${totals.error}`,

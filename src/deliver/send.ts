@@ -104,9 +104,17 @@ export async function sendIssue(
     opts.onProgress?.(done, total);
   };
 
+  // Accepted by the server but not yet recorded `sent` (the ledger write failed):
+  // written again before the run ends, so the next run does not send them twice.
+  const unrecorded: { item: QueuedDelivery; response: string | null }[] = [];
   const handle = (item: QueuedDelivery, outcome: SendOutcome, response: string | null) => {
     if (outcome.ok) {
-      deliveries.markDone(issueDate, item.subscriberId, 'sent', null, iso(), response);
+      try {
+        deliveries.markDone(issueDate, item.subscriberId, 'sent', null, iso(), response);
+      } catch (err) {
+        unrecorded.push({ item, response });
+        throw err;
+      }
       counts.submitted++;
       streak = 0;
       return finish();
@@ -181,12 +189,25 @@ export async function sendIssue(
       }),
     ),
   );
-  const after = deliveries.totals(issueDate);
-  counts.remaining = after.pending + after.sending;
-  const crashed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  const error = fatal ?? (crashed ? String((crashed.reason as Error)?.message ?? crashed.reason) : null);
-  const status: SendTotals['status'] = error ? 'aborted' : counts.remaining ? 'stopped' : 'completed';
-  deliveries.finishRun(runId, status, counts, iso(), error);
+  let crashed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  // The store failing (locked for long, disk full) stops the run: record what
+  // the server accepted and end the run if the store lets us now; if it still
+  // does not, the next run's start marks this one interrupted.
+  let status: SendTotals['status'] = 'aborted';
+  let error: string | null = fatal;
+  try {
+    for (const { item, response } of unrecorded.splice(0)) {
+      deliveries.markDone(issueDate, item.subscriberId, 'sent', null, iso(), response);
+      counts.submitted++;
+    }
+    const after = deliveries.totals(issueDate);
+    counts.remaining = after.pending + after.sending;
+    error = fatal ?? (crashed ? String((crashed.reason as Error)?.message ?? crashed.reason) : null);
+    status = error ? 'aborted' : counts.remaining ? 'stopped' : 'completed';
+    deliveries.finishRun(runId, status, counts, iso(), error);
+  } catch (err) {
+    crashed ??= { status: 'rejected', reason: err };
+  }
   if (crashed) throw crashed.reason;
   return { ...counts, runId, alreadySent: before.sent, status, error };
 }

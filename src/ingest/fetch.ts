@@ -93,6 +93,11 @@ function decodedBody(res: IncomingMessage): Readable {
   return res.pipe(decompress);
 }
 
+function cutOff(res: IncomingMessage, size: number, declared: number): string {
+  const of = declared > 0 && !res.headers['content-encoding'] ? ` of the ${declared} announced` : '';
+  return `the answer was cut off after ${size} bytes${of} (connection closed before the end)`;
+}
+
 async function readCapped(res: IncomingMessage, url: string, opts: FetchOptions, signal: AbortSignal): Promise<Uint8Array> {
   const declared = Number(res.headers['content-length'] ?? 0);
   if (declared > opts.maxBytes) {
@@ -120,7 +125,17 @@ async function readCapped(res: IncomingMessage, url: string, opts: FetchOptions,
     const timedOut = timeoutMessage(signal.aborted ? signal.reason : err, opts);
     if (timedOut) throw new TransientError(`cannot fetch ${url}: ${timedOut}`);
     if (err instanceof Error && err.message.includes('ingest.maxBytes')) throw err;
-    throw new TransientError(`cannot fetch ${url}: connection broke while reading (${(err as Error).message})`);
+    throw new TransientError(`cannot fetch ${url}: ${cutOff(res, size, declared)} (${(err as Error).message})`);
+  }
+  // A body can "end" without being whole: the timeout destroying a
+  // close-delimited answer (no length, no chunks), or the server hanging up
+  // early. Parsing such a prefix gives "malformed XML", or worse a feed that
+  // parses with items missing: report the timeout or the cut instead.
+  const timedOut = signal.aborted ? timeoutMessage(signal.reason, opts) : null;
+  if (timedOut) throw new TransientError(`cannot fetch ${url}: ${timedOut}`);
+  const identity = !res.headers['content-encoding'] || res.headers['content-encoding'] === 'identity';
+  if (!res.complete || (declared > 0 && identity && size !== declared)) {
+    throw new TransientError(`cannot fetch ${url}: ${cutOff(res, size, declared)}`);
   }
   return Buffer.concat(chunks, size);
 }

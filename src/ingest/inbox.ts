@@ -6,7 +6,19 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { ImportError } from '../errors.ts';
+import { parseDate } from './dates.ts';
 import type { EntryInput } from './item.ts';
+
+/**
+ * An editor's date that cannot be read (`2025-13-45`) would make the item fall
+ * back to its first-seen time or out of the window unnoticed: refuse it where
+ * it was written. The zone does not decide whether a date exists, so UTC.
+ */
+function checkDate(date: string | null, file: string, line: number): void {
+  if (date && !parseDate(date, 'UTC')) {
+    throw new ImportError(file, line, `date "${date}" is not a date`, 'write it as YYYY-MM-DD (e.g. 2024-07-15), or leave the date out');
+  }
+}
 
 const OUTLET_DATE = /^(.{1,40}?)\s+(\d{4}\s*[-年./]\s*\d{1,2}\s*[-月./]\s*\d{1,2}日?)\s*$/u;
 const LINK = /^<?(https?:\/\/\S+?)>?$/;
@@ -40,6 +52,7 @@ export function parsePlainItems(content: string, file: string, sourceId: string)
     let i = titleLine + 1;
     while (!lines[i]!.trim()) i++;
     const [, outlet, date] = OUTLET_DATE.exec(lines[i]!.trim())!;
+    checkDate(date!, file, i + 1);
     const body: string[] = [];
     let link: string | null = null;
     for (i = i + 1; i < end; i++) {
@@ -89,6 +102,9 @@ export function parseMarkdownItem(content: string, file: string, sourceId: strin
     meta[k] == null ? null : String(meta[k] instanceof Date ? (meta[k] as Date).toISOString().slice(0, 10) : meta[k]);
   const title = str('title');
   if (!title) throw new ImportError(file, 2, 'front matter has no "title"', 'add a line like  title: 工信部：印发《…》');
+  // Line 1 is the opening ---, so front-matter line k is file line k + 1.
+  const dateLine = m[1]!.split(/\r?\n/).findIndex((l) => /^date\s*:/.test(l));
+  checkDate(str('date'), file, dateLine + 2);
   const attachments = Array.isArray(meta.attachments) ? meta.attachments.map(String) : meta.attachments ? [String(meta.attachments)] : [];
   return {
     sourceId,

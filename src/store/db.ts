@@ -229,6 +229,19 @@ const MIGRATIONS: string[] = [
   `,
 ];
 
+/**
+ * A damaged database file named with the way back, for SQLITE_CORRUPT and
+ * SQLITE_NOTADB (null for any other error): the subscriber list lives here.
+ */
+export function corruptionError(path: string, err: unknown): DigestError | null {
+  const code = String((err as { code?: unknown }).code ?? '');
+  if (!code.startsWith('SQLITE_CORRUPT') && !code.startsWith('SQLITE_NOTADB')) return null;
+  return new DigestError(
+    `the store ${path} is damaged (${code}: ${(err as Error).message})`,
+    `restore it from a backup (digest backup FILE makes one), or recover what is readable: sqlite3 ${path} ".recover" | sqlite3 recovered.db, then point store.path at recovered.db`,
+  );
+}
+
 /** Open (creating if needed) the store at `path` and bring its schema up to date. */
 export function openDb(path: string): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -241,10 +254,15 @@ export function openDb(path: string): Db {
   // Several processes (schedule, preview, a manual run) may share the file;
   // set first, as switching a new file to WAL already takes a lock.
   db.pragma('busy_timeout = 5000');
-  useWal(db);
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  migrate(db);
+  try {
+    useWal(db);
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+  } catch (err) {
+    db.close();
+    throw corruptionError(path, err) ?? err;
+  }
   return db;
 }
 

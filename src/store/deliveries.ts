@@ -4,8 +4,41 @@
  * it, so a crashed send resumes exactly where it stopped (see README "Exactly
  * once"). Send runs and their totals live in `send_runs`.
  */
+import { DigestError } from '../errors.ts';
 import type { Delivery, DeliveryStatus, IsoDate } from '../types.ts';
 import type { Db } from './db.ts';
+
+/** Tries of one ledger write against a busy database, each waiting the busy timeout (5 s): a lock held for ~15 s is waited out. */
+const BUSY_ATTEMPTS = 3;
+
+/**
+ * Run a ledger write, trying again while the database is busy; a lasting
+ * failure (still locked, disk full, read-only, corrupt) becomes an error that
+ * names the file and what to do, because a bare "database is locked" in the
+ * middle of a send tells the operator neither.
+ */
+function ledgerWrite<T>(db: Db, fn: () => T): T {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return fn();
+    } catch (err) {
+      const code = String((err as { code?: unknown }).code ?? '');
+      if (code.startsWith('SQLITE_BUSY') && attempt < BUSY_ATTEMPTS) continue;
+      if (!code.startsWith('SQLITE')) throw err;
+      const hint = code.startsWith('SQLITE_BUSY')
+        ? 'another process held the database for too long: find it (digest status, ps), let it finish, then run digest send again'
+        : code.startsWith('SQLITE_FULL') || code.startsWith('SQLITE_IOERR')
+          ? `free space on the disk of ${db.name} (its -wal file grows during a send), then run digest send again`
+          : code.startsWith('SQLITE_CORRUPT') || code.startsWith('SQLITE_NOTADB')
+            ? `restore ${db.name} from a backup (digest backup), or recover it: sqlite3 ${db.name} .recover | sqlite3 recovered.db`
+            : `check that ${db.name} and its folder are writable, then run digest send again`;
+      throw new DigestError(
+        `the delivery ledger in ${db.name} cannot be written (${code}: ${(err as Error).message}); the send stopped, nobody accepted is sent again`,
+        hint,
+      );
+    }
+  }
+}
 
 interface DeliveryRow {
   issue_date: string;
@@ -148,7 +181,7 @@ export class DeliveryStore {
 
   /** Mark a delivery in flight: written just before its SMTP transaction starts. */
   markSending(issueDate: IsoDate, subscriberId: number, now: string): void {
-    this.sendingStmt.run(now, issueDate, subscriberId);
+    ledgerWrite(this.db, () => this.sendingStmt.run(now, issueDate, subscriberId));
   }
 
   /** Record the outcome of a delivery (`pending` again while it waits for a retry). */
@@ -160,7 +193,7 @@ export class DeliveryStore {
     now: string,
     response: string | null = null,
   ): void {
-    this.doneStmt.run(status, error, response, now, issueDate, subscriberId);
+    ledgerWrite(this.db, () => this.doneStmt.run(status, error, response, now, issueDate, subscriberId));
   }
 
   get(issueDate: IsoDate, subscriberId: number): Delivery | undefined {
@@ -211,12 +244,14 @@ export class DeliveryStore {
 
   /** Save a run's counters so far (called as it goes, so a crash keeps them). */
   updateRun(id: number, counts: SendRunCounts): void {
-    this.db
-      .prepare(
-        `UPDATE send_runs SET planned = @planned, submitted = @submitted, retried = @retried, failed = @failed,
+    ledgerWrite(this.db, () =>
+      this.db
+        .prepare(
+          `UPDATE send_runs SET planned = @planned, submitted = @submitted, retried = @retried, failed = @failed,
            skipped = @skipped, resumed = @resumed, remaining = @remaining WHERE id = @id`,
-      )
-      .run({ ...counts, id });
+        )
+        .run({ ...counts, id }),
+    );
   }
 
   /** Record how a run ended, with its final counters. */
@@ -228,7 +263,9 @@ export class DeliveryStore {
     error: string | null = null,
   ): void {
     this.updateRun(id, counts);
-    this.db.prepare('UPDATE send_runs SET status = ?, finished_at = ?, error = ? WHERE id = ?').run(status, now, error, id);
+    ledgerWrite(this.db, () =>
+      this.db.prepare('UPDATE send_runs SET status = ?, finished_at = ?, error = ? WHERE id = ?').run(status, now, error, id),
+    );
   }
 
   /** The send runs of an issue, oldest first. */

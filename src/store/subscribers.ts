@@ -94,9 +94,14 @@ export class SubscriberStore {
     return status;
   }
 
-  /** Run `fn` in one transaction (bulk imports: thousands of rows per commit). */
+  /**
+   * Run `fn` in one transaction (bulk imports: thousands of rows per commit).
+   * IMMEDIATE: a deferred transaction that reads, then writes after another
+   * connection (a send) committed gets SQLITE_BUSY at once, the busy timeout
+   * never consulted; taking the write lock first waits for it instead.
+   */
   batch<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return this.db.transaction(fn).immediate();
   }
 
   find(email: string): Subscriber | undefined {

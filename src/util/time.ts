@@ -64,7 +64,23 @@ export function parseIssueDate(raw: string): IsoDate {
 
 /** Whether `expression` is a cron expression node-cron accepts (5 fields, or 6 with seconds first). */
 export function isValidCron(expression: string): boolean {
-  return cron.validate(expression);
+  // node-cron's validate() accepts macros such as "@daily" that its parser
+  // (and so our scheduled-time arithmetic) then rejects at run time: require
+  // the plain field form and let parse() confirm it.
+  const fields = expression.trim().split(/\s+/);
+  if (fields.length !== 5 && fields.length !== 6) return false;
+  if (!cron.validate(expression)) return false;
+  try {
+    cron.parse(expression);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `zone` is an IANA timezone luxon (and so every date computation) can use. */
+export function isValidTimezone(zone: string): boolean {
+  return DateTime.now().setZone(zone).isValid;
 }
 
 // node-cron's matcher knows every day-field syntax (L, 1W, 5#2 …); a never-started

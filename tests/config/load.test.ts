@@ -67,3 +67,47 @@ test('YAML syntax errors give file and line', () => {
 test('an explicit config path that does not exist is an error', () => {
   assert.throws(() => loadConfig('/nonexistent/digest.yaml', {}), /config file not found/);
 });
+
+test('delivery.from needs an address on one line (issue 15 item 11)', () => {
+  for (const from of ['信息摘编', '信息摘编 <>', 'a <digest@example.org>\r\nBcc: victim@example.org', 'digest@example.org\n']) {
+    assert.throws(
+      () => parseConfig({ delivery: { from } }, 'f.yaml', {}),
+      (err: ConfigError) => err instanceof ConfigError && err.exitCode === 2 && /delivery\.from: needs an address/.test(err.message),
+      JSON.stringify(from),
+    );
+  }
+  assert.equal(parseConfig({ delivery: { from: 'digest@example.org' } }, 'f.yaml', {}).delivery.from, 'digest@example.org');
+  assert.equal(
+    parseConfig({ delivery: { from: '"Digest, daily" <d@example.org>' } }, 'f.yaml', {}).delivery.from,
+    '"Digest, daily" <d@example.org>',
+  );
+});
+
+test('store.path inside output.dir is refused: out/ is published (issue 15 item 11)', () => {
+  for (const store of ['out/digest.db', './out/data/x.db']) {
+    assert.throws(
+      () => parseConfig({ store: { path: store }, output: { dir: 'out' } }, 'f.yaml', {}),
+      (err: ConfigError) =>
+        err.exitCode === 2 && /store\.path .* inside output\.dir/.test(err.message) && /data\/digest\.db/.test(err.hint ?? ''),
+    );
+  }
+  assert.equal(parseConfig({ store: { path: 'outside/x.db' }, output: { dir: 'out' } }, 'f.yaml', {}).store.path, 'outside/x.db');
+});
+
+test('a bad timezone is reported with its key (issue 15 item 11)', () => {
+  assert.throws(
+    () => parseConfig({ publication: { timezone: 'Mars/Olympus' } }, 'f.yaml', {}),
+    (err: ConfigError) => err.exitCode === 2 && /publication\.timezone: unknown timezone/.test(err.message),
+  );
+});
+
+test('schedule.cron "@daily" is refused at validation with the fix (issue 15 item 11)', () => {
+  for (const cron of ['@daily', '@hourly', '0 7 * *']) {
+    assert.throws(
+      () => parseConfig({ schedule: { cron } }, 'f.yaml', {}),
+      (err: ConfigError) => err.exitCode === 2 && /schedule\.cron: .*"0 0 \* \* \*"/.test(err.message),
+      cron,
+    );
+  }
+  assert.equal(parseConfig({ schedule: { cron: '0 0 7 * * 1-5' } }, 'f.yaml', {}).schedule.cron, '0 0 7 * * 1-5');
+});

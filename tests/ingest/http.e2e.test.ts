@@ -5,7 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'vitest';
-import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, createGzip, deflateSync, gzipSync } from 'node:zlib';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { ingestAll } from '../../src/ingest/index.ts';
 import { fetchFeed } from '../../src/ingest/fetch.ts';
 import { ingestDeps, rss, startFeedServer, withValidators } from './helpers.ts';
@@ -241,4 +243,55 @@ test('concurrency across sources is bounded by ingest.concurrency, and reports k
     reports.map((r) => [r.id, r.status, r.new]),
     Array.from({ length: 8 }, (_, i) => [`s${i}`, 'fetched', 1]),
   );
+});
+
+test('a feed that stalls mid-body is reported as the timeout, gzip or not, even when what arrived parses (issue 15 item 10)', async () => {
+  const stall = (gzip: boolean) => async (_q: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(200, { 'content-type': XML, ...(gzip ? { 'content-encoding': 'gzip' } : {}) });
+    if (gzip) {
+      const z = createGzip();
+      z.pipe(res, { end: false });
+      z.write(FEED);
+      z.flush(); // the whole feed arrives, decompressible, but the gzip stream never ends
+    } else res.write(FEED); // a complete document, then the answer never ends
+    await new Promise<void>((r) => res.on('close', r));
+  };
+  const server = await startFeedServer({ '/plain': stall(false), '/gzip': stall(true) });
+  for (const path of ['/plain', '/gzip']) {
+    await assert.rejects(
+      fetchFeed(server.url(path), { ...OPTS, timeoutMs: 300 }),
+      /no complete answer within ingest\.timeoutMs \(300 ms\)/,
+      path,
+    );
+  }
+});
+
+test('a body cut short of its Content-Length is not accepted, even when it parses (issue 15 item 10)', async () => {
+  const server = await startFeedServer({
+    '/cut': (_q, res) => {
+      res.writeHead(200, { 'content-type': XML, 'content-length': String(Buffer.byteLength(FEED) + 5000) });
+      res.write(FEED, () => res.socket?.destroy());
+    },
+  });
+  await assert.rejects(
+    fetchFeed(server.url('/cut'), OPTS),
+    /cannot fetch .*\/cut: the answer was cut off after \d+ bytes of the \d+ announced/,
+  );
+});
+
+test('a close-delimited answer (no length, no chunks) that stalls is the timeout, not a truncated feed (issue 15 item 10)', async (t) => {
+  const sockets = new Set<Socket>();
+  const server = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.once('data', () => {
+      socket.write(`HTTP/1.1 200 OK\r\ncontent-type: ${XML}\r\nconnection: close\r\n\r\n${FEED.slice(0, 200)}`);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.onTestFinished(() => {
+    for (const s of sockets) s.destroy();
+    server.close();
+  });
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await assert.rejects(fetchFeed(`${base}/stall`, { ...OPTS, timeoutMs: 300 }), /no complete answer within ingest\.timeoutMs \(300 ms\)/);
 });

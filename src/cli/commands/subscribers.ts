@@ -1,64 +1,16 @@
 /**
  * `digest subscribers add EMAIL [NAME] | remove EMAIL | list [--status S] | import FILE.csv`.
  *
- * Imports are streamed (a record at a time, committed every 1,000 rows), so a
- * list of any size never sits in memory; `list` streams too. A bad row is
+ * Imports are streamed (a record at a time, committed every 1,000 rows, a
+ * record capped at 64 KB by src/util/csv.ts), so a list of any size never
+ * sits in memory; `list` streams too. A bad row is
  * reported with its file and line and never stops the others.
  */
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { DigestError, UsageError, errorMessage } from '../../errors.ts';
 import { SUBSCRIBER_STATUSES, validateEmail, type SubscriberStatus } from '../../store/index.ts';
+import { csvRecords } from '../../util/csv.ts';
 import type { Command, CommandResult, OptionValues } from '../command.ts';
 import type { CommandContext as Context } from '../context.ts';
-
-/** Parse one CSV record (RFC 4180 quotes; a quoted field may hold commas, quotes and newlines). */
-export function parseCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cur += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      out.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  out.push(cur);
-  return out.map((s) => s.trim());
-}
-
-/** Records of a CSV file with the line each starts on, read as a stream (quoted newlines joined). */
-export async function* csvRecords(file: string): AsyncGenerator<{ line: number; fields: string[] }> {
-  const input = createReadStream(file, { encoding: 'utf8' });
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  let buffer = '';
-  let start = 0;
-  let n = 0;
-  try {
-    for await (const raw of lines) {
-      n++;
-      const text = n === 1 ? raw.replace(/^\uFEFF/, '') : raw;
-      if (!buffer) start = n;
-      buffer = buffer ? `${buffer}\n${text}` : text;
-      // An odd number of quotes so far: the record goes on on the next line.
-      if ((buffer.match(/"/g)?.length ?? 0) % 2 === 1) continue;
-      if (buffer.trim()) yield { line: start, fields: parseCsvLine(buffer) };
-      buffer = '';
-    }
-    if (buffer.trim()) yield { line: start, fields: parseCsvLine(buffer) };
-  } finally {
-    lines.close();
-    input.destroy();
-  }
-}
 
 // Header names recognised (English and Chinese); without a header the columns are email, name, status.
 const HEADERS: Record<'email' | 'name' | 'status', string[]> = {
@@ -81,6 +33,13 @@ function readStatus(raw: string): SubscriberStatus {
 }
 
 const MAX_REPORTED = 50;
+/** Tries of one 1,000-row batch against a busy database, each waiting the store's busy timeout (5 s). */
+const BUSY_ATTEMPTS = 3;
+
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+}
 const COMMIT_EVERY = 1000;
 
 async function importCsv(ctx: Context, file: string): Promise<CommandResult> {
@@ -91,27 +50,57 @@ async function importCsv(ctx: Context, file: string): Promise<CommandResult> {
   let rejected = 0;
   let columns = { email: 0, name: 1, status: 2 };
   let pending: { line: number; fields: string[] }[] = [];
+  let kept = 0;
   const flush = () => {
-    store.batch(() => {
-      for (const { line, fields } of pending) {
-        try {
-          const email = validateEmail(fields[columns.email] ?? '', `${file}:${line}`);
-          const name = (columns.name >= 0 ? fields[columns.name] : '') || null;
-          const status = columns.status >= 0 ? readStatus(fields[columns.status] ?? '') : 'active';
-          const outcome = store.record(email, name, status, now);
-          counts[outcome] = (counts[outcome] ?? 0) + 1;
-        } catch (err) {
-          rejected++;
-          const message = errorMessage(err);
-          if (errors.length < MAX_REPORTED) errors.push(message.startsWith(`${file}:`) ? message : `${file}:${line}: ${message}`);
-        }
+    // A busy database (a send writing its ledger) is waited for by the busy
+    // timeout; a batch that still fails is rolled back whole and tried again,
+    // and never counted as bad rows.
+    for (let attempt = 1; ; attempt++) {
+      const batchCounts: Record<string, number> = {};
+      const batchErrors: string[] = [];
+      let batchRejected = 0;
+      try {
+        store.batch(() => {
+          for (const { line, fields } of pending) {
+            try {
+              const email = validateEmail(fields[columns.email] ?? '', `${file}:${line}`);
+              const name = (columns.name >= 0 ? fields[columns.name] : '') || null;
+              const status = columns.status >= 0 ? readStatus(fields[columns.status] ?? '') : 'active';
+              const outcome = store.record(email, name, status, now);
+              batchCounts[outcome] = (batchCounts[outcome] ?? 0) + 1;
+            } catch (err) {
+              if (isBusy(err)) throw err;
+              batchRejected++;
+              const message = errorMessage(err);
+              batchErrors.push(message.startsWith(`${file}:`) ? message : `${file}:${line}: ${message}`);
+            }
+          }
+        });
+      } catch (err) {
+        if (!isBusy(err)) throw err;
+        if (attempt < BUSY_ATTEMPTS) continue;
+        throw new DigestError(
+          `${file}: the database ${ctx.config.store.path} stayed busy (${errorMessage(err)}); ${kept} rows were imported and kept, the rest from line ${pending[0]?.line ?? '?'} on were not`,
+          'run the same import again when the other command (a send?) has finished: rows already imported are recognised, never duplicated',
+        );
       }
-    });
-    pending = [];
+      for (const [k, v] of Object.entries(batchCounts)) counts[k] = (counts[k] ?? 0) + v;
+      rejected += batchRejected;
+      errors.push(...batchErrors.slice(0, Math.max(0, MAX_REPORTED - errors.length)));
+      kept += pending.length - batchRejected;
+      pending = [];
+      return;
+    }
   };
   try {
     let first = true;
     for await (const record of csvRecords(file)) {
+      if (record.error !== undefined) {
+        rejected++;
+        if (errors.length < MAX_REPORTED) errors.push(`${file}:${record.line}: ${record.error}`);
+        first = false;
+        continue;
+      }
       if (first) {
         first = false;
         const header = headerColumns(record.fields);
@@ -125,7 +114,8 @@ async function importCsv(ctx: Context, file: string): Promise<CommandResult> {
     }
     flush();
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code) throw new DigestError(`cannot read ${file}: ${errorMessage(err)}`, 'check the path');
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code && !code.startsWith('SQLITE')) throw new DigestError(`cannot read ${file}: ${errorMessage(err)}`, 'check the path');
     throw err;
   }
   const done =
