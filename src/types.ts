@@ -178,7 +178,15 @@ export interface Subscriber {
   id: number;
   email: string;
   name: string | null;
-  status: 'active' | 'unsubscribed' | 'bounced';
+  /**
+   * `pending`: signed up, not confirmed yet; `active`: receives issues;
+   * `unsubscribed`, `bounced`, `complained`: never mailed an issue again.
+   */
+  status: 'pending' | 'active' | 'unsubscribed' | 'bounced' | 'complained';
+  /** The section ids chosen (in no particular order); null: every section, including future ones. */
+  sections: string[] | null;
+  /** Issues still to skip (the preference centre's pause). */
+  pausedIssues: number;
 }
 
 /**

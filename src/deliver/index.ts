@@ -4,9 +4,22 @@
  * and — loaded on demand, because it pulls in nodemailer — message
  * composition and the transports (mail.ts).
  */
+export { catalogueLanguage, loadSubscriptionTemplates, type Messages, type SubscriptionTemplates } from './catalogue.ts';
+export {
+  confirmUrl,
+  preferencesUrl,
+  readConfirmParams,
+  readPreferencesParams,
+  readVerpAddress,
+  serviceBase,
+  signFields,
+  verifyFields,
+  verpAddress,
+} from './links.ts';
 export { acquireSendLock, type SendLock } from './lock.ts';
 export type { ListSettings, MessageRecipient } from './message.ts';
 export type { MessageKey, Messenger, SendOutcome } from './messenger.ts';
+export type { SubscriptionMailKind, SubscriptionMailRequest } from './subscription-mail.ts';
 export { sendIssue, type SendOptions, type SendTotals } from './send.ts';
 export {
   DEFAULT_UNSUBSCRIBE_SECRET,

@@ -53,7 +53,7 @@ test('digest subscribers: add, import (bad rows named by line), list, remove; le
   assert.equal(imported.rejected, 2);
   const errors = imported.errors as string[];
   assert.ok(errors[0]!.startsWith(`${csv}:8: `) && errors[0]!.includes('"not-an-address" is not a valid email address'), errors[0]);
-  assert.ok(errors[1]!.startsWith(`${csv}:9: status "maybe" is not one of active, unsubscribed, bounced`), errors[1]);
+  assert.ok(errors[1]!.startsWith(`${csv}:9: status "maybe" is not one of pending, active, unsubscribed, bounced, complained`), errors[1]);
   assert.equal(ctx.store.subscribers.find('multi@example.org')!.name, 'Multi\nline "name"');
 
   // A second import never resubscribes anyone who left.
