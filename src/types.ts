@@ -127,6 +127,11 @@ export interface IssueItem extends Item {
   reason: string;
   /** 1-based number of the item inside the whole issue. */
   position: number;
+  /**
+   * In an issue of chosen sections (a variant), the item's position in the
+   * whole issue: its anchor on the web page, which always has every section.
+   */
+  webPosition?: number;
 }
 
 /** A section of a built issue. */

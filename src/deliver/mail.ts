@@ -17,3 +17,4 @@ export function createMessenger(delivery: Config['delivery'], outputDir: string)
   return new OutboxMessenger(delivery.outbox ?? join(outputDir, 'outbox'));
 }
 export { SubscriptionMailer, type SubscriptionMailKind, type SubscriptionMailRequest } from './subscription-mail.ts';
+export { VariantMessages } from './variants.ts';
