@@ -69,8 +69,8 @@ test('digest subscribers: add, import (bad rows named by line), list, remove; le
 
   const list = await runCli(['subscribers', 'list', '--config', file]);
   assert.equal(list.code, 0, list.stderr);
-  assert.ok(list.stdout.includes('gone@example.org\t前读者\tunsubscribed\n'));
-  assert.ok(list.stdout.endsWith('3 active, 2 unsubscribed, 1 bounced\n'));
+  assert.ok(list.stdout.includes('gone@example.org\t前读者\tunsubscribed\tall\n'), list.stdout);
+  assert.ok(list.stdout.endsWith('3 active, 0 pending, 2 unsubscribed, 1 bounced, 0 complained\n'), list.stdout);
 });
 
 test('digest subscribers import streams a large file', async () => {
