@@ -140,6 +140,11 @@ export interface IssueItem extends Item {
   runnerUp?: string;
   /** 1-based number of the item inside the whole issue. */
   position: number;
+  /**
+   * In an issue of chosen sections (a variant), the item's position in the
+   * whole issue: its anchor on the web page, which always has every section.
+   */
+  webPosition?: number;
 }
 
 /** A section of a built issue. */
@@ -191,7 +196,15 @@ export interface Subscriber {
   id: number;
   email: string;
   name: string | null;
-  status: 'active' | 'unsubscribed' | 'bounced';
+  /**
+   * `pending`: signed up, not confirmed yet; `active`: receives issues;
+   * `unsubscribed`, `bounced`, `complained`: never mailed an issue again.
+   */
+  status: 'pending' | 'active' | 'unsubscribed' | 'bounced' | 'complained';
+  /** The section ids chosen (in no particular order); null: every section, including future ones. */
+  sections: string[] | null;
+  /** Issues still to skip (the preference centre's pause). */
+  pausedIssues: number;
 }
 
 /**

@@ -36,9 +36,10 @@ export function formatBuild(b: BuildSummary): string[] {
 /** The send totals. */
 export function formatSend(s: SendSummary): string[] {
   const extra = [
-    s.skipped ? `${s.skipped} skipped (left since planned)` : '',
+    s.skipped ? `${s.skipped} skipped (left, paused or nothing in their sections)` : '',
     s.resumed ? `${s.resumed} resumed after an interruption (same Message-ID)` : '',
     s.alreadySent ? `${s.alreadySent} already sent earlier (not sent again)` : '',
+    s.variants && s.variants.count > 1 ? `${s.variants.count} variants by chosen sections (${s.variants.rendered} rendered now)` : '',
   ].filter(Boolean);
   const lines = [
     `send ${s.date} via ${s.transport}: ${s.submitted} submitted, ${s.retried} retried, ${s.failed} failed${extra.length ? `, ${extra.join(', ')}` : ''}`,

@@ -226,6 +226,31 @@ export const configSchema = z.strictObject({
       retryDelaySeconds: z.number().nonnegative().default(10),
       /** Public address of the one-click unsubscribe endpoint (`digest serve`); default `publication.baseUrl` + `unsubscribe`. */
       unsubscribeUrl: z.string().url().optional(),
+      /**
+       * Envelope sender (VERP) per recipient, e.g. `bounces+{id}.{token}@example.org`:
+       * later bounces come back to an address naming the subscriber, signed.
+       */
+      returnPath: z
+        .string()
+        .regex(/^[^@\s]*\{id\}[^@\s]*\{token\}[^@\s]*@[^@\s]+$/, 'write it as bounces+{id}.{token}@example.org')
+        .optional(),
+      /** The mailbox where bounces and complaints arrive (`digest bounces`). */
+      bounces: z
+        .strictObject({
+          /** imaps://user:pass@host/INBOX (the password from the environment: ${DIGEST_BOUNCES_IMAP_URL}). */
+          imap: z
+            .strictObject({
+              url: z.string().min(1),
+              /** Processed messages are moved here (created when missing). */
+              processedFolder: z.string().default('digest-processed'),
+              /** Check the server's certificate; turn off only for a local server with a self-signed one. */
+              tlsRejectUnauthorized: z.boolean().default(true),
+            })
+            .optional(),
+          /** `digest schedule` reads the mailbox this often (0: never). */
+          everyMinutes: z.number().nonnegative().default(15),
+        })
+        .prefault({}),
       /** Where `digest serve` listens (put a reverse proxy with TLS in front of it). */
       serve: z
         .strictObject({
@@ -237,6 +262,21 @@ export const configSchema = z.strictObject({
     .prefault({}),
   /** `digest preview`: the name its history records for changes (default: the OS user). */
   preview: z.strictObject({ editor: z.string().min(1).optional() }).prefault({}),
+  /** Sign-up, confirmation and the preference centre (`digest serve`). */
+  subscription: z
+    .strictObject({
+      /** A confirmation link expires after this many hours. */
+      confirmHours: z.number().positive().default(48),
+      /** Send a welcome mail once a sign-up is confirmed. */
+      welcome: z.boolean().default(true),
+      /** Sign-up requests per client IP per hour (more get 429). */
+      perIpPerHour: z.number().int().positive().default(10),
+      /** Confirmation or "already subscribed" mails per address per day (more are answered the same, silently not sent). */
+      perAddressPerDay: z.number().int().positive().default(3),
+      /** Take the client IP from the last X-Forwarded-For hop (behind your own reverse proxy only). */
+      trustProxy: z.boolean().default(false),
+    })
+    .prefault({}),
 });
 
 /** The validated configuration, before paths are resolved. */

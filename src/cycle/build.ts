@@ -13,6 +13,7 @@ import type { Context } from './context.ts';
 import { applyEditorOrder, reviseItems } from './editorial.ts';
 import { publishStep } from './publish.ts';
 import { renderedParts } from './render.ts';
+import { prepareVariants } from './variants.ts';
 import { sectioningInput } from './sectioning.ts';
 
 /** Seed subscribers listed in config (never resubscribes anyone who left). */
@@ -129,6 +130,8 @@ export async function buildStep(ctx: Context, date: string, opts: { rebuild?: bo
   // Rendered now in any case: a template error shows at build, and the send reuses this render.
   const templates = loadTemplates(resolve(config.render.templates));
   const rendered = await renderedParts(ctx, issue, templates);
+  // Subscribers' choices of sections too, so the send renders nothing.
+  await prepareVariants(ctx, issue, templates);
   // With approval required, a draft stays private (only the preview shows it);
   // it is published when it is sent, so feeds never announce an unapproved issue.
   const files = config.schedule.requireApproval ? [] : publishStep(ctx, issue, rendered, templates);

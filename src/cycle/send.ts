@@ -7,9 +7,12 @@ import { resolve } from 'node:path';
 import {
   acquireSendLock,
   loadMail,
+  preferencesUrl,
   sendIssue,
+  serviceBase,
   signedUnsubscribeUrl,
   unsubscribeEndpoint,
+  verpAddress,
   type Messenger,
   type SendTotals,
 } from '../deliver/index.ts';
@@ -18,6 +21,7 @@ import { loadTemplates } from '../render/index.ts';
 import { fromDomain, listSettings, requireStrongSecretForSmtp, type Context } from './context.ts';
 import { missingIssueFiles, publishStep } from './publish.ts';
 import { renderedParts } from './render.ts';
+import { prepareVariants } from './variants.ts';
 
 /**
  * A send whose lease was taken over (the process was stopped past the lease,
@@ -38,6 +42,8 @@ export function checkNotTakenOver(lost: AbortSignal, requested: AbortSignal | un
 export interface SendSummary extends SendTotals {
   date: string;
   transport: string;
+  /** Distinct issues the subscribers get (one per effective set of chosen sections), and how many of them were rendered by this send (0: all from the build). */
+  variants: { count: number; rendered: number };
 }
 
 /**
@@ -58,6 +64,7 @@ export async function sendStep(
   if (!stored) throw new DigestError(`no issue for ${date}`, `build it first: digest build --date ${date}`);
   const templates = loadTemplates(resolve(config.render.templates));
   const rendered = await renderedParts(ctx, stored.issue, templates);
+  const prepared = await prepareVariants(ctx, stored.issue, templates);
   // Mail links to the web version: never send while its files are missing (publishing failed, e.g. a full
   // disk); publishing again here is what makes a later run recover. With approval the send is what publishes.
   if (stored.status !== 'sent' && (config.schedule.requireApproval || missingIssueFiles(ctx, date).length))
@@ -65,15 +72,22 @@ export async function sendStep(
   const lock = acquireSendLock(store.locks, date);
   let messenger: Messenger | undefined;
   try {
-    const { IssueMessage, createMessenger } = await loadMail();
+    const { IssueMessage, VariantMessages, createMessenger } = await loadMail();
     messenger = createMessenger(config.delivery, config.output.dir);
     const d = config.delivery;
     const endpoint = unsubscribeEndpoint(config.publication.baseUrl, d.unsubscribeUrl);
+    const list = listSettings(config);
+    const full = new IssueMessage(rendered, list);
+    const byKey = new Map([...prepared.renders].map(([key, parts]) => [key, new IssueMessage(parts, list)]));
+    const byChoice = new Map([...prepared.byChoice].map(([choice, key]) => [choice, key ? (byKey.get(key) ?? full) : null]));
+    const base = serviceBase(endpoint);
     const totals = await sendIssue(
       {
         issueDate: date,
-        message: new IssueMessage(rendered, listSettings(config)),
+        message: new VariantMessages(full, byChoice),
         unsubscribeUrl: (id, email) => signedUnsubscribeUrl(endpoint, d.unsubscribeSecret, id, email),
+        preferencesUrl: (id, email) => preferencesUrl(base, d.unsubscribeSecret, id, email),
+        returnPath: d.returnPath ? (id) => verpAddress(d.returnPath!, d.unsubscribeSecret, id) : undefined,
         messageIdDomain: fromDomain(config),
         bounceAfter: d.bounceAfter,
         concurrency: messenger.concurrency,
@@ -96,7 +110,7 @@ export async function sendStep(
         `${totals.submitted} submitted, ${totals.remaining} left pending (nobody was marked failed for this); fix the cause, then digest send --issue ${date} resumes`,
       );
     }
-    return { date, transport: messenger.description, ...totals };
+    return { date, transport: messenger.description, ...totals, variants: { count: prepared.variants, rendered: prepared.rendered } };
   } finally {
     await messenger?.close();
     lock.release();

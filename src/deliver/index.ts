@@ -4,9 +4,23 @@
  * and — loaded on demand, because it pulls in nodemailer — message
  * composition and the transports (mail.ts).
  */
+export { catalogueLanguage, loadSubscriptionTemplates, type Messages, type SubscriptionTemplates } from './catalogue.ts';
+export {
+  confirmUrl,
+  preferencesUrl,
+  readConfirmParams,
+  readPreferencesParams,
+  readVerpAddress,
+  serviceBase,
+  signFields,
+  verifyFields,
+  verpAddress,
+} from './links.ts';
 export { acquireSendLock, type SendLock } from './lock.ts';
 export type { ListSettings, MessageRecipient } from './message.ts';
 export type { MessageKey, Messenger, SendOutcome } from './messenger.ts';
+export type { SubscriptionMailKind, SubscriptionMailRequest } from './subscription-mail.ts';
+export type { BounceTotals } from './bounces.ts';
 export { sendIssue, type SendOptions, type SendTotals } from './send.ts';
 export {
   DEFAULT_UNSUBSCRIBE_SECRET,
@@ -22,4 +36,9 @@ export {
 /** Message composition and the transports (SMTP or outbox); a dynamic import, so nodemailer loads only to send. */
 export function loadMail(): Promise<typeof import('./mail.ts')> {
   return import('./mail.ts');
+}
+
+/** Reading the bounce mailbox over IMAP; a dynamic import, so imapflow loads only for `digest bounces`. */
+export function loadBounces(): Promise<typeof import('./bounces.ts')> {
+  return import('./bounces.ts');
 }

@@ -16,3 +16,5 @@ export function createMessenger(delivery: Config['delivery'], outputDir: string)
   if (delivery.smtp) return new SmtpMessenger(delivery.smtp);
   return new OutboxMessenger(delivery.outbox ?? join(outputDir, 'outbox'));
 }
+export { SubscriptionMailer, type SubscriptionMailKind, type SubscriptionMailRequest } from './subscription-mail.ts';
+export { VariantMessages } from './variants.ts';

@@ -18,6 +18,10 @@ export interface MessageRecipient {
   name: string | null;
   messageId: string;
   unsubscribeUrl: string;
+  /** The signed preference centre link (the footer's 订阅设置). */
+  preferencesUrl?: string;
+  /** The envelope sender (VERP) when `delivery.returnPath` is set. */
+  returnPath?: string;
 }
 
 /** `List-Id` with a non-ASCII phrase encoded (RFC 2047) and the id itself left bare (RFC 2919). */

@@ -212,7 +212,11 @@ const PROBE: RenderedIssue = {
 const clean = (s: string) => s.replace(/[\u0000-\u001f\u007f]+/g, ' ');
 
 function tokenValues(r: MessageRecipient): { html: Map<string, string>; text: Map<string, string> } {
-  const filled = personalize(PROBE, { name: r.name === null ? null : clean(r.name), unsubscribeUrl: r.unsubscribeUrl });
+  const filled = personalize(PROBE, {
+    name: r.name === null ? null : clean(r.name),
+    unsubscribeUrl: r.unsubscribeUrl,
+    preferencesUrl: r.preferencesUrl,
+  });
   const html = filled.html.split(SEPARATOR);
   const text = filled.text.split(SEPARATOR);
   return { html: new Map(TOKEN_LIST.map((t, i) => [t, html[i] ?? ''])), text: new Map(TOKEN_LIST.map((t, i) => [t, text[i] ?? ''])) };
@@ -281,7 +285,7 @@ export class IssueMessage {
       // Both forms: mail clients use the https link (RFC 8058 one-click), others mail.
       `List-Unsubscribe: <${r.unsubscribeUrl}>,${CRLF} <mailto:${this.list.unsubscribeMailto}?subject=unsubscribe>${CRLF}`;
     const values = tokenValues(r);
-    return new OutgoingMessage({ from: this.envelopeFrom, to: r.email }, r.messageId, (w) => {
+    return new OutgoingMessage({ from: r.returnPath ?? this.envelopeFrom, to: r.email }, r.messageId, (w) => {
       w.bytes(this.staticHead);
       w.ascii(recipientHead);
       w.bytes(this.textHead);

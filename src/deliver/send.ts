@@ -9,7 +9,8 @@
  * feed a pool of N connections; the message is composed once per issue.
  */
 import type { DeliveryRepository, SendRunCounts, SubscriberRepository } from '../store/index.ts';
-import type { IssueMessage, OutgoingMessage } from './mime.ts';
+import type { MessageRecipient } from './message.ts';
+import type { OutgoingMessage } from './mime.ts';
 import type { Messenger, SendOutcome } from './messenger.ts';
 import { DeliveryQueue, type QueuedDelivery } from './queue.ts';
 import { RateLimiter } from './rate.ts';
@@ -17,10 +18,18 @@ import { RateLimiter } from './rate.ts';
 /** Settings of one send. */
 export interface SendOptions {
   issueDate: string;
-  /** The issue's message, composed once (see mime.ts). */
-  message: Pick<IssueMessage, 'forRecipient'>;
+  /**
+   * The issue's message, composed once (see mime.ts) — or once per set of
+   * chosen sections (variants.ts), which answers null for a subscriber whose
+   * sections have nothing in this issue (skipped).
+   */
+  message: { forRecipient(r: MessageRecipient & { sections?: string | null }, date: Date): OutgoingMessage | null };
   /** The signed unsubscribe link of a subscriber. */
   unsubscribeUrl: (subscriberId: number, email: string) => string;
+  /** The signed preference centre link of a subscriber. */
+  preferencesUrl?: (subscriberId: number, email: string) => string;
+  /** The envelope sender (VERP) of a subscriber. */
+  returnPath?: (subscriberId: number) => string;
   messageIdDomain: string;
   bounceAfter: number;
   concurrency: number;
@@ -156,7 +165,7 @@ export async function sendIssue(
       return finish();
     }
     if (!(await limiter.take(signal))) return; // stopped while waiting for a slot: stays pending
-    let message: OutgoingMessage;
+    let message: OutgoingMessage | null;
     try {
       message = opts.message.forRecipient(
         {
@@ -164,11 +173,19 @@ export async function sendIssue(
           name: item.name,
           messageId: item.messageId,
           unsubscribeUrl: opts.unsubscribeUrl(item.subscriberId, item.email),
+          preferencesUrl: opts.preferencesUrl?.(item.subscriberId, item.email),
+          returnPath: opts.returnPath?.(item.subscriberId),
+          sections: item.sections,
         },
         opts.now(),
       );
     } catch (err) {
       return handle(item, { ok: false, kind: 'permanent', error: `cannot compose the message: ${(err as Error).message}` }, null);
+    }
+    if (!message) {
+      deliveries.markDone(issueDate, item.subscriberId, 'skipped', 'not sent: nothing in the chosen sections', iso());
+      counts.skipped++;
+      return finish();
     }
     // The ledger says `sending` from here until the reply is recorded: the only window a crash leaves in doubt.
     deliveries.markSending(issueDate, item.subscriberId, iso());

@@ -13,6 +13,8 @@ import { TOKENS } from './view.ts';
 export interface Recipient {
   name: string | null;
   unsubscribeUrl: string;
+  /** The signed preference centre; without one (test copies, previews) the unsubscribe page, which links there. */
+  preferencesUrl?: string;
 }
 
 type TokenName = keyof typeof TOKENS;
@@ -68,9 +70,14 @@ function splitOf(rendered: RenderedIssue): Split {
 /** Fill the tokens in the email parts for one recipient. */
 export function personalize(rendered: RenderedIssue, r: Recipient): { html: string; text: string } {
   const name = r.name?.trim() || DEFAULT_GREETING_NAME;
+  const prefs = r.preferencesUrl ?? r.unsubscribeUrl;
   const parts = splitOf(rendered);
   return {
-    html: fill(parts.htmlPieces, { unsubscribeUrl: escapeHtml(r.unsubscribeUrl), greetingName: escapeHtml(name) }),
-    text: fill(parts.textPieces, { unsubscribeUrl: r.unsubscribeUrl, greetingName: name }),
+    html: fill(parts.htmlPieces, {
+      unsubscribeUrl: escapeHtml(r.unsubscribeUrl),
+      greetingName: escapeHtml(name),
+      preferencesUrl: escapeHtml(prefs),
+    }),
+    text: fill(parts.textPieces, { unsubscribeUrl: r.unsubscribeUrl, greetingName: name, preferencesUrl: prefs }),
   };
 }

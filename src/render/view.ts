@@ -11,6 +11,7 @@ import { isWide } from './text.ts';
 export const TOKENS = {
   unsubscribeUrl: '%%DIGEST_UNSUBSCRIBE_URL%%',
   greetingName: '%%DIGEST_GREETING_NAME%%',
+  preferencesUrl: '%%DIGEST_PREFERENCES_URL%%',
 } as const;
 
 /** Publication settings the templates show. */
@@ -164,7 +165,7 @@ function day(iso: string, zone: string): string {
 }
 
 function itemView(item: IssueItem, zone: string, summaryChars: number, webUrl: string, brief: boolean): ItemView {
-  const anchor = `item-${item.position}`;
+  const anchor = `item-${item.webPosition ?? item.position}`;
   const { text: summary, truncated } = cutAtSentence(item.text, summaryChars);
   const date = item.publishedAt ? day(item.publishedAt, zone) : null;
   const otherOutlets = item.otherOutlets.map((o) => o.outlet ?? o.sourceId);

@@ -26,6 +26,8 @@ export interface UnsubscribeDeps {
   mailto: string;
   now: () => Date;
   log?: (line: string) => void;
+  /** The subscriber's preference centre, relative to the unsubscribe URL (the confirmation page links there). */
+  preferencesHref?: (subscriberId: number, email: string) => string;
 }
 
 /** The largest request body read (a one-click POST is 26 bytes). */
@@ -61,7 +63,8 @@ ${body}
 `;
 }
 
-function answer(res: ServerResponse, method: string, status: number, html: string, extra: Record<string, string> = {}): void {
+/** Write an HTML answer with the page headers. */
+export function answer(res: ServerResponse, method: string, status: number, html: string, extra: Record<string, string> = {}): void {
   res.writeHead(status, {
     'Content-Type': 'text/html; charset=utf-8',
     'Content-Length': Buffer.byteLength(html),
@@ -72,7 +75,7 @@ function answer(res: ServerResponse, method: string, status: number, html: strin
 }
 
 /** Read (and discard beyond MAX_BODY) a request body; resolves to what was read. */
-function readBody(req: IncomingMessage): Promise<string> {
+export function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve) => {
     let size = 0;
     const chunks: Buffer[] = [];
@@ -147,7 +150,11 @@ export async function handleUnsubscribe(req: IncomingMessage, res: ServerRespons
       title,
       '确认退订',
       `<p>确认后，${who} 将不再收到本刊邮件。</p>
-<form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">确认退订</button></form>`,
+<form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">确认退订</button></form>${
+        deps.preferencesHref
+          ? `\n<p>只想少收一些？<a href="${escapeHtml(deps.preferencesHref(subscriber.id, subscriber.email))}">选择栏目或暂停接收</a></p>`
+          : ''
+      }`,
     ),
   );
 }

@@ -227,6 +227,41 @@ const MIGRATIONS: string[] = [
     detail TEXT NOT NULL DEFAULT ''
   );
   `,
+  // 7 (subscribers manage themselves, issue 19): chosen sections (JSON array,
+  // NULL = all), a pause counted in issues, an address change awaiting
+  // confirmation and when the address was confirmed; hashed addresses that
+  // must never be mailed again (erased people); bounce and complaint reports
+  // read from the bounce mailbox; renders of an issue per set of sections.
+  `
+  ALTER TABLE subscribers ADD COLUMN sections TEXT;
+  ALTER TABLE subscribers ADD COLUMN paused_issues INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE subscribers ADD COLUMN pending_email TEXT;
+  ALTER TABLE subscribers ADD COLUMN confirmed_at TEXT;
+  CREATE TABLE suppressions (
+    hash TEXT PRIMARY KEY,
+    reason TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE bounce_reports (
+    id INTEGER PRIMARY KEY,
+    subscriber_id INTEGER,
+    kind TEXT NOT NULL,
+    status TEXT,
+    detail TEXT,
+    report_message_id TEXT,
+    received_at TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX bounce_reports_message ON bounce_reports (report_message_id) WHERE report_message_id IS NOT NULL;
+  CREATE INDEX deliveries_message_id ON deliveries (message_id);
+  CREATE TABLE issue_variant_renders (
+    date TEXT NOT NULL REFERENCES issues(date) ON DELETE CASCADE,
+    sections_key TEXT NOT NULL,
+    render_key TEXT NOT NULL,
+    rendered BLOB NOT NULL,
+    rendered_at TEXT NOT NULL,
+    PRIMARY KEY (date, sections_key)
+  );
+  `,
 ];
 
 /**

@@ -5,7 +5,7 @@
  * once"). Send runs and their totals live in `send_runs`.
  */
 import { DigestError } from '../errors.ts';
-import type { Delivery, DeliveryStatus, IsoDate } from '../types.ts';
+import type { Delivery, DeliveryStatus, IsoDate, Subscriber } from '../types.ts';
 import type { Db } from './db.ts';
 
 /** Tries of one ledger write against a busy database, each waiting the busy timeout (5 s): a lock held for ~15 s is waited out. */
@@ -73,7 +73,9 @@ export interface PendingDelivery {
   email: string;
   name: string | null;
   /** The subscriber's status now (they may have left since the row was planned). */
-  subscriberStatus: 'active' | 'unsubscribed' | 'bounced' | null;
+  subscriberStatus: Subscriber['status'] | null;
+  /** The subscriber's chosen sections as stored (JSON array), null: all. */
+  sections: string | null;
   messageId: string;
   attempts: number;
 }
@@ -125,6 +127,37 @@ export class DeliveryStore {
    * recognise a repeat.
    */
   plan(issueDate: IsoDate, messageIdDomain: string, now: string): number {
+    return this.db.transaction(() => {
+      this.skipPaused(issueDate, now);
+      return this.planActive(issueDate, messageIdDomain, now);
+    })();
+  }
+
+  /**
+   * Paused subscribers without a row for this issue get a `skipped` row and
+   * one issue fewer to skip, in the same transaction, so a resumed send never
+   * counts the same issue twice.
+   */
+  private skipPaused(issueDate: IsoDate, now: string): void {
+    const ids = this.db
+      .prepare(
+        `UPDATE subscribers SET paused_issues = paused_issues - 1
+         WHERE status = 'active' AND paused_issues > 0
+           AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.issue_date = ? AND d.subscriber_id = subscribers.id)
+         RETURNING id`,
+      )
+      .all(issueDate) as { id: number }[];
+    if (!ids.length) return;
+    this.db
+      .prepare(
+        `INSERT INTO deliveries (issue_date, subscriber_id, email, status, attempts, message_id, error, updated_at)
+         SELECT @date, s.id, s.email, 'skipped', 0, '', 'paused by the subscriber', @now
+         FROM subscribers s WHERE s.id IN (SELECT value FROM json_each(@ids))`,
+      )
+      .run({ date: issueDate, now, ids: JSON.stringify(ids.map((r) => r.id)) });
+  }
+
+  private planActive(issueDate: IsoDate, messageIdDomain: string, now: string): number {
     const r = this.db
       .prepare(
         `INSERT INTO deliveries (issue_date, subscriber_id, email, status, attempts, message_id, updated_at)
@@ -171,7 +204,7 @@ export class DeliveryStore {
     return this.db
       .prepare(
         `SELECT d.subscriber_id AS subscriberId, d.email AS email, s.name AS name, s.status AS subscriberStatus,
-                d.message_id AS messageId, d.attempts AS attempts
+                s.sections AS sections, d.message_id AS messageId, d.attempts AS attempts
          FROM deliveries d LEFT JOIN subscribers s ON s.id = d.subscriber_id
          WHERE d.issue_date = ? AND d.status = 'pending' AND d.subscriber_id > ?
          ORDER BY d.subscriber_id LIMIT ?`,
@@ -194,6 +227,12 @@ export class DeliveryStore {
     response: string | null = null,
   ): void {
     ledgerWrite(this.db, () => this.doneStmt.run(status, error, response, now, issueDate, subscriberId));
+  }
+
+  /** The delivery that sent the message with this Message-ID (how a bounce finds its subscriber). */
+  byMessageId(messageId: string): Delivery | undefined {
+    const row = this.db.prepare('SELECT * FROM deliveries WHERE message_id = ? LIMIT 1').get(messageId.trim()) as DeliveryRow | undefined;
+    return row && fromRow(row);
   }
 
   get(issueDate: IsoDate, subscriberId: number): Delivery | undefined {

@@ -21,6 +21,7 @@ import { RunStore, type RunRepository } from './runs.ts';
 import { SourceStore } from './sources.ts';
 import { SubscriberStore } from './subscribers.ts';
 import { TrainingStore, type TrainingRepository } from './training.ts';
+import { VariantStore } from './variants.ts';
 
 export type { DeliveryTotals, PendingDelivery, SendRun, SendRunCounts, SendRunStatus } from './deliveries.ts';
 export type { IssueProgress, IssueStatus, PendingIssue, StoredIssue } from './issues.ts';
@@ -34,9 +35,13 @@ export type { RunKind, RunRecord, RunRepository, RunStatus } from './runs.ts';
 export type { SourceState } from './sources.ts';
 export {
   SUBSCRIBER_STATUSES,
+  suppressionHash,
   validateEmail,
   type AddOutcome,
+  type ConfirmOutcome,
   type RecordOutcome,
+  type SignUpOutcome,
+  type SubscriberRecord,
   type SubscriberStatus,
   type UnsubscribeOutcome,
 } from './subscribers.ts';
@@ -55,6 +60,8 @@ export type SourceRepository = Repository<SourceStore>;
 export type SubscriberRepository = Repository<SubscriberStore>;
 /** The delivery ledger and send runs. */
 export type DeliveryRepository = Repository<DeliveryStore>;
+/** Renders of issues per set of chosen sections. */
+export type VariantRepository = Repository<VariantStore>;
 /** Editors' overrides. */
 export type OverrideRepository = Repository<OverrideStore>;
 /** Editors' revisions of items' text. */
@@ -75,6 +82,7 @@ export interface Store {
   runs: RunRepository;
   locks: LockRepository;
   training: TrainingRepository;
+  variants: VariantRepository;
   /**
    * Run `fn` as one write transaction, taking the write lock at its start so
    * a check and the write that depends on it cannot interleave with another
@@ -117,6 +125,7 @@ export function openStore(path: string): SqliteStore {
     runs: new RunStore(db),
     locks: new LockStore(db),
     training: new TrainingStore(db),
+    variants: new VariantStore(db),
     transaction: (fn) => db.transaction(fn).immediate(),
     dataVersion: () => db.pragma('data_version', { simple: true }) as number,
     backup: async (file) => {

@@ -53,7 +53,7 @@ test('digest subscribers: add, import (bad rows named by line), list, remove; le
   assert.equal(imported.rejected, 2);
   const errors = imported.errors as string[];
   assert.ok(errors[0]!.startsWith(`${csv}:8: `) && errors[0]!.includes('"not-an-address" is not a valid email address'), errors[0]);
-  assert.ok(errors[1]!.startsWith(`${csv}:9: status "maybe" is not one of active, unsubscribed, bounced`), errors[1]);
+  assert.ok(errors[1]!.startsWith(`${csv}:9: status "maybe" is not one of pending, active, unsubscribed, bounced, complained`), errors[1]);
   assert.equal(ctx.store.subscribers.find('multi@example.org')!.name, 'Multi\nline "name"');
 
   // A second import never resubscribes anyone who left.
@@ -69,8 +69,8 @@ test('digest subscribers: add, import (bad rows named by line), list, remove; le
 
   const list = await runCli(['subscribers', 'list', '--config', file]);
   assert.equal(list.code, 0, list.stderr);
-  assert.ok(list.stdout.includes('gone@example.org\t前读者\tunsubscribed\n'));
-  assert.ok(list.stdout.endsWith('3 active, 2 unsubscribed, 1 bounced\n'));
+  assert.ok(list.stdout.includes('gone@example.org\t前读者\tunsubscribed\tall\n'), list.stdout);
+  assert.ok(list.stdout.endsWith('3 active, 0 pending, 2 unsubscribed, 1 bounced, 0 complained\n'), list.stdout);
 });
 
 test('digest subscribers import streams a large file', async () => {

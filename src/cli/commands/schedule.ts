@@ -9,6 +9,7 @@ import { createLogger, type Logger } from '../../log.ts';
 import { type CycleActions, onShutdownSignals, Scheduler, schedulerSettings } from '../../schedule/index.ts';
 import { issueDateAt } from '../../util/time.ts';
 import type { Command } from '../command.ts';
+import { readBounceMailbox } from './bounces.ts';
 
 export const command: Command = {
   usage: [
@@ -32,10 +33,12 @@ export const command: Command = {
     const stopped = new Promise<void>((resolve) => {
       removeSignals = onShutdownSignals(() => void scheduler.stop().then(resolve), log);
     });
+    const stopBounces = bounceTimer(ctx, log);
     try {
       await scheduler.start();
       await stopped;
     } finally {
+      stopBounces();
       removeSignals();
       await scheduler.stop();
       ctx.store.close();
@@ -59,6 +62,30 @@ function cycleActions(ctx: Context): CycleActions {
     },
   };
 }
+/**
+ * Read the bounce mailbox every `delivery.bounces.everyMinutes` (when
+ * `delivery.bounces.imap` is set), never two reads at once; a failure is
+ * logged and tried again at the next tick. Returns the stop function.
+ */
+function bounceTimer(ctx: Context, log: Logger): () => void {
+  const { imap, everyMinutes } = ctx.config.delivery.bounces;
+  if (!imap || !everyMinutes) return () => {};
+  let running = false;
+  const tick = () => {
+    if (running) return;
+    running = true;
+    readBounceMailbox(ctx.config, ctx.store, ctx.now, (line) => log.info(line))
+      .then((totals) => log.info('bounce mailbox read', { ...totals }))
+      .catch((err: unknown) => log.warn('bounce mailbox: cannot read it', { error: (err as Error).message }))
+      .finally(() => {
+        running = false;
+      });
+  };
+  const timer = setInterval(tick, everyMinutes * 60_000);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 /** Send progress as log records, every 10%. */
 function progressLog(log: Logger): (done: number, total: number) => void {
   let last = -1;

@@ -1,5 +1,5 @@
 /**
- * `digest subscribers add EMAIL [NAME] | remove EMAIL | list [--status S] | import FILE.csv`.
+ * `digest subscribers add EMAIL [NAME] | remove EMAIL | list [--status S] | import FILE.csv | export EMAIL | forget EMAIL`.
  *
  * Imports are streamed (a record at a time, committed every 1,000 rows, a
  * record capped at 64 KB by src/util/csv.ts), so a list of any size never
@@ -140,7 +140,7 @@ function list(ctx: Context, values: OptionValues): CommandResult {
     // --json prints one object, so it holds the list; text output streams in chunks.
     if (ctx.json) all.push(s);
     else {
-      chunk += `${s.email}\t${s.name ?? ''}\t${s.status}\n`;
+      chunk += `${s.email}\t${s.name ?? ''}\t${s.status}\t${s.sections?.join(',') ?? 'all'}${s.pausedIssues ? `\tpaused ${s.pausedIssues}` : ''}\n`;
       if (chunk.length > 64 * 1024) {
         process.stdout.write(chunk);
         chunk = '';
@@ -149,7 +149,10 @@ function list(ctx: Context, values: OptionValues): CommandResult {
   }
   if (chunk) process.stdout.write(chunk);
   const c = store.counts();
-  return { summary: { subscribers: all, counts: c }, lines: [`${c.active} active, ${c.unsubscribed} unsubscribed, ${c.bounced} bounced`] };
+  return {
+    summary: { subscribers: all, counts: c },
+    lines: [`${c.active} active, ${c.pending} pending, ${c.unsubscribed} unsubscribed, ${c.bounced} bounced, ${c.complained} complained`],
+  };
 }
 
 /** Run a subscribers subcommand. */
@@ -189,6 +192,25 @@ async function subscribersCommand(ctx: Context, args: string[], values: OptionVa
     }
     case 'list':
       return list(ctx, values);
+    case 'export': {
+      // Everything stored about a person (PIPL/GDPR access), as one JSON object on stdout.
+      const email = address('export');
+      const record = store.exportRecord(email);
+      if (!record) throw new DigestError(`${email} is not on the list`, 'check the address (digest subscribers list)');
+      // --json prints it as the summary; otherwise it is the output itself.
+      if (!ctx.json) process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
+      return { summary: { subscribers: { export: record } }, lines: [] };
+    }
+    case 'forget': {
+      const email = address('forget');
+      const known = store.forget(email, now);
+      return {
+        summary: { subscribers: { forget: email, known } },
+        lines: [
+          `${email}: ${known ? 'erased (subscriber, delivery records and bounce reports deleted)' : 'was not on the list'}; a hash of the address is kept so it is never stored or mailed again`,
+        ],
+      };
+    }
     case 'import': {
       if (!rest[0])
         throw new UsageError(
@@ -198,12 +220,15 @@ async function subscribersCommand(ctx: Context, args: string[], values: OptionVa
       return importCsv(ctx, rest[0]);
     }
     default:
-      throw new UsageError(`unknown subscribers subcommand "${sub ?? ''}"`, 'use add, remove, list or import');
+      throw new UsageError(`unknown subscribers subcommand "${sub ?? ''}"`, 'use add, remove, list, import, export or forget');
   }
 }
 
 export const command: Command = {
-  usage: ['digest subscribers add EMAIL [NAME] | remove EMAIL | list [--status S] | import FILE.csv'],
+  usage: [
+    'digest subscribers add EMAIL [NAME] | remove EMAIL | list [--status S] [--json] | import FILE.csv',
+    'digest subscribers export EMAIL (everything stored, JSON) | forget EMAIL (erase; a hashed suppression entry stays)',
+  ],
   options: { status: { type: 'string' } },
   run(ctx, args, values) {
     return subscribersCommand(ctx, args, values);
