@@ -30,7 +30,7 @@ const ruleSchema = z.strictObject({
   decisive: z.boolean().optional(),
 });
 
-const orderSchema = z.array(z.enum(['issuer', 'date', 'date-desc', 'title'])).min(1);
+const orderSchema = z.array(z.enum(['issuer', 'date', 'date-desc', 'title', 'place'])).min(1);
 
 const sectionSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]+$/, 'use lowercase letters, digits and dashes'),
