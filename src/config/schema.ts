@@ -105,6 +105,11 @@ export const configSchema = z.strictObject({
   publication: z
     .strictObject({
       title: z.string().default('信息摘编'),
+      /**
+       * The email subject: {{title}}, {{lead}} (the first item's headline),
+       * {{numbering}}, {{date}}. Cut to about 60 characters, where Gmail cuts.
+       */
+      subject: z.string().default('{{title}}｜{{lead}}'),
       timezone: z.string().default('Asia/Shanghai'),
       baseUrl: z.string().url().default('https://example.org/digest/'),
       language: z.string().default('zh-CN'),

@@ -95,3 +95,21 @@ export function parseBookText(text: string): Book | null {
   const { link: _link, ...book } = fields;
   return book;
 }
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * The book card as HTML for the web page and the feeds: cover (if any), 书名,
+ * byline (著者 · 出版社 · 出版日期), 内容简介 and 推荐理由 as labelled paragraphs.
+ */
+export function bookHtml(book: Book, byline: string): string {
+  return [
+    book.cover ? `<img class="cover" src="${esc(book.cover)}" alt="《${esc(book.title)}》封面" width="96">` : '',
+    `<p class="book-title"><strong>《${esc(book.title)}》</strong></p>`,
+    byline ? `<p class="meta">${esc(byline)}</p>` : '',
+    book.summary ? `<p><strong>内容简介</strong>　${esc(book.summary)}</p>` : '',
+    book.reason ? `<p><strong>推荐理由</strong>　${esc(book.reason)}</p>` : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
