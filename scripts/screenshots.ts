@@ -43,7 +43,12 @@ try {
       console.log(
         `${name} ${scheme}: first item at ${m.firstItem} px, page ${m.height} px, lowest contrast ${m.lowest.ratio}:1 ("${m.lowest.text}"), axe serious/critical: ${violations.map((v) => v.id).join(', ') || 'none'}`,
       );
-      if (name !== 'archive') await page.screenshot({ path: join(DOCS, `${name}-375-${scheme}.png`), clip: { x: 0, y: 0, width: 375, height: 1334 }, fullPage: true });
+      if (name !== 'archive')
+        await page.screenshot({
+          path: join(DOCS, `${name}-375-${scheme}.png`),
+          clip: { x: 0, y: 0, width: 375, height: 1334 },
+          fullPage: true,
+        });
       await page.close();
     }
   }

@@ -226,7 +226,8 @@ const SUBJECT_CHARS = 60;
  * in the inbox line. Cut at SUBJECT_CHARS with an ellipsis on the headline.
  */
 export function subjectLine(template: string, fields: { title: string; lead: string; numbering: string; date: string }): string {
-  const fill = (lead: string) => template.replace(/\{\{\s*(title|lead|numbering|date)\s*\}\}/g, (_m, k: keyof typeof fields) => (k === 'lead' ? lead : fields[k]));
+  const fill = (lead: string) =>
+    template.replace(/\{\{\s*(title|lead|numbering|date)\s*\}\}/g, (_m, k: keyof typeof fields) => (k === 'lead' ? lead : fields[k]));
   const full = fill(fields.lead);
   if ([...full].length <= SUBJECT_CHARS) return full;
   const room = SUBJECT_CHARS - ([...fill('')].length + 1);
