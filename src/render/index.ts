@@ -98,7 +98,8 @@ export async function renderIssue(issue: Issue, templates: Templates, opts: Rend
     subject: email.view.subject,
     preheader: email.view.preheader,
     emailHtml: email.html,
-    emailText: wrapText(templates.text(email.data)),
+    // format=flowed (src/deliver/mime.ts declares it): phones reflow the Chinese text.
+    emailText: wrapText(templates.text(email.data), 72, true),
     webHtml: templates.web(templateData(issue, opts)),
     view: email.view,
     fit: email.fit,
