@@ -18,7 +18,7 @@ export interface ArchiveEntry {
   sections: { title: string; count: number }[];
   /** The lead headlines (first item of the first three sections). */
   leads?: string[];
-  /** The start of the lead item's text. */
+  /** The start of the lead item's text (cut at a sentence when shown). */
   excerpt?: string;
 }
 
@@ -31,6 +31,9 @@ export interface ArchiveSettings {
   itemFeed: boolean;
 }
 
+// The archive's excerpt of an issue's lead item, in characters.
+const EXCERPT_CHARS = 90;
+
 /** The archive's view of an issue. */
 export function archiveEntry(issue: Issue): ArchiveEntry {
   return {
@@ -42,17 +45,23 @@ export function archiveEntry(issue: Issue): ArchiveEntry {
       .slice(0, 3)
       .map((s) => s.items[0]!)
       .map((i) => (i.issuer ? `${i.issuer}：${i.title}` : i.title)),
-    excerpt: cutAtSentence(issue.sections.find((s) => s.items.length)?.items[0]?.text ?? '', 90).text,
+    excerpt: cutAtSentence(issue.sections.find((s) => s.items.length)?.items[0]?.text ?? '', EXCERPT_CHARS).text,
   };
 }
+
+// Control characters are HTML parse errors (a feed's headline can carry one); the archive drops them.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+const text = (s: string) => escapeHtml(s.replace(CONTROL, ''));
 
 function row(e: ArchiveEntry): string {
   const n = e.numbering;
   const total = e.sections.reduce((k, s) => k + s.count, 0);
   const counts = e.sections.map((s) => `${escapeHtml(s.title)} ${s.count}`).join(' · ');
   // The id lets a page link to its own place in the archive (index.html#issue-2024-07-15).
-  const leads = e.leads?.length ? `<ul class="leads">${e.leads.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>` : '';
-  const excerpt = e.excerpt ? `<p class="excerpt">${escapeHtml(e.excerpt)}</p>` : '';
+  const leads = e.leads?.length ? `<ul class="leads">${e.leads.map((l) => `<li>${text(l)}</li>`).join('')}</ul>` : '';
+  // The store hands over the text's first 300 characters; the page shows whole sentences.
+  const excerpt = e.excerpt ? `<p class="excerpt">${text(cutAtSentence(e.excerpt, EXCERPT_CHARS).text)}</p>` : '';
   const summary = total ? `共 ${total} 条：${counts}` : '本期暂无新条目';
   return `<li id="issue-${e.date}"><h3><a href="issues/${e.date}/index.html">${escapeHtml(numberingLine(n.year, n.number, n.totalNumber))}</a>
   <time datetime="${e.date}">${e.date}</time></h3>${leads}${excerpt}<p class="meta">${summary}</p></li>`;

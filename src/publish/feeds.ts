@@ -48,6 +48,7 @@ function document(s: FeedSettings, entries: FeedEntry[], updated: IsoTime, title
     language: p.language,
     homeUrl: homeUrl(p.baseUrl),
     icon: `${homeUrl(p.baseUrl)}icon.svg`,
+    image: `${homeUrl(p.baseUrl)}icon.png`,
     author: p.editorialUnit || p.title,
     updated,
     timezone: p.timezone,

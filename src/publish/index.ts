@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { assetUrl } from '../assets.ts';
 import { personalize } from '../render/personalize.ts';
 import type { Issue, IsoDate, RenderedIssue } from '../types.ts';
 import { renderArchive, type ArchiveEntry } from './archive.ts';
@@ -57,7 +58,7 @@ export function issueJson(issue: Issue, summaries: Map<string, string>): unknown
   };
 }
 
-function writeAll(dir: string, files: [string, string][]): string[] {
+function writeAll(dir: string, files: [string, string | Uint8Array][]): string[] {
   return files.map(([name, content]) => {
     const path = join(dir, name);
     writeIfChanged(path, content);
@@ -128,6 +129,13 @@ const ICON = (title: string) =>
   `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="10" fill="#9a1b1b"/><text x="32" y="44" font-size="36" text-anchor="middle" fill="#fff" font-family="sans-serif">${[...title][0]?.replace(/[<&>]/g, '') ?? ''}</text></svg>\n`;
 
 /**
+ * The RSS channel image: RSS 2.0 allows only GIF, JPEG or PNG there (144 px
+ * at most), so the icon is also shipped as a 144 × 144 PNG
+ * (src/publish/icon.png, made once from the SVG; replace it to rebrand).
+ */
+const ICON_PNG = () => readFileSync(assetUrl('publish/icon.png'));
+
+/**
  * Rewrite the archive index (from `archive`: every issue) and the feeds
  * (from `latest`: the issues they carry, newest first, with their pages).
  * Returns the paths of the archive and feed files.
@@ -141,7 +149,7 @@ export function writeArchiveAndFeeds(outDir: string, archive: ArchiveEntry[], la
     return t ? { firstPublished: t.publishedAt, contentUpdated: t.updatedAt, ...l } : l;
   });
   const issues = issueFeed(dated, s);
-  const files: [string, string][] = [
+  const files: [string, string | Uint8Array][] = [
     ['feed.xml', renderRss(issues, `${base}feed.xml`)],
     ['atom.xml', renderAtom(issues, `${base}atom.xml`)],
     ['feed.json', renderJsonFeed(issues, `${base}feed.json`)],
@@ -160,7 +168,7 @@ export function writeArchiveAndFeeds(outDir: string, archive: ArchiveEntry[], la
       ),
     ]);
   }
-  files.push(['icon.svg', ICON(p.title)]);
+  files.push(['icon.svg', ICON(p.title)], ['icon.png', ICON_PNG()]);
   files.push([
     'index.html',
     renderArchive(archive, { title: p.title, description: p.description, language: p.language, itemFeed: s.itemFeed.enabled }),

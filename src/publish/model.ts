@@ -44,6 +44,8 @@ export interface FeedDocument {
   timezone: string;
   /** Absolute URL of the publication's icon (Atom icon, JSON Feed icon), if any. */
   icon?: string | null;
+  /** Absolute URL of the RSS channel image (PNG: RSS 2.0 allows no SVG there), if any. */
+  image?: string | null;
   entries: FeedEntry[];
 }
 

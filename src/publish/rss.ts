@@ -46,8 +46,10 @@ export function renderRss(feed: FeedDocument, selfUrl: string): string {
     `    <ttl>${TTL_MINUTES}</ttl>`,
     '    <sy:updatePeriod>daily</sy:updatePeriod>',
     '    <sy:updateFrequency>1</sy:updateFrequency>',
-    ...(feed.icon
-      ? [`    <image><url>${xmlText(feed.icon)}</url><title>${xmlText(feed.title)}</title><link>${xmlText(feed.homeUrl)}</link></image>`]
+    ...(feed.image
+      ? [
+          `    <image><url>${xmlText(feed.image)}</url><title>${xmlText(feed.title)}</title><link>${xmlText(feed.homeUrl)}</link><width>144</width><height>144</height></image>`,
+        ]
       : []),
     `    <atom:link href="${xmlText(selfUrl)}" rel="self" type="application/rss+xml"/>`,
     ...items,

@@ -58,8 +58,16 @@ test('publishing an issue writes its four files, the feeds and the archive; the 
       'atom.xml',
       'feed.json',
       'items.xml',
+      'icon.svg',
+      'icon.png',
       'index.html',
     ],
+  );
+  // The RSS channel image is a PNG (RSS 2.0 allows no SVG there), published beside the feeds.
+  assert.deepEqual([...readFileSync(join(out, 'icon.png')).subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  assert.match(
+    readFileSync(join(out, 'feed.xml'), 'utf8'),
+    /<image><url>https:\/\/example\.org\/digest\/icon\.png<\/url><title>信息摘编<\/title><link>https:\/\/example\.org\/digest\/<\/link><width>144<\/width><height>144<\/height><\/image>/,
   );
   const email = readFileSync(join(out, 'issues/2024-07-14/email.html'), 'utf8');
   assert.equal(email, '<p>读者，您好</p><a href="https://example.org/digest/unsubscribe">退订</a>');
@@ -84,10 +92,14 @@ test("publishing a later issue never touches an earlier issue's files, and its f
   assertInOrder(rss, ['issues/2024-07-15/', 'issues/2024-07-14/'], 'newest first');
   const archive = readFileSync(join(out, 'index.html'), 'utf8');
   assertInOrder(archive, ['issues/2024-07-15/index.html', 'issues/2024-07-14/index.html'], 'newest first');
-  assert.match(
+  // Each issue with its lead headlines, an excerpt of the lead item and its section counts.
+  assert.ok(
+    archive.includes(
+      '<li id="issue-2024-07-15"><h3><a href="issues/2024-07-15/index.html">2024年 第二期（总第三十八期）</a>\n  <time datetime="2024-07-15">2024-07-15</time></h3><ul class="leads"><li>两部门：进一步支持专精特新中小企业 &amp; “小巨人”</li><li>北京：亦庄将建全域人工智能之城</li></ul><p class="excerpt">',
+    ),
     archive,
-    /<li id="issue-2024-07-15"><a href="issues\/2024-07-15\/index.html">2024年 第二期（总第三十八期）<\/a>\n {2}<time datetime="2024-07-15">2024-07-15<\/time><br><span class="meta">共 3 条：热点关注 2 · 国内动态 1<\/span><\/li>/,
   );
+  assert.match(archive, /<p class="meta">共 3 条：热点关注 2 · 国内动态 1<\/p><\/li>/);
   // Every archive link points at a page that exists.
   for (const [, href] of archive.matchAll(/href="(issues\/[^"]+)"/g)) assert.ok(existsSync(join(out, href!)), href);
 });
