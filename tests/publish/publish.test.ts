@@ -151,3 +151,43 @@ test('archive snapshot: newest first, grouped by year, numbering and section cou
   assert.match(html, /最新一期：<a href="issues\/2024-07-15\/index.html">/);
   assert.match(renderArchive([], { title: 't', description: 'd', language: 'zh-CN', itemFeed: false }), /还没有任何一期/);
 });
+
+test('a rebuild later the same day keeps pubDate, published and date_published; only updated moves, only on a change', () => {
+  const out = tempDir();
+  const feeds = () => ({
+    rss: readFileSync(join(out, 'feed.xml'), 'utf8'),
+    atom: readFileSync(join(out, 'atom.xml'), 'utf8'),
+    json: JSON.parse(readFileSync(join(out, 'feed.json'), 'utf8')).items[0] as { date_published: string; date_modified: string },
+    issue: (({ publishedAt, updatedAt }) => ({ publishedAt, updatedAt }))(
+      JSON.parse(readFileSync(join(out, 'issues/2024-07-15/issue.json'), 'utf8')) as { publishedAt: string; updatedAt: string },
+    ),
+  });
+  const republish = (issue: Issue, page: string) => {
+    writeIssueFiles(out, issue, { ...rendered(issue, null), webHtml: page }, new Map(), settings.publication.baseUrl);
+    writeArchiveAndFeeds(out, [archiveEntry(issue)], [{ issue, webHtml: page }], settings);
+  };
+  const page = rendered(SECOND, null).webHtml;
+  republish(SECOND, page);
+  const first = feeds();
+  assert.equal(first.issue.publishedAt, SECOND.cutoff);
+  assert.match(first.rss, /<pubDate>Mon, 15 Jul 2024 07:00:00 \+0800<\/pubDate>/);
+
+  // Rebuilt at 09:30 (a late run's cut-off) with the same content: nothing moves.
+  const late = { ...SECOND, cutoff: '2024-07-15T09:30:00+08:00' };
+  republish(late, page);
+  assert.deepEqual(feeds(), first);
+
+  // Rebuilt at 11:00 with a changed page: the publication dates stay, updated moves.
+  const later = { ...SECOND, cutoff: '2024-07-15T11:00:00+08:00' };
+  republish(later, page.replace('亦庄将建全域人工智能之城', '亦庄将建全域人工智能之城（更新）'));
+  const changed = feeds();
+  assert.equal(changed.issue.publishedAt, SECOND.cutoff);
+  assert.equal(changed.issue.updatedAt, later.cutoff);
+  const item = /<item>[\s\S]*?<\/item>/.exec(changed.rss)![0];
+  assert.match(item, /<pubDate>Mon, 15 Jul 2024 07:00:00 \+0800<\/pubDate>/);
+  const entry = /<entry>[\s\S]*?<\/entry>/.exec(changed.atom)![0];
+  assert.match(entry, /<published>2024-07-15T07:00:00\+08:00<\/published>/);
+  assert.match(entry, /<updated>2024-07-15T11:00:00\+08:00<\/updated>/);
+  assert.equal(changed.json.date_published, '2024-07-15T07:00:00+08:00');
+  assert.equal(changed.json.date_modified, '2024-07-15T11:00:00+08:00');
+});
