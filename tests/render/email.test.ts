@@ -119,7 +119,11 @@ test('the email is self-contained and built for CJK readers on any screen', asyn
   assert.match(html, /<h2 id="section-rankings"[^>]*>七、企业排行榜<\/h2>/);
   // 图书推荐 is the eighth section, its entries book cards with their own numbers.
   assert.match(html, /<h2 id="section-books"[^>]*>八、图书推荐<\/h2><table role="presentation" id="item-64" class="book"/);
-  assert.ok(html.includes('64. 《繁荣与停滞》</h3><p class="meta" style="margin:0 0 6px;font-size:14px;color:#5f584e">伊藤隆敏 星岳雄 著 · 中信出版社 · 2022-09</p>'));
+  assert.ok(
+    html.includes(
+      '64. 《繁荣与停滞》</h3><p class="meta" style="margin:0 0 6px;font-size:14px;color:#5f584e">伊藤隆敏 星岳雄 著 · 中信出版社 · 2022-09</p>',
+    ),
+  );
   // Every section ends with a way back to the contents.
   assert.equal(html.match(/<a href="#toc"[^>]*>↑ 回到目录<\/a>/g)?.length, 8);
   // No Markdown or escaped markup reaches a reader.

@@ -103,7 +103,10 @@ test('issueView: numbering, window, consecutive section numerals, anchors, meta 
   assert.equal(anonymous.fullTitle, 'OpenAI 对中国设限 业内人士称将倒逼中企加速自主研发');
   assert.equal(anonymous.meta, null);
   // The preheader complements the subject: counts per section, then the other sections' leads.
-  assert.equal(view.preheader, '本期5条（热点关注2 国际视野2 国内动态1）：日媒：中国风电专利竞争力跃居世界第一；北京：亦庄将建全域人工智能之城');
+  assert.equal(
+    view.preheader,
+    '本期5条（热点关注2 国际视野2 国内动态1）：日媒：中国风电专利竞争力跃居世界第一；北京：亦庄将建全域人工智能之城',
+  );
   assert.deepEqual(
     view.lead.map((i) => i.anchor),
     ['item-1', 'item-3', 'item-5'],
