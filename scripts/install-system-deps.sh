@@ -4,7 +4,8 @@
 # does nothing when everything is present.
 #   tests:  chromium (page and email tests, driven by playwright-core),
 #           python3-feedparser (an independent feed parser checks our feeds),
-#           fonts-wqy-microhei (screenshots show Chinese text, not boxes)
+#           fonts-wqy-microhei (screenshots show Chinese text, not boxes),
+#           spamassassin (an issue message is scored with its local tests)
 #   bench:  postfix (its smtp-sink/smtp-source; the service is never started:
 #           a policy-rc.d stops it), rss2email (the ingest baseline)
 # When it cannot install (not root and no password-less sudo, or no apt-get)
@@ -14,6 +15,7 @@ need=()
 command -v chromium >/dev/null || need+=(chromium)
 /usr/bin/python3 -c 'import feedparser' 2>/dev/null || need+=(python3-feedparser)
 [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=(fonts-wqy-microhei)
+command -v spamassassin >/dev/null || need+=(spamassassin)
 if [ "${1:-}" = "--bench" ]; then
   command -v smtp-sink >/dev/null || [ -x /usr/sbin/smtp-sink ] || need+=(postfix)
   command -v r2e >/dev/null || need+=(rss2email)
