@@ -50,7 +50,6 @@ export function archiveEntry(issue: Issue): ArchiveEntry {
 }
 
 // Control characters are HTML parse errors (a feed's headline can carry one); the archive drops them.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 const text = (s: string) => escapeHtml(s.replace(CONTROL, ''));
 
