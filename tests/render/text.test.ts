@@ -99,9 +99,15 @@ test('the text part of real issues: format=flowed at 72 columns, hanging punctua
     // What a phone shows: one line per paragraph, so every summary and title reads whole.
     const reflowed = unflow(r.emailText).split('\n');
     for (const item of r.view.sections.flatMap((s) => s.items)) {
-      assert.ok(reflowed.includes(`${item.position}. ${item.fullTitle}`), String(item.position));
+      const heading = item.book ? `${item.position}. 《${item.book.title}》` : `${item.position}. ${item.fullTitle}`;
+      assert.ok(reflowed.includes(heading), String(item.position));
       if (!item.brief && !item.book) assert.ok(reflowed.includes(item.summary), `summary of ${item.position}`);
       // Every link of every item appears whole on a line of its own label.
+      // A book card is whole in the email: no 全文 link; its link is the book's page.
+      if (item.book) {
+        if (item.link) assert.ok(lines.includes(`图书详情：${item.link}`), item.link);
+        continue;
+      }
       assert.ok(reflowed.includes(`全文：${item.webLink}`) === item.readMore, item.webLink);
       if (item.link) assert.ok(lines.includes(`原文：${item.link}`), item.link);
     }
