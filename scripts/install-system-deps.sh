@@ -7,6 +7,7 @@
 #           fonts-wqy-microhei (screenshots show Chinese text, not boxes),
 #           dovecot-imapd (a throwaway IMAP server holds the bounce mailbox;
 #           the service is never started: a policy-rc.d stops it)
+#           spamassassin (an issue message is scored with its local tests)
 #   bench:  postfix (its smtp-sink/smtp-source; the service is never started:
 #           a policy-rc.d stops it), rss2email (the ingest baseline)
 # When it cannot install (not root and no password-less sudo, or no apt-get)
@@ -17,6 +18,7 @@ command -v chromium >/dev/null || need+=(chromium)
 /usr/bin/python3 -c 'import feedparser' 2>/dev/null || need+=(python3-feedparser)
 [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=(fonts-wqy-microhei)
 [ -x /usr/sbin/dovecot ] && [ -x /usr/lib/dovecot/imap ] || need+=(dovecot-imapd)
+command -v spamassassin >/dev/null || need+=(spamassassin)
 if [ "${1:-}" = "--bench" ]; then
   command -v smtp-sink >/dev/null || [ -x /usr/sbin/smtp-sink ] || need+=(postfix)
   command -v r2e >/dev/null || need+=(rss2email)

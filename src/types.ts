@@ -17,6 +17,28 @@ export interface OtherOutlet {
 }
 
 /**
+ * A 图书推荐 book entry: its own kind of item. Stored in the item's `text` in
+ * the seed's layout (`书名/著者：…` …, see src/render/book.ts), so the store
+ * needs no column of its own and the text part reads it as is.
+ */
+export interface Book {
+  /** 书名 */
+  title: string;
+  /** 著者 (several authors as the source writes them). */
+  author: string | null;
+  /** 出版社 */
+  publisher: string | null;
+  /** 出版日期, as written (`2022-05`). */
+  date: string | null;
+  /** 内容简介 */
+  summary: string | null;
+  /** 推荐理由 */
+  reason: string | null;
+  /** Cover image (http(s) only). */
+  cover: string | null;
+}
+
+/**
  * A news item as stored after ingest: sanitized, normalized, deduplicated.
  * `issuer` is the 发布机构 (the body that acted: 工信部, 北京, 日媒 …), `outlet`
  * the 来源 (the medium that reported it: 新京报, 人民网 …).
@@ -103,8 +125,12 @@ export interface SectionRule extends SectionCondition {
   decisive?: boolean;
 }
 
-/** Keys that order the items inside a section (after editor-pinned items). */
-export type SectionOrderKey = 'issuer' | 'date' | 'date-desc' | 'title';
+/**
+ * Keys that order the items inside a section (after editor-pinned items).
+ * `place`: items of one place (issuer 北京, 上海 …) stay together, places in
+ * the order of the `place-order` list (else `places`), as the seed's 国内动态 does.
+ */
+export type SectionOrderKey = 'issuer' | 'date' | 'date-desc' | 'title' | 'place';
 
 /** Configuration of one section of the issue. */
 export interface SectionConfig {

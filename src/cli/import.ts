@@ -19,7 +19,11 @@ export function importFiles(ctx: Context, files: string[]): ImportResult[] {
   const now = ctx.now().toISOString();
   return files.map((file) => {
     try {
-      const items = readEditorFile(file, 'editor').map((e) => buildItem(e, now, ctx.config.publication.timezone));
+      const items = readEditorFile(
+        file,
+        'editor',
+        ctx.config.sections.map((s) => s.title),
+      ).map((e) => buildItem(e, now, ctx.config.publication.timezone));
       const c = storeItems(items, ctx.store.items);
       return { file, new: c.new, duplicate: c.duplicate + c.merged };
     } catch (err) {

@@ -42,7 +42,7 @@ const ruleSchema = z.strictObject({
   decisive: z.boolean().optional(),
 });
 
-const orderSchema = z.array(z.enum(['issuer', 'date', 'date-desc', 'title'])).min(1);
+const orderSchema = z.array(z.enum(['issuer', 'date', 'date-desc', 'title', 'place'])).min(1);
 
 const sectionSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]+$/, 'use lowercase letters, digits and dashes'),
@@ -117,6 +117,11 @@ export const configSchema = z.strictObject({
   publication: z
     .strictObject({
       title: z.string().default('信息摘编'),
+      /**
+       * The email subject: {{title}}, {{lead}} (the first item's headline),
+       * {{numbering}}, {{date}}. Cut to about 60 characters, where Gmail cuts.
+       */
+      subject: z.string().default('{{title}}｜{{lead}}'),
       timezone: z
         .string()
         .default('Asia/Shanghai')

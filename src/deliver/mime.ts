@@ -261,15 +261,18 @@ export class IssueMessage {
         `Content-Type: multipart/alternative;${CRLF} boundary="${boundary}"${CRLF}`,
       'latin1',
     );
-    const part = (type: string) =>
+    const part = (type: string, params = '') =>
       Buffer.from(
-        `--${boundary}${CRLF}Content-Type: ${type}; charset=utf-8${CRLF}Content-Transfer-Encoding: base64${CRLF}${CRLF}`,
+        `--${boundary}${CRLF}Content-Type: ${type}; charset=utf-8${params}${CRLF}Content-Transfer-Encoding: base64${CRLF}${CRLF}`,
         'latin1',
       );
-    this.textHead = Buffer.concat([Buffer.from(CRLF), part('text/plain')]);
+    // The text part is wrapped as format=flowed with DelSp=yes (render/text.ts): clients that know
+    // RFC 3676 join the soft breaks without a space, so Chinese reflows on a phone.
+    this.textHead = Buffer.concat([Buffer.from(CRLF), part('text/plain', '; format=flowed; delsp=yes')]);
     this.htmlHead = part('text/html');
     this.closing = Buffer.from(`--${boundary}--${CRLF}`, 'latin1');
-    this.text = new Base64Template(rendered.emailText);
+    // Text in canonical form (RFC 2046: CRLF line ends); a flowed soft break is then `SP CRLF`.
+    this.text = new Base64Template(rendered.emailText.replace(/\r?\n/g, CRLF));
     this.html = new Base64Template(rendered.emailHtml);
     this.envelopeFrom = bareAddress(list.from);
   }

@@ -154,7 +154,13 @@ async function readInbox(
   const errors: string[] = [];
   for (const f of files) {
     try {
-      items.push(readEditorFile(join(source.path, f), source.id).map((e) => buildItem(e, nowIso, deps.config.publication.timezone)));
+      items.push(
+        readEditorFile(
+          join(source.path, f),
+          source.id,
+          deps.config.sections.map((s) => s.title),
+        ).map((e) => buildItem(e, nowIso, deps.config.publication.timezone)),
+      );
     } catch (err) {
       errors.push(errorMessage(err));
     }

@@ -3,7 +3,8 @@
  * sanitized HTML, joined hard breaks, issuer split, attachments, canonical
  * link, parsed date, fingerprint and stable id.
  */
-import type { Item } from '../types.ts';
+import { bookText } from '../render/index.ts';
+import type { Book, Item } from '../types.ts';
 import { parseDate } from './dates.ts';
 import {
   canonicalLink,
@@ -18,6 +19,7 @@ import {
   textToHtml,
 } from './normalize.ts';
 import { escapeHtml } from '../util/html.ts';
+import { htmlToPlain, markdownToHtml } from './markdown.ts';
 import { sanitize } from './sanitize.ts';
 
 /** What any source provides for one item. */
@@ -43,6 +45,14 @@ export interface EntryInput {
    * published its entries no later than T, a tighter bound than first-seen.
    */
   feedDate?: string | null;
+  /**
+   * `text` is editor Markdown. `wrapped`: the seed's plain layout, whose hard
+   * line breaks are joined first; `document`: a `.md` file, whose lines are
+   * Markdown's own (lists, paragraphs).
+   */
+  markdown?: 'wrapped' | 'document';
+  /** A 图书推荐 book entry: its fields (the text is made from them). */
+  book?: Book;
 }
 
 /** Dates further ahead than this are taken as wrong (a clock or a typo) and ignored. */
@@ -66,17 +76,21 @@ function fallbackTitle(text: string, link: string | null): string {
 
 /** Build a normalized Item. `now` is the first-seen time; `zone` reads dates without offset. */
 export function buildItem(input: EntryInput, now: string, zone: string): Item {
+  if (input.book) return buildBook(input, input.book, now);
   const link = canonicalLink(input.link, input.base);
   const rawTitle = decodeEntities(/<[a-z/][^>]*>/i.test(input.title) ? htmlToText(input.title) : input.title).trim();
   const safeHtml = input.html ? sanitize(input.html, link ?? input.base ?? null) : '';
   const rawText = input.text ?? (safeHtml ? htmlToText(safeHtml) : '');
-  const joined = joinHardBreaks(rawText);
-  const { text, attachments: found } = extractAttachments(joined);
+  const joined = input.markdown === 'document' ? rawText.replace(/\r\n?/g, '\n').trim() : joinHardBreaks(rawText);
+  const { text: extracted, attachments: found } = extractAttachments(joined);
+  // Markdown: the HTML comes from the parser (then the sanitizer), the text from that HTML.
+  const mdHtml = input.markdown && extracted ? markdownToHtml(extracted, link ?? input.base ?? null) : '';
+  const text = mdHtml ? joinHardBreaks(htmlToPlain(mdHtml)) : extracted;
   const { issuer: splitOff, headline } = splitIssuer(rawTitle || fallbackTitle(text, link));
   const issuer = input.issuer?.trim() || splitOff;
   const attachments = [...new Set([...(input.attachments ?? []), ...found])];
   // With only text, the HTML is built from the text (escaped); with HTML, keep its markup.
-  const html = safeHtml && !input.text ? repairHtml(safeHtml) : textToHtml(text);
+  const html = mdHtml || (safeHtml && !input.text ? repairHtml(safeHtml) : textToHtml(text));
   const fp = fingerprint(headline, text);
   const guid = input.guid?.trim() || null;
   return {
@@ -92,6 +106,36 @@ export function buildItem(input: EntryInput, now: string, zone: string): Item {
     text,
     html: html || `<p>${escapeHtml(headline)}</p>`,
     attachments,
+    fingerprint: fp,
+    otherOutlets: [],
+    pinnedSection: input.section?.trim() || null,
+    categories: input.categories ?? [],
+  };
+}
+
+/**
+ * A book entry as an item: the book title as headline, no issuer or outlet,
+ * no publication date (the book's 出版日期 is not when the news broke, so the
+ * entry is selected by when it was first seen), the seed layout as text.
+ */
+function buildBook(input: EntryInput, book: Book, now: string): Item {
+  const link = canonicalLink(input.link, input.base);
+  const text = bookText(book);
+  const fp = fingerprint(book.title, text);
+  const guid = input.guid?.trim() || null;
+  return {
+    id: stableId(input.sourceId, guid ?? link ?? fp),
+    sourceId: input.sourceId,
+    guid,
+    link,
+    title: book.title,
+    issuer: null,
+    outlet: null,
+    publishedAt: null,
+    firstSeenAt: now,
+    text,
+    html: textToHtml(text),
+    attachments: [],
     fingerprint: fp,
     otherOutlets: [],
     pinnedSection: input.section?.trim() || null,

@@ -96,7 +96,10 @@ export function labelledSet(
   while (bodyStart > start && !lines[bodyStart]!.trim());
   const titles = new Map(sections.map((s) => [s.title.replace(/\s+/g, ''), s.id]));
   const { entries: toc, unknownSections } = parseToc(lines.slice(start + 1, bodyStart), titles);
-  const body = parsePlainItems(lines.slice(bodyStart).join('\n'), file, 'corpus').map((e) => buildItem(e, firstSeen, zone));
+  // Book entries are listed in the contents by section only (图书推荐 86), never by headline: not labelled.
+  const body = parsePlainItems(lines.slice(bodyStart).join('\n'), file, 'corpus')
+    .filter((e) => !e.book)
+    .map((e) => buildItem(e, firstSeen, zone));
   const byKey = new Map(toc.map((t, i) => [headlineKey(t.headline), { ...t, i }]));
   const items: LabelledItem[] = [];
   const missingInToc: string[] = [];

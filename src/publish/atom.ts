@@ -35,6 +35,7 @@ export function renderAtom(feed: FeedDocument, selfUrl: string): string {
     // Entries without an author of their own inherit this one (RFC 4287 §4.1.1).
     `  <author><name>${xmlText(feed.author)}</name><uri>${xmlText(feed.homeUrl)}</uri></author>`,
     `  <generator>${GENERATOR}</generator>`,
+    ...(feed.icon ? [`  <icon>${xmlText(feed.icon)}</icon>`] : []),
     ...entries,
     '</feed>',
     '',

@@ -21,6 +21,13 @@ export interface FeedSettings {
 export interface PublishedIssue {
   issue: Issue;
   webHtml: string;
+  /**
+   * When the issue was first published and when its content last changed
+   * (issue.json keeps both): a rebuild later the same day keeps the first,
+   * and moves the second only when the page changed. Default: the cut-off.
+   */
+  firstPublished?: IsoTime;
+  contentUpdated?: IsoTime;
 }
 
 /** `baseUrl` with exactly one trailing slash. */
@@ -40,6 +47,8 @@ function document(s: FeedSettings, entries: FeedEntry[], updated: IsoTime, title
     description: p.description + titleSuffix,
     language: p.language,
     homeUrl: homeUrl(p.baseUrl),
+    icon: `${homeUrl(p.baseUrl)}icon.svg`,
+    image: `${homeUrl(p.baseUrl)}icon.png`,
     author: p.editorialUnit || p.title,
     updated,
     timezone: p.timezone,
@@ -52,18 +61,19 @@ function document(s: FeedSettings, entries: FeedEntry[], updated: IsoTime, title
  * content, every link made absolute against the issue's web address.
  */
 export function issueFeed(issues: PublishedIssue[], s: FeedSettings): FeedDocument {
-  const entries = issues.map(({ issue, webHtml }): FeedEntry => {
+  const entries = issues.map(({ issue, webHtml, firstPublished, contentUpdated }): FeedEntry => {
     const view = issueView(issue, s.publication, s.summaryChars);
     const counts = view.sections.map((sec) => `${sec.title}${sec.items.length}条`).join('，');
+    const summary = view.itemCount ? `本期${view.itemCount}条：${counts}` : '本期暂无新条目。';
     return {
       id: view.webUrl,
       idIsUrl: true,
       url: view.webUrl,
       title: view.subject,
-      summary: `本期${view.itemCount}条：${counts}`,
+      summary,
       contentHtml: absolutizeLinks(mainContent(webHtml), view.webUrl),
-      published: issue.cutoff,
-      updated: issue.cutoff,
+      published: firstPublished ?? issue.cutoff,
+      updated: contentUpdated ?? firstPublished ?? issue.cutoff,
       categories: view.sections.map((sec) => sec.title),
       author: null,
     };
@@ -102,7 +112,8 @@ export function itemFeed(issues: Issue[], s: FeedSettings, maxItems: number): Fe
       const shown = views.get(item.position);
       if (!shown) continue; // not shown on the web page, so nothing to link to
       const { v, section } = shown;
-      const when = item.publishedAt ?? item.firstSeenAt;
+      // An item's feed date is when an issue published it; the source's own date goes in dc:date.
+      const when = issue.cutoff;
       entries.push({
         id: itemId(s.publication.baseUrl, issue.numbering.year, item.id),
         idIsUrl: false,
@@ -114,6 +125,7 @@ export function itemFeed(issues: Issue[], s: FeedSettings, maxItems: number): Fe
         updated: when,
         categories: [section],
         author: v.outlet,
+        sourceDate: item.publishedAt,
       });
     }
   }

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { assetUrl } from '../assets.ts';
 import { personalize } from '../render/index.ts';
 import type { Issue, IsoDate, RenderedIssue } from '../types.ts';
 import { renderArchive, type ArchiveEntry } from './archive.ts';
@@ -59,7 +60,7 @@ export function issueJson(issue: Issue, summaries: Map<string, string>): unknown
   };
 }
 
-function writeAll(dir: string, files: [string, string][]): string[] {
+function writeAll(dir: string, files: [string, string | Uint8Array][]): string[] {
   return files.map(([name, content]) => {
     const path = join(dir, name);
     writeIfChanged(path, content);
@@ -81,13 +82,20 @@ export function writeIssueFiles(
 ): string[] {
   const dir = join(outDir, 'issues', issue.date);
   sweepStaleTemps(dir, Date.now());
+  // A rebuild keeps the first publication time; the content time moves only when the page changed.
+  const before = publicationTimes(outDir, issue.date);
+  const changed = publishedPage(outDir, issue.date) !== rendered.webHtml;
+  const times = {
+    publishedAt: before?.publishedAt ?? issue.cutoff,
+    updatedAt: before && !changed ? before.updatedAt : issue.cutoff,
+  };
   // The published copy of the email is nobody's: generic greeting, unsubscribe info page.
   const generic = personalize(rendered, { name: null, unsubscribeUrl: `${homeUrl(baseUrl)}unsubscribe` });
   return writeAll(dir, [
     ['email.html', generic.html],
     ['email.txt', generic.text],
     ['index.html', rendered.webHtml],
-    ['issue.json', `${JSON.stringify(issueJson(issue, summaries), null, 2)}\n`],
+    ['issue.json', `${JSON.stringify({ ...(issueJson(issue, summaries) as object), ...times }, null, 2)}\n`],
   ]);
 }
 
@@ -105,6 +113,30 @@ export function publishedPage(outDir: string, date: IsoDate): string | null {
   }
 }
 
+/** When the issue of `date` was first published and last changed, from its issue.json (null: never published). */
+export function publicationTimes(outDir: string, date: IsoDate): { publishedAt: string; updatedAt: string } | null {
+  try {
+    const json = JSON.parse(readFileSync(join(outDir, 'issues', date, 'issue.json'), 'utf8')) as {
+      publishedAt?: string;
+      updatedAt?: string;
+    };
+    return json.publishedAt ? { publishedAt: json.publishedAt, updatedAt: json.updatedAt ?? json.publishedAt } : null;
+  } catch {
+    return null;
+  }
+}
+
+// The publication's icon (feeds' icon, pages' favicon): the title's first character on the masthead red.
+const ICON = (title: string) =>
+  `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="10" fill="#9a1b1b"/><text x="32" y="44" font-size="36" text-anchor="middle" fill="#fff" font-family="sans-serif">${[...title][0]?.replace(/[<&>]/g, '') ?? ''}</text></svg>\n`;
+
+/**
+ * The RSS channel image: RSS 2.0 allows only GIF, JPEG or PNG there (144 px
+ * at most), so the icon is also shipped as a 144 × 144 PNG
+ * (src/publish/icon.png, made once from the SVG; replace it to rebrand).
+ */
+const ICON_PNG = () => readFileSync(assetUrl('publish/icon.png'));
+
 /**
  * Rewrite the archive index (from `archive`: every issue) and the feeds
  * (from `latest`: the issues they carry, newest first, with their pages).
@@ -114,8 +146,12 @@ export function writeArchiveAndFeeds(outDir: string, archive: ArchiveEntry[], la
   sweepStaleTemps(outDir, Date.now());
   const p = s.publication;
   const base = homeUrl(p.baseUrl);
-  const issues = issueFeed(latest, s);
-  const files: [string, string][] = [
+  const dated = latest.map((l) => {
+    const t = publicationTimes(outDir, l.issue.date);
+    return t ? { firstPublished: t.publishedAt, contentUpdated: t.updatedAt, ...l } : l;
+  });
+  const issues = issueFeed(dated, s);
+  const files: [string, string | Uint8Array][] = [
     ['feed.xml', renderRss(issues, `${base}feed.xml`)],
     ['atom.xml', renderAtom(issues, `${base}atom.xml`)],
     ['feed.json', renderJsonFeed(issues, `${base}feed.json`)],
@@ -134,6 +170,7 @@ export function writeArchiveAndFeeds(outDir: string, archive: ArchiveEntry[], la
       ),
     ]);
   }
+  files.push(['icon.svg', ICON(p.title)], ['icon.png', ICON_PNG()]);
   files.push([
     'index.html',
     renderArchive(archive, { title: p.title, description: p.description, language: p.language, itemFeed: s.itemFeed.enabled }),

@@ -16,6 +16,7 @@ export function renderJsonFeed(feed: FeedDocument, selfUrl: string): string {
     description: feed.description,
     language: feed.language,
     authors: [{ name: feed.author, url: feed.homeUrl }],
+    ...(feed.icon ? { icon: feed.icon, favicon: feed.icon } : {}),
     items: feed.entries.map((e) => ({
       id: e.id,
       url: e.url,

@@ -24,6 +24,8 @@ export interface FeedEntry {
   categories: string[];
   /** Who wrote or reported it (outlet); null: the feed's author. */
   author: string | null;
+  /** Per-item feed: when the source published the item (its own date is when an issue published it). */
+  sourceDate?: IsoTime | null;
 }
 
 /** A whole feed. Entries newest first. */
@@ -40,6 +42,10 @@ export interface FeedDocument {
   updated: IsoTime;
   /** IANA zone all dates are written in (the publication's timezone). */
   timezone: string;
+  /** Absolute URL of the publication's icon (Atom icon, JSON Feed icon), if any. */
+  icon?: string | null;
+  /** Absolute URL of the RSS channel image (PNG: RSS 2.0 allows no SVG there), if any. */
+  image?: string | null;
   entries: FeedEntry[];
 }
 

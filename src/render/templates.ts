@@ -28,9 +28,25 @@ function read(dir: string, name: string): string {
   return readFileSync(path, 'utf8');
 }
 
+/**
+ * Long names broken only where the printed bulletin would break them: before
+ * an opening bracket and after a list comma (、), each piece in a nowrap span.
+ * Without it a narrow column strands the last characters of
+ * `天津港保税区文教局（图书馆、地方志编修办公室）` on a line of their own.
+ * Template use: `{{keepUnits publication.editorialUnit}}`.
+ */
+export function keepUnits(text: string): string {
+  return text
+    .split(/(?=[（(])|(?<=[、，,])/u)
+    .filter(Boolean)
+    .map((piece) => `<span style="white-space:nowrap">${Handlebars.escapeExpression(piece)}</span>`)
+    .join('');
+}
+
 /** Load and compile the templates of `dir` (issue.mjml.hbs, issue.txt.hbs, web.hbs, partials/*.hbs). */
 export function loadTemplates(dir: string): Templates {
   const hb = Handlebars.create();
+  hb.registerHelper('keepUnits', (text: unknown) => new hb.SafeString(keepUnits(String(text ?? ''))));
   const hash = createHash('sha256');
   const partials = join(dir, 'partials');
   if (existsSync(partials)) {

@@ -33,10 +33,14 @@ export function displayWidth(s: string): number {
   return w;
 }
 
-/** Wrap one line to `columns` display columns. Continuation lines keep the line's indent (and a `N. ` hanging indent). */
-export function wrapLine(line: string, columns: number): string[] {
+/**
+ * Wrap one line to `columns` display columns. Continuation lines keep the
+ * line's indent (and a `N. ` hanging indent) unless `hanging` is false, as in
+ * format=flowed, where a reader's client joins them back into one line.
+ */
+export function wrapLine(line: string, columns: number, hanging = true): string[] {
   const tokens = line.match(TOKENS) ?? [];
-  const indent = /^\s*(\d+\.\s)?/.exec(line)![0].replace(/\S/g, ' ');
+  const indent = hanging ? /^\s*(\d+\.\s)?/.exec(line)![0].replace(/\S/g, ' ') : '';
   const out: string[] = [];
   let current = '';
   let w = 0;
@@ -88,12 +92,50 @@ function avoidOrphan(lines: string[], indent: string): void {
   lines[lines.length - 1] = indent + chars.slice(-take).join('') + last;
 }
 
-/** Wrap every line of a text; blank lines are kept, runs of 3+ newlines collapse to one blank line. */
-export function wrapText(text: string, columns = 72): string {
+/**
+ * One line as format=flowed (RFC 3676) with DelSp=yes: wrapped at `columns`,
+ * every soft break marked by a trailing space that the reader's client
+ * deletes when it joins the lines, so Chinese reflows on a phone without a
+ * stray space (and a break between Latin words keeps its one space). A line
+ * that starts with a space, `>` or `From ` is space-stuffed.
+ */
+function flowedLine(line: string, columns: number): string[] {
+  const lines = wrapLine(line, columns, false);
+  let pos = 0;
+  const out = lines.map((l, i) => {
+    if (line.startsWith(l, pos)) pos += l.length;
+    let gap = '';
+    while (line[pos] === ' ' || line[pos] === '\t') {
+      gap = ' ';
+      pos++;
+    }
+    const soft = i < lines.length - 1 ? `${gap} ` : '';
+    return /^(?: |>|From )/.test(l) ? ` ${l}${soft}` : l + soft;
+  });
+  return out;
+}
+
+/**
+ * Wrap every line of a text; blank lines are kept, runs of 3+ newlines
+ * collapse to one blank line. `flowed` (the text part of the email) marks the
+ * wraps as soft breaks (RFC 3676, DelSp=yes); without it they are hard
+ * breaks with hanging indents.
+ */
+export function wrapText(text: string, columns = 72, flowed = false): string {
   return `${text
     .replace(/\n{3,}/g, '\n\n')
     .split('\n')
-    .flatMap((l) => (l.length ? wrapLine(l, columns) : ['']))
+    .map((l) => l.trimEnd())
+    .flatMap((l) => (l.length ? (flowed ? flowedLine(l, columns) : wrapLine(l, columns)) : ['']))
     .join('\n')
-    .trim()}\n`;
+    .replace(/^\n+|\n+$/g, '')}\n`;
+}
+
+/** Undo format=flowed with DelSp=yes (RFC 3676 4.2): what a flowed-aware client shows, one line per paragraph. */
+export function unflow(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => (l.startsWith(' ') ? l.slice(1) : l))
+    .join('\n')
+    .replace(/ \n/g, '');
 }

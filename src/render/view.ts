@@ -3,7 +3,8 @@
  * Issue and the publication settings. Templates never compute; they print.
  */
 import { DateTime } from 'luxon';
-import type { Issue, IssueItem } from '../types.ts';
+import type { Book, Issue, IssueItem } from '../types.ts';
+import { bookHtml, parseBookText } from './book.ts';
 import { chineseNumeral, numberingLine } from './numerals.ts';
 import { isWide } from './text.ts';
 
@@ -17,6 +18,8 @@ export const TOKENS = {
 /** Publication settings the templates show. */
 export interface PublicationView {
   title: string;
+  /** Subject template (default `{{title}}｜{{lead}}`); see subjectLine. */
+  subject?: string;
   description: string;
   baseUrl: string;
   timezone: string;
@@ -55,6 +58,8 @@ export interface ItemView {
   readMore: boolean;
   /** Where the email's table of contents points: the item in the email, or (brief) on the web. */
   tocHref: string;
+  /** A 图书推荐 book entry: its fields for the book card (null for news). */
+  book: (Book & { byline: string }) | null;
 }
 
 /** One section as the templates see it. */
@@ -69,6 +74,8 @@ export interface SectionView {
   briefCount: number;
   /** This section in the web version. */
   webLink: string;
+  /** `1–10`: the item numbers of this section, as the contents show them. */
+  range: string;
 }
 
 /** The whole view model of an issue. */
@@ -76,8 +83,10 @@ export interface IssueView {
   publication: PublicationView;
   date: string;
   numbering: string;
-  /** 本期信息搜集时间: `2024.06.16-2024.07.15`. */
+  /** 本期刊物信息搜集时间: `2024.06.16-2024.07.15`. */
   window: string;
+  /** 本期要点: the lead item of each of the first sections (3–5 items), news only. */
+  lead: ItemView[];
   subject: string;
   preheader: string;
   webUrl: string;
@@ -169,6 +178,7 @@ function itemView(item: IssueItem, zone: string, summaryChars: number, webUrl: s
   const { text: summary, truncated } = cutAtSentence(item.text, summaryChars);
   const date = item.publishedAt ? day(item.publishedAt, zone) : null;
   const otherOutlets = item.otherOutlets.map((o) => o.outlet ?? o.sourceId);
+  const book = bookView(item.text);
   const meta = [item.outlet, date].filter(Boolean).join('　') + (otherOutlets.length ? `（另见：${otherOutlets.join('、')}）` : '');
   return {
     anchor,
@@ -185,7 +195,7 @@ function itemView(item: IssueItem, zone: string, summaryChars: number, webUrl: s
       .split(/\n{2,}/)
       .map((p) => p.trim())
       .filter(Boolean),
-    html: withAltText(item.html),
+    html: book ? bookHtml(book, book.byline) : withAltText(item.html),
     attachments: item.attachments,
     link: safeLink(item.link),
     webLink: `${webUrl}#${anchor}`,
@@ -194,7 +204,16 @@ function itemView(item: IssueItem, zone: string, summaryChars: number, webUrl: s
     brief,
     readMore: brief || truncated,
     tocHref: brief ? `${webUrl}#${anchor}` : `#${anchor}`,
+    book,
   };
+}
+
+/** The book card's fields, with `著者 著 · 出版社 · 出版日期` as one line. */
+function bookView(text: string): ItemView['book'] {
+  const book = parseBookText(text);
+  if (!book) return null;
+  const byline = [book.author ? `${book.author} 著` : null, book.publisher, book.date].filter(Boolean).join(' · ');
+  return { ...book, byline };
 }
 
 /** How much of the issue the email shows; see fit.ts. */
@@ -207,16 +226,37 @@ export interface EmailShape {
 
 // Inbox previews show roughly this many characters; whole headlines read better than a cut one.
 const PREHEADER_CHARS = 110;
+// Gmail cuts subjects about here (characters; a CJK character counts one).
+const SUBJECT_CHARS = 60;
 
-/** `本期63条：两部门：…；工信部：…` — the lead headline of each section, as many as fit. */
+/**
+ * The subject from its template: `{{title}}｜{{lead}}` by default, the news
+ * in the inbox line. Cut at SUBJECT_CHARS with an ellipsis on the headline.
+ */
+export function subjectLine(template: string, fields: { title: string; lead: string; numbering: string; date: string }): string {
+  const fill = (lead: string) =>
+    template.replace(/\{\{\s*(title|lead|numbering|date)\s*\}\}/g, (_m, k: keyof typeof fields) => (k === 'lead' ? lead : fields[k]));
+  const full = fill(fields.lead);
+  if ([...full].length <= SUBJECT_CHARS) return full;
+  const room = SUBJECT_CHARS - ([...fill('')].length + 1);
+  return room > 8 ? fill(`${[...fields.lead].slice(0, room).join('')}…`) : [...full].slice(0, SUBJECT_CHARS).join('');
+}
+
+/**
+ * The preheader complements the subject (which carries the lead headline):
+ * how much is in the issue, then the lead headlines of the other sections,
+ * as many as fit. An empty issue says so instead of "本期0条：".
+ */
 function preheader(itemCount: number, sections: SectionView[]): string {
-  let out = `本期${itemCount}条：`;
-  for (const [i, s] of sections.entries()) {
-    const next = (i ? '；' : '') + s.items[0]!.fullTitle;
-    if (i && out.length + next.length > PREHEADER_CHARS) break;
+  if (!itemCount) return '本期暂无新条目。';
+  const counts = sections.map((s) => `${s.title}${s.items.length}`).join(' ');
+  let out = `本期${itemCount}条（${counts}）`;
+  for (const [i, s] of sections.slice(1).entries()) {
+    const next = (i ? '；' : '：') + s.items[0]!.fullTitle;
+    if (out.length + next.length > PREHEADER_CHARS) break;
     out += next;
   }
-  return out.length > PREHEADER_CHARS + 20 ? `${out.slice(0, PREHEADER_CHARS)}…` : out;
+  return out;
 }
 
 /** Build the view model of an issue. `summaryChars` alone means: everything in full. */
@@ -238,6 +278,7 @@ export function issueView(issue: Issue, publication: PublicationView, shape: Ema
         items,
         briefCount: items.filter((item) => item.brief).length,
         webLink: `${webUrl}#${anchor}`,
+        range: items.length > 1 ? `${items[0]!.position}–${items.at(-1)!.position}` : `${items[0]!.position}`,
       };
     });
   const fmt = (iso: string) => DateTime.fromISO(iso, { zone }).toFormat('yyyy.MM.dd');
@@ -248,8 +289,17 @@ export function issueView(issue: Issue, publication: PublicationView, shape: Ema
     date: issue.date,
     numbering,
     window: `${fmt(issue.window.from)}-${fmt(issue.window.to)}`,
-    subject: `${issue.title} ${numbering}`,
+    subject: subjectLine(publication.subject ?? '{{title}}｜{{lead}}', {
+      title: issue.title,
+      lead: sections[0]?.items[0]?.fullTitle ?? numbering,
+      numbering,
+      date: issue.date,
+    }),
     preheader: preheader(itemCount, sections),
+    lead: sections
+      .filter((s) => !s.items[0]!.book)
+      .slice(0, 5)
+      .map((s) => s.items[0]!),
     webUrl,
     archiveUrl: base,
     sections,

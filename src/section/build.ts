@@ -160,6 +160,8 @@ export function buildIssue(input: BuildInput): Issue {
   const rules = compileRules(input.sections, input.lists ?? data!.lists);
   const options = { disputed: input.disputedRules };
   const weights = input.issuerWeights ?? data!.issuerWeights;
+  const lists = input.lists ?? data!.lists;
+  const placeOrder = lists['place-order'] ?? lists.places ?? [];
   const buckets = new Map<string, IssueItem[]>(input.sections.map((s) => [s.id, []]));
   const unplaced: IssueItem[] = [];
   const pinned = new Set<string>();
@@ -177,7 +179,7 @@ export function buildIssue(input: BuildInput): Issue {
   }
   let position = 0;
   const sections: IssueSection[] = input.sections.map((s) => {
-    const all = buckets.get(s.id)!.sort(sectionOrder(s.order ?? input.order ?? DEFAULT_ORDER, weights, pinned));
+    const all = buckets.get(s.id)!.sort(sectionOrder(s.order ?? input.order ?? DEFAULT_ORDER, weights, pinned, placeOrder));
     const items = s.cap ? all.slice(0, s.cap) : all;
     for (const item of items) item.position = ++position;
     // Over the cap: reported with the issue and left for the next one, never dropped.

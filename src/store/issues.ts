@@ -75,20 +75,44 @@ export class IssueStore {
    * per non-empty section, computed by SQLite's JSON functions so a year of
    * issues is never loaded and parsed whole.
    */
-  archiveEntries(): { date: IsoDate; numbering: Issue['numbering']; sections: { title: string; count: number }[] }[] {
+  archiveEntries(): {
+    date: IsoDate;
+    numbering: Issue['numbering'];
+    sections: { title: string; count: number }[];
+    /** `issuer：title` of the first item of the first three non-empty sections. */
+    leads: string[];
+    /** The start (300 characters) of the lead item's text; the archive cuts it at a sentence. */
+    excerpt: string;
+  }[] {
     const rows = this.db
       .prepare(
         `SELECT i.date, i.year, i.number, i.total_number AS totalNumber,
            (SELECT json_group_array(json_object('title', json_extract(s.value, '$.title'), 'count', json_array_length(s.value, '$.items')))
               FROM json_each(i.issue_json, '$.sections') s
-             WHERE json_array_length(s.value, '$.items') > 0) AS sections
+             WHERE json_array_length(s.value, '$.items') > 0) AS sections,
+           (SELECT json_group_array(coalesce(nullif(json_extract(l.value, '$.items[0].issuer'), '') || '：', '') || json_extract(l.value, '$.items[0].title'))
+              FROM (SELECT value FROM json_each(i.issue_json, '$.sections')
+                     WHERE json_array_length(value, '$.items') > 0 ORDER BY key LIMIT 3) l) AS leads,
+           (SELECT substr(json_extract(f.value, '$.items[0].text'), 1, 300)
+              FROM json_each(i.issue_json, '$.sections') f
+             WHERE json_array_length(f.value, '$.items') > 0 ORDER BY f.key LIMIT 1) AS excerpt
          FROM issues i ORDER BY i.date DESC`,
       )
-      .all() as { date: string; year: number; number: number; totalNumber: number; sections: string }[];
+      .all() as {
+      date: string;
+      year: number;
+      number: number;
+      totalNumber: number;
+      sections: string;
+      leads: string;
+      excerpt: string | null;
+    }[];
     return rows.map((r) => ({
       date: r.date,
       numbering: { year: r.year, number: r.number, totalNumber: r.totalNumber },
       sections: JSON.parse(r.sections) as { title: string; count: number }[],
+      leads: JSON.parse(r.leads) as string[],
+      excerpt: r.excerpt ?? '',
     }));
   }
 

@@ -37,9 +37,10 @@ export function writeAtomic(path: string, content: string | Uint8Array): void {
  * unchanged feed keeps its modification time (and web servers their ETag and
  * Last-Modified, which feed readers send back). Returns whether it wrote.
  */
-export function writeIfChanged(path: string, content: string): boolean {
+export function writeIfChanged(path: string, content: string | Uint8Array): boolean {
   try {
-    if (readFileSync(path, 'utf8') === content) return false;
+    const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+    if (readFileSync(path).equals(bytes)) return false;
   } catch {
     // Missing or unreadable: write it.
   }

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { test } from 'vitest';
 import { simpleParser } from 'mailparser';
 import { Base64Template, ByteWriter, IssueMessage, base64Lines } from '../../src/deliver/mime.ts';
+import { unflow } from '../../src/render/text.ts';
 import { personalize } from '../../src/render/personalize.ts';
 import { TOKENS } from '../../src/render/view.ts';
 import type { RenderedIssue } from '../../src/types.ts';
@@ -71,7 +72,7 @@ const rendered: RenderedIssue = {
   subject: '信息摘编 2024年 第一期（总第一期）',
   preheader: '',
   emailHtml: `<html><body><p>${NAME_T}，您好</p>${body}<a href="${URL_T}">退订</a></body></html>`,
-  emailText: `${NAME_T}，您好\n\n${'国际视野：正文。\n'.repeat(300)}\n退订：${URL_T}\n`,
+  emailText: `${NAME_T}，您好\n\n这一段很长，在这里软换行 \n接着写完。\n\n${'国际视野：正文。\n'.repeat(300)}\n退订：${URL_T}\n`,
   webHtml: '',
 };
 const list = {
@@ -123,7 +124,12 @@ test('IssueMessage: multipart/alternative, text first, list headers, personalize
     assert.equal(to?.value[0]?.name, r.name ?? '');
     assert.equal(parsed.messageId, r.messageId);
     const expected = personalize(rendered, { name: r.name, unsubscribeUrl: r.unsubscribeUrl });
-    assert.equal(parsed.text, expected.text);
+    // The text part is format=flowed (DelSp=yes): a client that knows RFC 3676 (mailparser does)
+    // joins the soft breaks into one line per paragraph.
+    assert.match(raw, /Content-Type: text\/plain; charset=utf-8; format=flowed; delsp=yes\r\n/);
+    // (mailparser drops the final line break when it unflows.)
+    assert.equal(parsed.text, unflow(expected.text).trimEnd());
+    assert.ok(parsed.text?.includes('\n这一段很长，在这里软换行接着写完。\n'), 'a soft break joins without a space');
     assert.equal(parsed.html, expected.html);
     assert.ok(raw.search(/Content-Type: text\/plain/) < raw.search(/Content-Type: text\/html/), 'text part first');
     assert.match(raw, /Content-Type: multipart\/alternative;\r\n boundary="----=_digest_[0-9a-f]+"/);

@@ -10,6 +10,7 @@ import { buildItem } from '../../src/ingest/item.ts';
 import { renderIssue } from '../../src/render/index.ts';
 import { personalize } from '../../src/render/personalize.ts';
 import { loadTemplates } from '../../src/render/templates.ts';
+import { unflow } from '../../src/render/text.ts';
 import { TOKENS } from '../../src/render/view.ts';
 import { cutoffFor } from '../../src/util/time.ts';
 import { defaultSections } from '../../src/config/sections.ts';
@@ -124,7 +125,9 @@ test('render: masthead numbering, window, TOC anchors, text part, tokens filled 
     editors: [],
   };
   const r = await renderIssue(issue, loadTemplates('templates'), { publication, summaryChars: 220 });
-  assert.equal(r.subject, '信息摘编 2024年 第七期（总第三十七期）');
+  // The subject carries the lead headline (publication.subject's default `{{title}}｜{{lead}}`).
+  const lead = r.view.sections[0]!.items[0]!;
+  assert.equal(r.subject, `信息摘编｜${lead.fullTitle}`);
   assert.match(r.emailHtml, /2024年 第七期（总第三十七期）/);
   assert.match(r.emailHtml, /2024\.07\.13-2024\.07\.14/);
   assert.match(r.emailHtml, /href="#section-hot"/);
@@ -134,8 +137,9 @@ test('render: masthead numbering, window, TOC anchors, text part, tokens filled 
   // Tracking parameters are gone from the link to the original.
   assert.ok(r.emailHtml.includes('https://mp.weixin.qq.com/s/3FJ2eIXXXcqBSK7zkP57Gg'));
   assert.ok(!r.emailHtml.includes('utm_source'));
-  // Hard line breaks inside CJK text are joined without a space.
-  assert.ok(r.emailText.replace(/\n/g, '').includes('进一步支持专精特新中小企业高质量发展工作'));
+  // Hard line breaks inside CJK text are joined without a space (the text part is format=flowed:
+  // what a reader's client shows after joining its soft breaks).
+  assert.ok(unflow(r.emailText).includes('进一步支持专精特新中小企业高质量发展工作'));
   assert.match(r.emailText, /^1\. 两部门：/m);
   assert.ok(r.emailHtml.includes(TOKENS.unsubscribeUrl) && r.emailText.includes(TOKENS.unsubscribeUrl));
   const mine = personalize(r, { name: '张三', unsubscribeUrl: 'https://example.org/digest/unsubscribe?u=1&t=abc' });

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { parse, stringify } from 'yaml';
+import { subjectLine } from '../../src/render/view.ts';
 import { openStore } from '../../src/store/index.ts';
 import { launchBrowser, type TestBrowser } from './browser.ts';
 import { SCREENSHOTS, startFixture, TEST_RECIPIENTS, type PreviewFixture } from './fixture.ts';
@@ -44,7 +45,15 @@ test('the preview shows the next issue without changing any state', async () => 
   await openPreview();
   assert.match(await page.locator('.status').innerText(), /2024年7月15日（星期一）/);
   assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN');
-  assert.match(await page.locator('dd.subject').innerText(), /^信息摘编 2024年 第一期（总第一期）$/);
+  // The subject is `{{title}}｜{{lead}}`: the headline of the issue's first item.
+  const lead = await page
+    .locator('#items li.item', { has: page.locator('.pos', { hasText: /^1$/ }) })
+    .locator('.title')
+    .innerText();
+  assert.equal(
+    await page.locator('dd.subject').innerText(),
+    subjectLine('{{title}}｜{{lead}}', { title: '信息摘编', lead, numbering: '', date: '' }),
+  );
   assert.ok((await page.locator('dd.preheader').innerText()).length > 10);
   const items = await page.locator('#items li.item').count();
   assert.ok(items >= 50, `items listed: ${items}`);
@@ -124,13 +133,15 @@ test('moving an item through the UI moves it in the list, the email and the stor
 
 test('send test mails every test recipient through SMTP with [TEST] and records no delivery', async () => {
   await openPreview();
+  const subject = await page.locator('dd.subject').innerText();
+  assert.match(subject, /^信息摘编｜\S/);
   const before = fx.smtp.received.length;
   await Promise.all([page.waitForURL(/flash=/), page.locator('#send-test').click()]);
   assert.match(await page.locator('.flash-ok').innerText(), /测试邮件已发送到 editor@example\.org, chief@example\.org/);
   const got = fx.smtp.received.slice(before);
   assert.deepEqual(got.map((m) => m.envelopeTo[0]).sort(), [...TEST_RECIPIENTS].sort());
   for (const m of got) {
-    assert.match(m.parsed.subject ?? '', /^\[TEST\] 信息摘编 2024年 第一期（总第一期）$/);
+    assert.equal(m.parsed.subject, `[TEST] ${subject}`);
     assert.ok(m.parsed.text && m.parsed.html, 'multipart: text and HTML');
   }
   // The moved item is in the test mail where the preview showed it.

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'vitest';
+import { DomUtils, parseDocument } from 'htmlparser2';
 import Parser from 'rss-parser';
 import { renderAtom } from '../../src/publish/atom.ts';
 import { issueFeed, itemFeed } from '../../src/publish/feeds.ts';
@@ -42,8 +43,11 @@ test('dates are in the publication timezone: RFC 822 with +0800, RFC 3339 with +
   assert.match(files['atom.xml'], /<published>2024-07-15T07:00:00\+08:00<\/published>/);
   assert.match(files['atom.xml'], /<feed [^>]*>\n {2}<id>[^<]+<\/id>\n[\s\S]*?<updated>2024-07-15T07:00:00\+08:00<\/updated>/);
   assert.equal(JSON.parse(files['feed.json']).items[1].date_published, '2024-07-14T07:00:00+08:00');
-  // An item time given in UTC is shown in the publication's zone too.
-  assert.match(files['items.xml'], /<pubDate>Mon, 15 Jul 2024 06:30:00 \+0800<\/pubDate>/);
+  // Item feed: pubDate says when the item was published in an issue; the source's own time
+  // (given in UTC) stays in dc:date, shown in the publication's zone too.
+  assert.equal(files['items.xml'].match(/<pubDate>Mon, 15 Jul 2024 07:00:00 \+0800<\/pubDate>/g)?.length, 4);
+  assert.match(files['items.xml'], /<dc:date>2024-07-15T06:30:00\+08:00<\/dc:date>/);
+  assert.doesNotMatch(files['items.xml'], /<pubDate>Mon, 15 Jul 2024 06:30:00/);
   // Another zone, another offset (summer time in New York).
   const ny = renderRss(
     issueFeed(published, { ...SETTINGS, publication: { ...SETTINGS.publication, timezone: 'America/New_York' } }),
@@ -60,7 +64,8 @@ test('rss-parser reads the issue feeds: titles, links, guids, dates, full conten
     assert.equal(feed.link, BASE, name);
     assert.deepEqual(
       feed.items.map((i) => i.title),
-      ['信息摘编 2024年 第二期（总第三十八期）', '信息摘编 2024年 第一期（总第三十七期）'],
+      // The subject: title｜lead headline.
+      ['信息摘编｜两部门：进一步支持专精特新中小企业 & “小巨人”', '信息摘编｜国务院：上一期的头条'],
       name,
     );
     assert.deepEqual(
@@ -149,6 +154,16 @@ test('hostile text: markup escaped, characters XML forbids removed, astral chara
   assert.equal(item?.title, '日媒：中国风电专利竞争力跃居世界第一 𠮷');
 });
 
+test('items.xml <description> is HTML escaped as HTML, then as XML (the W3C validator reads HTML there)', async () => {
+  const doc = { ...items, entries: items.entries.map((e, i) => (i === 0 ? { ...e, summary: 'x < y && z <b>不是标签</b>' } : e)) };
+  const xml = renderRss(doc, `${BASE}items.xml`);
+  assert.ok(xml.includes('<description>x &amp;lt; y &amp;amp;&amp;amp; z &amp;lt;b&amp;gt;不是标签&amp;lt;/b&amp;gt;</description>'));
+  // After XML parsing it is HTML text without markup, which reads back as the plain summary.
+  const html = (await new Parser().parseString(xml)).items[0]!.content!;
+  assert.equal(html, 'x &lt; y &amp;&amp; z &lt;b&gt;不是标签&lt;/b&gt;');
+  assert.equal(DomUtils.textContent(parseDocument(html).children), 'x < y && z <b>不是标签</b>');
+});
+
 test('per-item feed: one entry per item, stable non-URL guids, links into the web page, bodies resolved against the original', async () => {
   const feed = await new Parser().parseString(files['items.xml']);
   assert.equal(feed.items.length, 4);
@@ -184,8 +199,16 @@ test('per-item feed: one entry per item, stable non-URL guids, links into the we
   const third = (feed.items[2] as Record<string, string>)['content:encoded']!;
   assert.match(third, /href="https:\/\/example\.org\/digest\/issues\/2024-07-15\/#detail"/);
   assert.ok(!third.includes('原文链接'));
-  // No publication date: the first-seen time stands in.
-  assert.equal(feed.items[2]!.isoDate, '2024-07-14T04:00:00.000Z');
+  // Every item is dated by the issue that published it (07:00 in Shanghai); the source's own
+  // time is in dc:date, absent when the source gave none.
+  assert.deepEqual(
+    feed.items.map((i) => i.isoDate),
+    ['2024-07-14T23:00:00.000Z', '2024-07-14T23:00:00.000Z', '2024-07-14T23:00:00.000Z', '2024-07-13T23:00:00.000Z'],
+  );
+  assert.deepEqual(
+    feed.items.map((i) => (i as Record<string, string>)['dc:date'] ?? null),
+    ['2024-07-14T10:00:00+08:00', '2024-07-15T06:30:00+08:00', null, '2024-07-14T10:00:00+08:00'],
+  );
   // The cap keeps the newest items.
   assert.equal(itemFeed([SECOND, FIRST], SETTINGS, 2).entries.length, 2);
   // Same input, same ids: guids never change between runs.

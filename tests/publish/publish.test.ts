@@ -58,8 +58,16 @@ test('publishing an issue writes its four files, the feeds and the archive; the 
       'atom.xml',
       'feed.json',
       'items.xml',
+      'icon.svg',
+      'icon.png',
       'index.html',
     ],
+  );
+  // The RSS channel image is a PNG (RSS 2.0 allows no SVG there), published beside the feeds.
+  assert.deepEqual([...readFileSync(join(out, 'icon.png')).subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  assert.match(
+    readFileSync(join(out, 'feed.xml'), 'utf8'),
+    /<image><url>https:\/\/example\.org\/digest\/icon\.png<\/url><title>信息摘编<\/title><link>https:\/\/example\.org\/digest\/<\/link><width>144<\/width><height>144<\/height><\/image>/,
   );
   const email = readFileSync(join(out, 'issues/2024-07-14/email.html'), 'utf8');
   assert.equal(email, '<p>读者，您好</p><a href="https://example.org/digest/unsubscribe">退订</a>');
@@ -84,10 +92,14 @@ test("publishing a later issue never touches an earlier issue's files, and its f
   assertInOrder(rss, ['issues/2024-07-15/', 'issues/2024-07-14/'], 'newest first');
   const archive = readFileSync(join(out, 'index.html'), 'utf8');
   assertInOrder(archive, ['issues/2024-07-15/index.html', 'issues/2024-07-14/index.html'], 'newest first');
-  assert.match(
+  // Each issue with its lead headlines, an excerpt of the lead item and its section counts.
+  assert.ok(
+    archive.includes(
+      '<li id="issue-2024-07-15"><h3><a href="issues/2024-07-15/index.html">2024年 第二期（总第三十八期）</a>\n  <time datetime="2024-07-15">2024-07-15</time></h3><ul class="leads"><li>两部门：进一步支持专精特新中小企业 &amp; “小巨人”</li><li>北京：亦庄将建全域人工智能之城</li></ul><p class="excerpt">',
+    ),
     archive,
-    /<li id="issue-2024-07-15"><a href="issues\/2024-07-15\/index.html">2024年 第二期（总第三十八期）<\/a>\n {2}<time datetime="2024-07-15">2024-07-15<\/time><br><span class="meta">共 3 条：热点关注 2 · 国内动态 1<\/span><\/li>/,
   );
+  assert.match(archive, /<p class="meta">共 3 条：热点关注 2 · 国内动态 1<\/p><\/li>/);
   // Every archive link points at a page that exists.
   for (const [, href] of archive.matchAll(/href="(issues\/[^"]+)"/g)) assert.ok(existsSync(join(out, href!)), href);
 });
@@ -138,4 +150,44 @@ test('archive snapshot: newest first, grouped by year, numbering and section cou
   assert.ok(html.includes('每日信息摘编 &lt;要闻&gt;'));
   assert.match(html, /最新一期：<a href="issues\/2024-07-15\/index.html">/);
   assert.match(renderArchive([], { title: 't', description: 'd', language: 'zh-CN', itemFeed: false }), /还没有任何一期/);
+});
+
+test('a rebuild later the same day keeps pubDate, published and date_published; only updated moves, only on a change', () => {
+  const out = tempDir();
+  const feeds = () => ({
+    rss: readFileSync(join(out, 'feed.xml'), 'utf8'),
+    atom: readFileSync(join(out, 'atom.xml'), 'utf8'),
+    json: JSON.parse(readFileSync(join(out, 'feed.json'), 'utf8')).items[0] as { date_published: string; date_modified: string },
+    issue: (({ publishedAt, updatedAt }) => ({ publishedAt, updatedAt }))(
+      JSON.parse(readFileSync(join(out, 'issues/2024-07-15/issue.json'), 'utf8')) as { publishedAt: string; updatedAt: string },
+    ),
+  });
+  const republish = (issue: Issue, page: string) => {
+    writeIssueFiles(out, issue, { ...rendered(issue, null), webHtml: page }, new Map(), settings.publication.baseUrl);
+    writeArchiveAndFeeds(out, [archiveEntry(issue)], [{ issue, webHtml: page }], settings);
+  };
+  const page = rendered(SECOND, null).webHtml;
+  republish(SECOND, page);
+  const first = feeds();
+  assert.equal(first.issue.publishedAt, SECOND.cutoff);
+  assert.match(first.rss, /<pubDate>Mon, 15 Jul 2024 07:00:00 \+0800<\/pubDate>/);
+
+  // Rebuilt at 09:30 (a late run's cut-off) with the same content: nothing moves.
+  const late = { ...SECOND, cutoff: '2024-07-15T09:30:00+08:00' };
+  republish(late, page);
+  assert.deepEqual(feeds(), first);
+
+  // Rebuilt at 11:00 with a changed page: the publication dates stay, updated moves.
+  const later = { ...SECOND, cutoff: '2024-07-15T11:00:00+08:00' };
+  republish(later, page.replace('亦庄将建全域人工智能之城', '亦庄将建全域人工智能之城（更新）'));
+  const changed = feeds();
+  assert.equal(changed.issue.publishedAt, SECOND.cutoff);
+  assert.equal(changed.issue.updatedAt, later.cutoff);
+  const item = /<item>[\s\S]*?<\/item>/.exec(changed.rss)![0];
+  assert.match(item, /<pubDate>Mon, 15 Jul 2024 07:00:00 \+0800<\/pubDate>/);
+  const entry = /<entry>[\s\S]*?<\/entry>/.exec(changed.atom)![0];
+  assert.match(entry, /<published>2024-07-15T07:00:00\+08:00<\/published>/);
+  assert.match(entry, /<updated>2024-07-15T11:00:00\+08:00<\/updated>/);
+  assert.equal(changed.json.date_published, '2024-07-15T07:00:00+08:00');
+  assert.equal(changed.json.date_modified, '2024-07-15T11:00:00+08:00');
 });

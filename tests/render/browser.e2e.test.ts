@@ -134,10 +134,8 @@ for (const width of WIDTHS) {
     await page.screenshot({ path: join(SCREENSHOTS, `email-${width}.png`), fullPage: true, clip: { x: 0, y: 0, width, height: 2600 } });
     await assertNoHorizontalScroll(page, `email ${width}`);
     await assertHeadingsVisible(page, 'h2[id^="section-"]', `email ${width}`);
-    const summarySize = await page
-      .locator('h3#item-1 ~ div')
-      .nth(1)
-      .evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    // The summary: the paragraph after the headline's outlet-and-date line.
+    const summarySize = await page.locator('h3#item-1 + p.meta + p').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
     assert.ok(summarySize >= 16, `summary text is ${summarySize}px`);
     // A table-of-contents link brings its section to the top (anchors work without JavaScript).
     await page.evaluate(() => window.scrollTo(0, 0));
@@ -145,6 +143,15 @@ for (const width of WIDTHS) {
     const top = await page.locator('#section-intl').evaluate((el) => el.getBoundingClientRect().top);
     assert.ok(Math.abs(top) < 5, `#section-intl is at ${top}px after following its link`);
     await page.screenshot({ path: join(SCREENSHOTS, `email-${width}-section.png`) });
+    // 回到目录 at the end of the section brings the contents back.
+    await page.locator('#section-intl ~ p a[href="#toc"]').first().click();
+    const toc = await page.locator('#toc').evaluate((el) => el.getBoundingClientRect().top);
+    assert.ok(Math.abs(toc) < 5, `#toc is at ${toc}px after 回到目录`);
+    // 本期要点 links land on their item.
+    const lead = seed.view.lead[1]!;
+    await page.locator(`ol.lead a[href="#${lead.anchor}"]`).click();
+    const leadTop = await page.locator(`#${lead.anchor}`).evaluate((el) => el.getBoundingClientRect().top);
+    assert.ok(Math.abs(leadTop) < 5, `#${lead.anchor} is at ${leadTop}px after following 本期要点`);
     await page.close();
   });
 
@@ -153,7 +160,8 @@ for (const width of WIDTHS) {
     await page.screenshot({ path: join(SCREENSHOTS, `web-${width}.png`), fullPage: true, clip: { x: 0, y: 0, width, height: 2600 } });
     await assertNoHorizontalScroll(page, `web ${width}`);
     await assertHeadingsVisible(page, 'section > h2', `web ${width}`);
-    assert.equal(await page.locator('article').count(), 63);
+    // All 67 items of the seed, the four 图书推荐 entries among them.
+    assert.equal(await page.locator('article').count(), 67);
     // The full text, not the summary: the longest item's last paragraph is on the page.
     const last = loadIssue('seed-2024-07-15').sections[5]!.items[3]!.text.trim().split('\n').at(-1)!.trim().slice(-30);
     assert.ok(await page.getByText(last).first().isVisible());
@@ -165,7 +173,7 @@ test('dark mode: the email switches to dark backgrounds with light text', async 
   const page = await open(files['email.html']!, 375, 'dark');
   const colours = await page.evaluate(() => {
     const card = document.querySelector('.card table')!;
-    const text = document.querySelector('h3#item-1 ~ div:nth-of-type(2)')!;
+    const text = document.querySelector('h3#item-1 + p.meta + p')!;
     return { card: getComputedStyle(card).backgroundColor, text: getComputedStyle(text).color };
   });
   assert.equal(colours.card, 'rgb(29, 29, 31)');
@@ -177,7 +185,13 @@ test('dark mode: the email switches to dark backgrounds with light text', async 
 test('a 200-item email stays usable at 375px', async () => {
   const page = await open(files['email-200.html']!, 375);
   await assertNoHorizontalScroll(page, 'email-200 375');
-  assert.ok(await page.getByText(/其中 \d+ 条（↗）只列在目录中/).isVisible());
+  assert.ok(await page.getByText(/篇幅所限，其中 \d+ 条（↗）只在网页版全文刊出/).isVisible());
+  assert.ok(
+    await page
+      .getByText(/本节另有 \d+ 条在网页版刊出/)
+      .first()
+      .isVisible(),
+  );
   await page.screenshot({ path: join(SCREENSHOTS, 'email-200-375.png'), fullPage: true, clip: { x: 0, y: 0, width: 375, height: 2600 } });
   await page.close();
 });

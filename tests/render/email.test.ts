@@ -24,7 +24,7 @@ const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 // A realistic per-recipient link: longer than its token.
 const RECIPIENT = { name: '欧阳明远', unsubscribeUrl: `https://example.org/digest/unsubscribe?s=123456&t=${'f'.repeat(64)}` };
 
-test('a typical issue (the 63-item seed issue) fits under Gmail clipping with the configured summaries', async () => {
+test('a typical issue (the 67-item seed issue) fits under Gmail clipping with the configured summaries', async () => {
   const r = await renderIssue(loadIssue('seed-2024-07-15'), templates, renderOptions());
   const sent = personalize(r, RECIPIENT).html;
   assert.ok(bytes(sent) < GMAIL_CLIP_BYTES, `email is ${bytes(sent)} bytes`);
@@ -33,14 +33,16 @@ test('a typical issue (the 63-item seed issue) fits under Gmail clipping with th
   assert.equal(r.fit.summaryChars, 220);
   assert.equal(r.fit.briefFrom, Infinity);
   assert.equal(r.fit.compiles, 1);
-  // Every item is in the email with its anchor, and in the table of contents.
-  for (let n = 1; n <= 63; n++) {
-    assert.ok(sent.includes(`id="item-${n}"`), `item ${n}`);
-    assert.ok(sent.includes(`href="#item-${n}"`), `toc ${n}`);
-  }
+  // Every item is in the email with its anchor; the compact contents link every section.
+  assert.equal(r.view.itemCount, 67);
+  for (let n = 1; n <= 67; n++) assert.ok(sent.includes(`id="item-${n}"`), `item ${n}`);
+  for (const s of r.view.sections) assert.ok(sent.includes(`href="#${s.anchor}"`), `contents ${s.anchor}`);
+  // 本期要点 links its 3–5 items inside the email.
+  assert.ok(r.view.lead.length >= 3 && r.view.lead.length <= 5);
+  for (const i of r.view.lead) assert.ok(sent.includes(`<a href="#${i.anchor}" style="color:#24211d">${i.fullTitle}</a>`), i.anchor);
 });
 
-test('a 200-item issue still fits: shorter summaries, then items listed in the table of contents only', async () => {
+test('a 200-item issue still fits: shorter summaries, then the last items only on the web', async () => {
   const r = await renderIssue(issueOfSize(200), templates, renderOptions());
   assert.ok(r.fit.fits, JSON.stringify(r.fit));
   assert.ok(bytes(personalize(r, RECIPIENT).html) < GMAIL_CLIP_BYTES);
@@ -48,10 +50,13 @@ test('a 200-item issue still fits: shorter summaries, then items listed in the t
   assert.ok(r.fit.briefFrom > 20 && r.fit.briefFrom <= 200, `brief from ${r.fit.briefFrom}`);
   const brief = 200 - r.fit.briefFrom + 1;
   assert.equal(r.view.briefCount, brief);
-  assert.ok(r.emailHtml.includes(`其中 ${brief} 条（↗）只列在目录中`));
-  // Brief items: no body in the email, a table-of-contents link to the web version.
+  assert.ok(r.emailHtml.includes(`篇幅所限，其中 ${brief} 条（↗）只在网页版全文刊出。`));
+  // Brief items: no body in the email; their section says how many and links to itself on the web.
   assert.ok(!r.emailHtml.includes('id="item-200"'));
-  assert.ok(r.emailHtml.includes('href="https://example.org/digest/issues/2024-07-15/#item-200"'));
+  for (const s of r.view.sections.filter((s) => s.briefCount)) {
+    assert.ok(r.emailHtml.includes(`本节另有 ${s.briefCount} 条在网页版刊出。<a href="${s.webLink}"`), s.id);
+    assert.ok(s.webLink.startsWith('https://example.org/digest/issues/2024-07-15/#'), s.webLink);
+  }
   assert.ok(r.emailHtml.includes('id="item-1"'));
   // The web version has everything, in full.
   assert.equal(r.webHtml.match(/<article id="item-\d+">/g)!.length, 200);
@@ -78,32 +83,51 @@ test('the email is self-contained and built for CJK readers on any screen', asyn
   assert.match(html, /<meta name="viewport" content="width=device-width, initial-scale=1">/);
   assert.match(html, /<meta name="color-scheme" content="light dark">/);
   assert.match(html, /@media \(prefers-color-scheme: dark\)/);
-  // The preheader is the first text in the body and names the count and lead headlines.
-  assert.match(html, /<body[^>]*><div style="display:none;[^"]*">本期63条：两部门：进一步支持专精特新中小企业高质量发展；/);
-  assert.match(html, /<title>信息摘编 2024年 第七期（总第三十七期）<\/title>/);
-  // Masthead as printed: numbering, editing unit, contacts, editors, collection window.
+  // The preheader is the first text in the body: the counts per section and the lead headlines
+  // of the other sections — the subject already carries the first one.
+  assert.match(
+    html,
+    /<body[^>]*><div style="display:none;[^"]*">本期67条（热点关注10 行业动向12 国际视野11 国内动态14 自贸专题6 国研专稿4 企业排行榜6 图书推荐4）：多部门：印发《化工老旧装置淘汰退出和更新改造工作方案》；西媒：/,
+  );
+  assert.match(html, /<title>信息摘编｜国务院：明确将给予央企创投基金更大支持<\/title>/);
+  // The hidden preheader is not white-on-white (SpamAssassin's HTML_FONT_LOW_CONTRAST).
+  assert.doesNotMatch(html.slice(0, html.indexOf('</div>', html.indexOf('<body'))), /color:#fff/i);
+  // Colophon as printed (in the footer): editing unit, contacts, editors, collection window.
   for (const s of [
     '2024年 第七期（总第三十七期）',
-    '编辑单位：天津港保税区文教局',
+    // A long name breaks only between its units, never stranding `修办公室）`.
+    '<span style="white-space:nowrap">编辑单位：</span><span style="white-space:nowrap">天津港保税区文教局</span><span style="white-space:nowrap">（图书馆、</span><span style="white-space:nowrap">地方志编修办公室）</span><br>',
     '电话：(022) 84925879',
     'E-mail：zdd@adm.tjftz.gov.cn',
     '编审名单',
     '主编：沈习春　薛晓莹',
     '副主编：张欣　朱丹丹',
-    '本期信息搜集时间：<br>2024.06.16-2024.07.15',
+    '<span style="white-space:nowrap">本期刊物信息搜集时间：</span><span style="white-space:nowrap">2024.06.17-2024.07.15</span>',
   ]) {
     assert.ok(html.includes(s), s);
   }
-  // Items as printed: issuer：headline, outlet and date, 附, a link to the original and to the full text.
-  assert.match(
-    html,
-    /<h3 id="item-1"[^>]*>两部门：进一步支持专精特新中小企业高质量发展<\/h3><div class="meta"[^>]*>新京报　2024-06-19<\/div>/,
+  // Items as printed: number. issuer：headline, outlet and date, summary, 附, then the links.
+  assert.ok(
+    html.includes(
+      '<h3 id="item-3" style="margin:16px 0 2px;font-size:18px;line-height:1.5">3. 两部门：进一步支持专精特新中小企业高质量发展</h3><p class="meta" style="margin:0;font-size:14px;color:#5f584e">新京报　2024-06-19</p>',
+    ),
   );
   assert.ok(html.includes('附：《关于进一步支持专精特新中小企业高质量发展的通知》'));
-  assert.ok(html.includes('<a href="https://mp.weixin.qq.com/s/3FJ2eIXXXcqBSK7zkP57Gg" style="color:#9a1b1b">原文链接 ›</a>'));
-  assert.ok(html.includes('<a href="https://example.org/digest/issues/2024-07-15/#item-2" style="color:#9a1b1b">阅读全文 ›</a>'));
+  assert.ok(html.includes('<a href="https://mp.weixin.qq.com/s/3FJ2eIXXXcqBSK7zkP57Gg" style="color:#9a1b1b">原文链接</a>'));
+  assert.ok(html.includes('<a href="https://example.org/digest/issues/2024-07-15/#item-4" style="color:#9a1b1b">阅读全文</a>'));
   assert.match(html, /<h2 id="section-hot"[^>]*>一、热点关注<\/h2>/);
   assert.match(html, /<h2 id="section-rankings"[^>]*>七、企业排行榜<\/h2>/);
+  // 图书推荐 is the eighth section, its entries book cards with their own numbers.
+  assert.match(html, /<h2 id="section-books"[^>]*>八、图书推荐<\/h2><table role="presentation" id="item-64" class="book"/);
+  assert.ok(
+    html.includes(
+      '64. 《繁荣与停滞》</h3><p class="meta" style="margin:0 0 6px;font-size:14px;color:#5f584e">伊藤隆敏 星岳雄 著 · 中信出版社 · 2022-09</p>',
+    ),
+  );
+  // Every section ends with a way back to the contents.
+  assert.equal(html.match(/<a href="#toc"[^>]*>↑ 回到目录<\/a>/g)?.length, 8);
+  // No Markdown or escaped markup reaches a reader.
+  assert.doesNotMatch(html, /\*\*|&lt;p&gt;|&lt;\/?strong&gt;/);
   // Whitespace between tags is gone, text untouched.
   assert.doesNotMatch(html, />\s*\n\s*</);
 });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'vitest';
 import { renderIssue } from '../../src/render/index.ts';
 import { loadTemplates } from '../../src/render/templates.ts';
-import { displayWidth, wrapLine, wrapText } from '../../src/render/text.ts';
+import { displayWidth, unflow, wrapLine, wrapText } from '../../src/render/text.ts';
 import { issueOfSize, loadIssue, renderOptions, TEMPLATES_DIR } from './fixtures.ts';
 
 test('display width counts CJK characters and full-width punctuation as two columns', () => {
@@ -69,23 +69,47 @@ test('wrapText keeps blank lines, collapses runs of them and ends with one newli
   assert.equal(wrapText('a\n\n\n\nb\n\n'), 'a\n\nb\n');
 });
 
-test('the text part of real issues: no line past 72 columns except hanging punctuation or a URL, every URL whole', async () => {
+test('wrapText flowed: soft breaks end in a space that a client deletes; Latin keeps its one space; stuffing', () => {
+  const line = `${'中文段落'.repeat(12)} English words here and more words to wrap ${'结尾'.repeat(8)}`;
+  const flowed = wrapText(`${line}\n  39. 目录行\nFrom here\n`, 40, true);
+  const lines = flowed.trimEnd().split('\n');
+  // Every line but a paragraph's last ends in exactly the soft-break space; no hanging indent.
+  const para = lines.slice(0, -2);
+  assert.ok(para.length > 2);
+  for (const l of para.slice(0, -1)) assert.match(l, /\S {1,2}$/);
+  assert.doesNotMatch(para.at(-1)!, / $/);
+  for (const l of para.slice(1)) assert.match(l, /^\S/);
+  // Lines starting with a space or "From " are space-stuffed.
+  assert.deepEqual(lines.slice(-2), ['   39. 目录行', ' From here']);
+  assert.equal(unflow(flowed), `${line}\n  39. 目录行\nFrom here\n`);
+});
+
+test('the text part of real issues: format=flowed at 72 columns, hanging punctuation or a URL only past it, every URL whole', async () => {
   const templates = loadTemplates(TEMPLATES_DIR);
   for (const issue of [loadIssue('seed-2024-07-15'), issueOfSize(200)]) {
     const r = await renderIssue(issue, templates, renderOptions());
     const lines = r.emailText.split('\n');
     for (const line of lines) {
       if (/https?:\/\//.test(line)) continue;
-      assert.ok(displayWidth(line) <= 76, `too wide (${displayWidth(line)}): ${line}`);
-      if (displayWidth(line) > 72) assert.match(line, /[，。、；：？！）》」』”’…]$/u, `only punctuation may hang: ${line}`);
+      // The soft-break space (and a space-stuffing one) is not part of the text a reader sees.
+      const shown = line.replace(/^ /, '').replace(/ {1,2}$/, '');
+      assert.ok(displayWidth(shown) <= 76, `too wide (${displayWidth(shown)}): ${line}`);
+      if (displayWidth(shown) > 72) assert.match(shown, /[，。、；：？！）》」』”’…,.;:?!)]$/u, `only punctuation may hang: ${line}`);
     }
-    // Every link of every item appears whole on one line.
+    // What a phone shows: one line per paragraph, so every summary and title reads whole.
+    const reflowed = unflow(r.emailText).split('\n');
     for (const item of r.view.sections.flatMap((s) => s.items)) {
-      assert.ok(lines.includes(`全文：${item.webLink}`) === item.readMore, item.webLink);
+      const heading = item.book ? `${item.position}. 《${item.book.title}》` : `${item.position}. ${item.fullTitle}`;
+      assert.ok(reflowed.includes(heading), String(item.position));
+      if (!item.brief && !item.book) assert.ok(reflowed.includes(item.summary), `summary of ${item.position}`);
+      // Every link of every item appears whole on a line of its own label.
+      // A book card is whole in the email: no 全文 link; its link is the book's page.
+      if (item.book) {
+        if (item.link) assert.ok(lines.includes(`图书详情：${item.link}`), item.link);
+        continue;
+      }
+      assert.ok(reflowed.includes(`全文：${item.webLink}`) === item.readMore, item.webLink);
       if (item.link) assert.ok(lines.includes(`原文：${item.link}`), item.link);
     }
-    // Items read on their own: number and full title start a line of their own.
-    for (const item of r.view.sections.flatMap((s) => s.items))
-      assert.ok(r.emailText.includes(`\n${item.position}. `), String(item.position));
   }
 });

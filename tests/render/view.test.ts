@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'vitest';
 import { chineseNumeral, numberingLine } from '../../src/render/numerals.ts';
-import { cutAtSentence, flattenParagraphs, issueView, safeLink, withAltText } from '../../src/render/view.ts';
+import { cutAtSentence, flattenParagraphs, issueView, safeLink, subjectLine, withAltText } from '../../src/render/view.ts';
 import { loadIssue, renderOptions } from './fixtures.ts';
 
 test('chineseNumeral writes numbers as the masthead does', () => {
@@ -79,7 +79,8 @@ test('issueView: numbering, window, consecutive section numerals, anchors, meta 
   const issue = loadIssue('small-2024-07-15');
   const view = issueView(issue, renderOptions().publication, 220);
   assert.equal(view.numbering, '2024年 第七期（总第三十七期）');
-  assert.equal(view.subject, '信息摘编 2024年 第七期（总第三十七期）');
+  // The subject carries the news: title｜lead headline (publication.subject's default).
+  assert.equal(view.subject, '信息摘编｜两部门：进一步支持专精特新中小企业高质量发展');
   assert.equal(view.window, '2024.07.13-2024.07.14');
   // The empty 行业动向 section is left out and the numerals stay consecutive.
   assert.deepEqual(
@@ -101,8 +102,33 @@ test('issueView: numbering, window, consecutive section numerals, anchors, meta 
   const anonymous = view.sections[1]!.items[1]!;
   assert.equal(anonymous.fullTitle, 'OpenAI 对中国设限 业内人士称将倒逼中企加速自主研发');
   assert.equal(anonymous.meta, null);
-  assert.match(view.preheader, /^本期5条：两部门：进一步支持专精特新中小企业高质量发展；日媒：中国风电专利竞争力跃居世界第一；北京：/);
+  // The preheader complements the subject: counts per section, then the other sections' leads.
+  assert.equal(
+    view.preheader,
+    '本期5条（热点关注2 国际视野2 国内动态1）：日媒：中国风电专利竞争力跃居世界第一；北京：亦庄将建全域人工智能之城',
+  );
+  assert.deepEqual(
+    view.lead.map((i) => i.anchor),
+    ['item-1', 'item-3', 'item-5'],
+  );
   assert.equal(view.briefCount, 0);
+});
+
+test('subjectLine: the template fills title, lead, numbering and date; a long headline is cut to 60 characters', () => {
+  const fields = { title: '信息摘编', lead: '一'.repeat(80), numbering: '2024年 第七期（总第三十七期）', date: '2024-07-15' };
+  const cut = subjectLine('{{title}}｜{{lead}}', fields);
+  assert.equal([...cut].length, 60);
+  assert.equal(cut, `信息摘编｜${'一'.repeat(54)}…`);
+  assert.equal(subjectLine('{{title}} {{numbering}}', fields), '信息摘编 2024年 第七期（总第三十七期）');
+  assert.equal(subjectLine('{{ title }}｜{{date}}', fields), '信息摘编｜2024-07-15');
+});
+
+test('an empty issue never reads 本期0条', () => {
+  const issue = loadIssue('small-2024-07-15');
+  const empty = { ...issue, sections: issue.sections.map((s) => ({ ...s, items: [] })) };
+  const view = issueView(empty, renderOptions().publication, 220);
+  assert.equal(view.preheader, '本期暂无新条目。');
+  assert.equal(view.subject, '信息摘编｜2024年 第七期（总第三十七期）');
 });
 
 test('issueView: items from briefFrom on are listed in the table of contents only, linking to the web', () => {

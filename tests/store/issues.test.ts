@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'vitest';
+import { archiveEntry } from '../../src/publish/index.ts';
+import { cutAtSentence } from '../../src/render/view.ts';
 import { openStore } from '../../src/store/index.ts';
 import type { Issue } from '../../src/types.ts';
 
@@ -16,7 +18,16 @@ function issue(date: string, titles: string[][]): Issue {
       id: `s${k}`,
       title: `栏目${k}`,
       overflow: [],
-      items: items.map((t) => ({ id: t, title: t, position: ++position }) as unknown as Issue['sections'][number]['items'][number]),
+      items: items.map(
+        (t) =>
+          ({
+            id: t,
+            title: t,
+            position: ++position,
+            issuer: k === 0 ? '工信部' : null,
+            text: `${t}的正文第一句。第二句。`.repeat(20),
+          }) as unknown as Issue['sections'][number]['items'][number],
+      ),
     })),
   };
 }
@@ -50,6 +61,13 @@ test('archive entries and dates come newest first with per-section counts of non
       ['2024-07-14', [{ title: '栏目0', count: 1 }]],
     ],
   );
+  // The archive's lead headlines and excerpt come from the same query, as archiveEntry makes them.
+  const [latest, earlier] = store.issues.archiveEntries();
+  const full = archiveEntry(issue('2024-07-15', [['b', 'c'], ['d']]));
+  assert.deepEqual(latest!.leads, full.leads);
+  assert.equal(cutAtSentence(latest!.excerpt, 90).text, full.excerpt);
+  assert.deepEqual(latest!.leads, ['工信部：b', 'd']);
+  assert.equal(earlier!.leads.length, 1);
 });
 
 test('a render is kept only for the issue as stored, and found only under its key', () => {
