@@ -19,6 +19,7 @@ import { openStore } from '../../src/store/index.ts';
 import { ROOT, runCli } from '../helpers/cli.ts';
 import { sampleConfig, TEST_SECRET } from '../helpers/config.ts';
 import { SECRET, storeWith } from './helpers.ts';
+import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium.ts';
 
 async function serving(t: TestContext, n = 3): Promise<{ store: Store; base: string }> {
   const { store } = storeWith(n);
@@ -113,18 +114,9 @@ test('in a browser: the page does nothing until the button is pressed', async (t
   const { store, base } = await serving(t);
   const profile = mkdtempSync(join(tmpdir(), 'digest-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM,
     headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
   });
   t.onTestFinished(async () => {
     await context.close();

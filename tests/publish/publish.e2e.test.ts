@@ -17,6 +17,7 @@ import { runCli } from '../helpers/cli.ts';
 import { sampleConfig } from '../helpers/config.ts';
 import { subjectOf } from '../helpers/subject.ts';
 import { feedparser, jsonFeedProblems, pythonJsonFeed, relativeLinks } from './helpers.ts';
+import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium.ts';
 
 // 08:30 on 2024-07-15 in Shanghai. The samples date from 2024-06-17 to 2024-07-11,
 // so the issue of 07-01 takes the older half and the issue of 07-15 the rest.
@@ -169,17 +170,8 @@ test('digest run on two dates: valid feeds, archive newest first, first issue un
   // Browse it as a reader would, from the files alone.
   const profile = mkdtempSync(join(tmpdir(), 'digest-chromium-'));
   const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
   });
   try {
     const page = await browser.newPage();

@@ -17,6 +17,7 @@ import { renderIssue, type RenderResult } from '../../src/render/index.ts';
 import { personalize } from '../../src/render/personalize.ts';
 import { loadTemplates } from '../../src/render/templates.ts';
 import { issueOfSize, loadIssue, renderOptions, TEMPLATES_DIR } from './fixtures.ts';
+import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium.ts';
 
 // Browser globals used inside page.evaluate callbacks (which run in Chromium); tsconfig has Node's types only.
 interface El {
@@ -34,18 +35,7 @@ declare const document: {
 declare const window: { scrollTo(x: number, y: number): void };
 declare function getComputedStyle(el: El): { display: string; fontSize: string; backgroundColor: string; color: string };
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = process.env.DIGEST_SCREENSHOTS ?? fileURLToPath(new URL('../../out/screenshots/', import.meta.url));
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const WIDTHS = [375, 800];
 
 let context: BrowserContext;
@@ -71,7 +61,7 @@ beforeAll(async () => {
   context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ARGS,
+    args: CHROMIUM_ARGS,
     javaScriptEnabled: false,
   });
 });
