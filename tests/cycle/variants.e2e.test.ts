@@ -67,6 +67,7 @@ test('one render per distinct set of sections, made at build; send renders none 
     /preferences\?u=\d+&amp;t=[\w-]{32}"[^>]*>订阅设置<\/a>/,
     'the footer links to the preference centre',
   );
+  assert.match(everything.text!, /订阅设置：\S+\/preferences\?u=\d+&t=[\w-]{32}/, 'so does the text part');
 
   store = openStore(db);
   assert.equal(store.subscribers.find('paused@example.org')!.pausedIssues, 0, 'one issue skipped, counted once');
