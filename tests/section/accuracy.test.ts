@@ -1,6 +1,6 @@
 /**
- * Accuracy on the seed issue (tests/section/fixtures/seed-001.txt, a copy of
- * ../shared/seeds/001_63ddb052a804766a.txt): its 目录 gives the true section
+ * Accuracy on the seed issue (tests/section/fixtures/seed-001.txt, copied into
+ * the repository from the project's seed bulletin): its 目录 gives the true section
  * of every item. The classifier learns only from split A's training half
  * (even TOC rank within each section) and is scored on the held-out half.
  * Targets (issue 4): ≥ 95% overall, no section below 85%.

@@ -1,6 +1,6 @@
 /**
  * The labelled set and settings shared by the section accuracy tests: read
- * from tests/fixtures (never from ../shared), with the sample configuration.
+ * from tests/fixtures (the repository's own copies), with the sample configuration.
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';

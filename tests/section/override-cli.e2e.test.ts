@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
-import { sampleConfig } from './helpers.ts';
+import { sampleConfig } from '../helpers/config.ts';
 
 const env = { DIGEST_NOW: '2024-07-15T00:30:00Z' };
 
@@ -31,8 +31,8 @@ const find = (issue: JsonIssue, headline: string) => {
   return null;
 };
 
-test('digest override moves and excludes an item in the rebuilt issue; import front matter places one', { timeout: 180_000 }, async (t) => {
-  const { dir, file } = sampleConfig(t);
+test('digest override moves and excludes an item in the rebuilt issue; import front matter places one', { timeout: 180_000 }, async () => {
+  const { dir, file } = sampleConfig();
   const cli = (...args: string[]) => runCli([...args, '--config', file], { env });
   const built = await cli('run', '--no-send');
   assert.equal(built.code, 0, built.stderr);
