@@ -1,7 +1,6 @@
 /**
  * The publish step: an issue's files, then the archive and feeds.
  */
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DigestError } from '../errors.ts';
 import { publishedPage, writeArchiveAndFeeds, writeIssueFiles } from '../publish/index.ts';
@@ -9,15 +8,6 @@ import { cutAtSentence, renderWebPage, type Templates } from '../render/index.ts
 import type { Issue, RenderedIssue } from '../types.ts';
 import type { Context } from './context.ts';
 import { renderOptions } from './render.ts';
-
-/** The files of an issue's web version that a mailed link points to (written atomically: present means complete). */
-const ISSUE_FILES = ['index.html', 'email.html', 'email.txt', 'issue.json'];
-
-/** The issue's published files that are missing on disk (a disk filled up while publishing). */
-export function missingIssueFiles(ctx: Context, date: string): string[] {
-  const dir = join(resolve(ctx.config.output.dir), 'issues', date);
-  return ISSUE_FILES.map((f) => join(dir, f)).filter((f) => !existsSync(f));
-}
 
 /**
  * Write the issue's files (from its render), then the archive and feeds

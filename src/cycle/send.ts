@@ -17,9 +17,10 @@ import {
   type SendTotals,
 } from '../deliver/index.ts';
 import { DigestError } from '../errors.ts';
+import { missingIssueFiles } from '../publish/index.ts';
 import { loadTemplates } from '../render/index.ts';
 import { fromDomain, listSettings, requireStrongSecretForSmtp, type Context } from './context.ts';
-import { missingIssueFiles, publishStep } from './publish.ts';
+import { publishStep } from './publish.ts';
 import { renderedParts } from './render.ts';
 import { prepareVariants } from './variants.ts';
 
@@ -67,7 +68,7 @@ export async function sendStep(
   const prepared = await prepareVariants(ctx, stored.issue, templates);
   // Mail links to the web version: never send while its files are missing (publishing failed, e.g. a full
   // disk); publishing again here is what makes a later run recover. With approval the send is what publishes.
-  if (stored.status !== 'sent' && (config.schedule.requireApproval || missingIssueFiles(ctx, date).length))
+  if (stored.status !== 'sent' && (config.schedule.requireApproval || missingIssueFiles(resolve(config.output.dir), date).length))
     publishStep(ctx, stored.issue, rendered, templates);
   const lock = acquireSendLock(store.locks, date);
   let messenger: Messenger | undefined;

@@ -5,7 +5,7 @@
  * Only the archive index and the feeds are rewritten, each atomically and
  * only when their content changes. Everything under `out/` is a static file.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assetUrl } from '../assets.ts';
 import { personalize } from '../render/index.ts';
@@ -68,6 +68,17 @@ function writeAll(dir: string, files: [string, string | Uint8Array][]): string[]
   });
 }
 
+/** The files of an issue under `issues/<date>/`, each written atomically (present means complete). */
+const ISSUE_FILES = { email: 'email.html', text: 'email.txt', web: 'index.html', json: 'issue.json' } as const;
+
+/** The issue's published files missing on disk (publishing failed part-way, e.g. a full disk): absolute paths. */
+export function missingIssueFiles(outDir: string, date: string): string[] {
+  const dir = join(outDir, 'issues', date);
+  return Object.values(ISSUE_FILES)
+    .map((f) => join(dir, f))
+    .filter((f) => !existsSync(f));
+}
+
 /**
  * Write `issues/<date>/{email.html,email.txt,index.html,issue.json}` of the
  * issue being published (and nothing of any other issue); returns the paths.
@@ -92,10 +103,10 @@ export function writeIssueFiles(
   // The published copy of the email is nobody's: generic greeting, unsubscribe info page.
   const generic = personalize(rendered, { name: null, unsubscribeUrl: `${homeUrl(baseUrl)}unsubscribe` });
   return writeAll(dir, [
-    ['email.html', generic.html],
-    ['email.txt', generic.text],
-    ['index.html', rendered.webHtml],
-    ['issue.json', `${JSON.stringify({ ...(issueJson(issue, summaries) as object), ...times }, null, 2)}\n`],
+    [ISSUE_FILES.email, generic.html],
+    [ISSUE_FILES.text, generic.text],
+    [ISSUE_FILES.web, rendered.webHtml],
+    [ISSUE_FILES.json, `${JSON.stringify({ ...(issueJson(issue, summaries) as object), ...times }, null, 2)}\n`],
   ]);
 }
 
@@ -107,7 +118,7 @@ export function writeIssueFiles(
  */
 export function publishedPage(outDir: string, date: IsoDate): string | null {
   try {
-    return readFileSync(join(outDir, 'issues', date, 'index.html'), 'utf8');
+    return readFileSync(join(outDir, 'issues', date, ISSUE_FILES.web), 'utf8');
   } catch {
     return null;
   }
@@ -116,7 +127,7 @@ export function publishedPage(outDir: string, date: IsoDate): string | null {
 /** When the issue of `date` was first published and last changed, from its issue.json (null: never published). */
 export function publicationTimes(outDir: string, date: IsoDate): { publishedAt: string; updatedAt: string } | null {
   try {
-    const json = JSON.parse(readFileSync(join(outDir, 'issues', date, 'issue.json'), 'utf8')) as {
+    const json = JSON.parse(readFileSync(join(outDir, 'issues', date, ISSUE_FILES.json), 'utf8')) as {
       publishedAt?: string;
       updatedAt?: string;
     };
