@@ -38,6 +38,7 @@ import { TrainingStore } from '../src/store/training.ts';
 import type { Issue, SectionConfig } from '../src/types.ts';
 import type { NamedLists } from '../src/config/index.ts';
 import { medianMs } from './timing.ts';
+import { input as buildInput } from '../tests/section/helpers.ts';
 
 const SEED = 'tests/section/fixtures/seed-001.txt';
 const LABELLED = 'tests/fixtures/sections/labelled.jsonl';
@@ -184,18 +185,7 @@ console.log(
 
 // (2) Cost.
 const items = set.items.map((l) => l.item);
-const input = {
-  date: '2024-07-15',
-  title: '信息摘编',
-  numbering: { year: 2024, number: 7, totalNumber: 37 },
-  cutoff: '2024-07-15T07:00:00.000+08:00',
-  windowStart: '2024-07-12T07:00:00.000+08:00',
-  items,
-  sections,
-  overrides: new Map(),
-  lists,
-  issuerWeights: config.sectioning.issuerWeights,
-};
+const input = buildInput(items, sections, { lists, issuerWeights: config.sectioning.issuerWeights });
 const baseline = await medianMs(() => buildIssue(input), 20);
 const model = trainClassifier(
   set.items.map((l) => ({ item: l.item, sectionId: l.sectionId })),
