@@ -8,6 +8,8 @@
 #           dovecot-imapd (a throwaway IMAP server holds the bounce mailbox;
 #           the service is never started: a policy-rc.d stops it)
 #           spamassassin (an issue message is scored with its local tests)
+#           postgresql (a throwaway cluster per test file checks the
+#           PostgreSQL store; the system service is never started)
 #   bench:  postfix (its smtp-sink/smtp-source; the service is never started:
 #           a policy-rc.d stops it), rss2email (the ingest baseline)
 # When it cannot install (not root and no password-less sudo, or no apt-get)
@@ -19,6 +21,7 @@ command -v chromium >/dev/null || need+=(chromium)
 [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=(fonts-wqy-microhei)
 [ -x /usr/sbin/dovecot ] && [ -x /usr/lib/dovecot/imap ] || need+=(dovecot-imapd)
 command -v spamassassin >/dev/null || need+=(spamassassin)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 if [ "${1:-}" = "--bench" ]; then
   command -v smtp-sink >/dev/null || [ -x /usr/sbin/smtp-sink ] || need+=(postfix)
   command -v r2e >/dev/null || need+=(rss2email)

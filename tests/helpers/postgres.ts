@@ -1,0 +1,98 @@
+/**
+ * A real PostgreSQL for tests: Debian's postgresql package, a throwaway
+ * cluster (`initdb` in a temp folder, `pg_ctl` on a free loopback port, trust
+ * authentication, fsync off), stopped and removed after the test file. As
+ * root the server runs as the `postgres` user (PostgreSQL refuses to run as
+ * root). One cluster per test file; each test takes a fresh database from it
+ * with `freshDatabase()`, so tests stay independent without paying initdb
+ * (about a second) each.
+ */
+import { execFileSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterFile } from './cleanup.ts';
+import { tempDir } from './tmp.ts';
+
+/** The folder of Debian's PostgreSQL binaries (newest installed major version). */
+export function postgresBin(): string {
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'initdb'))) : [];
+  if (!versions.length) throw new Error('PostgreSQL is not installed: run `npm test` (its pretest step installs it) or `apt-get install postgresql`');
+  versions.sort((a, b) => Number(b) - Number(a));
+  return join(root, versions[0]!, 'bin');
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/** A running throwaway cluster. */
+export interface TestPostgres {
+  /** URL of the cluster's `postgres` database (for admin statements). */
+  adminUrl: string;
+  port: number;
+  /** The cluster's folder (its log is `log` inside it). */
+  dir: string;
+}
+
+let cluster: Promise<TestPostgres> | null = null;
+let databases = 0;
+
+/** Start (once per test file) a throwaway PostgreSQL cluster. */
+export function startPostgres(): Promise<TestPostgres> {
+  cluster ??= boot();
+  return cluster;
+}
+
+async function boot(): Promise<TestPostgres> {
+  const bin = postgresBin();
+  const dir = tempDir('digest-pg-');
+  const data = join(dir, 'data');
+  const root = process.getuid?.() === 0;
+  const as = (cmd: string, args: string[]) =>
+    root ? execFileSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { stdio: 'pipe' }) : execFileSync(cmd, args, { stdio: 'pipe' });
+  mkdirSync(data);
+  if (root) {
+    chmodSync(dir, 0o755);
+    const [uid, gid] = readFileSync('/etc/passwd', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('postgres:'))!
+      .split(':')
+      .slice(2, 4)
+      .map(Number);
+    chownSync(data, uid!, gid!);
+    chownSync(dir, uid!, gid!);
+  }
+  as(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C', '-N']);
+  const port = await freePort();
+  const options = `-p ${port} -k ${dir} -h 127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+  as(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-o', options, '-w', '-t', '120', 'start']);
+  afterFile(() => {
+    try {
+      as(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    } catch {
+      // already stopped
+    }
+  });
+  return { adminUrl: `postgres://postgres@127.0.0.1:${port}/postgres`, port, dir };
+}
+
+/** A new empty database in this file's cluster; returns its URL. */
+export async function freshDatabase(): Promise<string> {
+  const { adminUrl, port } = await startPostgres();
+  const name = `digest_${process.pid}_${++databases}`;
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  return `postgres://postgres@127.0.0.1:${port}/${name}`;
+}
