@@ -44,7 +44,11 @@ export function formatSend(s: SendSummary): string[] {
   const lines = [
     `send ${s.date} via ${s.transport}: ${s.submitted} submitted, ${s.retried} retried, ${s.failed} failed${extra.length ? `, ${extra.join(', ')}` : ''}`,
   ];
-  if (s.status === 'stopped')
+  if (s.queue && !s.queue.waited)
+    lines.push(
+      `  ${s.queue.created} job(s) enqueued${s.queue.requeued ? `, ${s.queue.requeued} given back` : ''} for ${s.remaining} recipient(s); digest worker sends them, digest status shows progress`,
+    );
+  else if (s.status === 'stopped')
     lines.push(`  stopped early: ${s.remaining} left pending; digest send --issue ${s.date} resumes (nobody gets it twice)`);
   return lines;
 }

@@ -159,7 +159,13 @@ export const configSchema = z.strictObject({
       maxRetries: z.number().int().nonnegative().default(3),
     })
     .prefault({}),
-  store: z.strictObject({ path: z.string().default('data/digest.db') }).prefault({}),
+  store: z
+    .strictObject({
+      path: z.string().default('data/digest.db'),
+      /** postgres://user:pass@host:5432/db: PostgreSQL instead of the SQLite file, for senders on several machines (`digest worker`). */
+      url: z.string().min(1).optional(),
+    })
+    .prefault({}),
   selection: z.strictObject({ maxAgeDays: z.number().positive().default(3) }).prefault({}),
   output: z
     .strictObject({
@@ -254,6 +260,25 @@ export const configSchema = z.strictObject({
             .optional(),
           /** `digest schedule` reads the mailbox this often (0: never). */
           everyMinutes: z.number().nonnegative().default(15),
+        })
+        .prefault({}),
+      /**
+       * Sends over the job queue (pg-boss, with a PostgreSQL store only): an
+       * issue's recipients in jobs of `batchSize` subscriber ids, taken by any
+       * `digest worker` or the waiting `digest send`. A job not finished within
+       * `expireSeconds` of being taken (its worker died) is given to another
+       * after `retryDelaySeconds`; pg-boss looks for such jobs every
+       * `maintenanceSeconds`. Change `batchSize` only between issues.
+       */
+      queue: z
+        .strictObject({
+          batchSize: z.number().int().positive().default(500),
+          expireSeconds: z.number().int().min(1).default(900),
+          retryLimit: z.number().int().nonnegative().default(10),
+          retryDelaySeconds: z.number().int().nonnegative().default(30),
+          maintenanceSeconds: z.number().int().min(1).default(60),
+          /** An idle worker asks for work this often. */
+          pollSeconds: z.number().min(0.05).default(2),
         })
         .prefault({}),
       /** Where `digest serve` listens (put a reverse proxy with TLS in front of it). */

@@ -13,4 +13,5 @@ export { renderedParts, renderStored } from './render.ts';
 export { type CycleOptions, type CycleResult, type CycleStatus, isInterrupted, runCycle, sendCycle } from './run.ts';
 export { corpusExamples } from './sectioning.ts';
 export { type SendSummary, sendStep } from './send.ts';
+export { openQueueSender, type QueueSender, usesJobQueue, workJob, workQueue } from './send-queue.ts';
 export { sendTest } from './send-test.ts';

@@ -21,7 +21,10 @@ export type { ListSettings, MessageRecipient } from './message.ts';
 export type { MessageKey, Messenger, SendOutcome } from './messenger.ts';
 export type { SubscriptionMailKind, SubscriptionMailRequest } from './subscription-mail.ts';
 export type { BounceTotals } from './bounces.ts';
-export { sendIssue, type SendOptions, type SendTotals } from './send.ts';
+export { type BatchTotals, sendBatch, sendIssue, type SendOptions, type SendPacer, type SendTotals } from './send.ts';
+export { type PacerClock, SharedRateLimiter } from './shared-rate.ts';
+export type { JobQueueSettings, JobState, SendJob, SendJobQueue, TakenJob } from './jobs.ts';
+export { abortableSleep } from './rate.ts';
 export {
   DEFAULT_UNSUBSCRIBE_SECRET,
   readUnsubscribeParams,
@@ -36,6 +39,11 @@ export {
 /** Message composition and the transports (SMTP or outbox); a dynamic import, so nodemailer loads only to send. */
 export function loadMail(): Promise<typeof import('./mail.ts')> {
   return import('./mail.ts');
+}
+
+/** The send job queue on PostgreSQL (pg-boss); a dynamic import, so pg-boss loads only where sends go through it. */
+export function loadJobs(): Promise<typeof import('./jobs.ts')> {
+  return import('./jobs.ts');
 }
 
 /** Reading the bounce mailbox over IMAP; a dynamic import, so imapflow loads only for `digest bounces`. */

@@ -5,7 +5,7 @@
  * for the backoff: the delivery waits here (and `pending` in the ledger, so a
  * crash loses nothing) while the workers go on with other recipients.
  */
-import type { DeliveryRepository, PendingDelivery } from '../store/index.ts';
+import type { DeliveryRepository, PendingDelivery, SubscriberRange } from '../store/index.ts';
 import { abortableSleep } from './rate.ts';
 
 /** A delivery in this run, with its temporary failures so far. */
@@ -34,7 +34,11 @@ export class DeliveryQueue {
     private readonly clock: () => number = () => performance.now(),
     /** Called whenever a new batch is read (the run saves its counters then). */
     private readonly onBatch: () => void = () => {},
-  ) {}
+    /** Only these subscribers (one job's block of a send over the job queue); default all. */
+    private readonly range?: SubscriberRange,
+  ) {
+    this.after = range?.after ?? 0;
+  }
 
   /** Deliveries waiting for a retry. */
   get waiting(): number {
@@ -74,7 +78,9 @@ export class DeliveryQueue {
   private nextFresh(): QueuedDelivery | null {
     if (this.index >= this.batch.length) {
       if (this.exhausted) return null;
-      this.batch = this.deliveries.pending(this.issueDate, this.after, this.batchSize).map((d) => ({ ...d, failures: 0 }));
+      this.batch = this.deliveries
+        .pending(this.issueDate, this.after, this.batchSize, this.range?.upTo)
+        .map((d) => ({ ...d, failures: 0 }));
       this.index = 0;
       this.onBatch();
       if (!this.batch.length) {

@@ -8,7 +8,7 @@
  * same Message-ID (README "Exactly once" explains the trade-off). N workers
  * feed a pool of N connections; the message is composed once per issue.
  */
-import type { DeliveryRepository, SendRunCounts, SubscriberRepository } from '../store/index.ts';
+import type { DeliveryRepository, SendRunCounts, SubscriberRange, SubscriberRepository } from '../store/index.ts';
 import type { MessageRecipient } from './message.ts';
 import type { OutgoingMessage } from './mime.ts';
 import type { Messenger, SendOutcome } from './messenger.ts';
@@ -62,12 +62,18 @@ export interface SendTotals extends SendRunCounts {
 
 const HOUR = 3_600_000;
 
+/** What paces the sends: the one-process sliding windows (rate.ts) or the limiter shared through the database (shared-rate.ts). */
+export interface SendPacer {
+  /** Wait for the next send slot; false when `signal` aborted first (the slot is given up). */
+  take(signal?: AbortSignal): Promise<boolean>;
+}
+
 /** Send (or resume sending) an issue. Never sends a `sent` delivery again. */
 export async function sendIssue(
   opts: SendOptions,
   deps: { deliveries: DeliveryRepository; subscribers: SubscriberRepository; messenger: Messenger },
 ): Promise<SendTotals> {
-  const { deliveries, subscribers, messenger } = deps;
+  const { deliveries } = deps;
   const iso = () => opts.now().toISOString();
   const { issueDate } = opts;
 
@@ -76,17 +82,6 @@ export async function sendIssue(
   counts.planned = deliveries.plan(issueDate, opts.messageIdDomain, iso());
   counts.resumed = deliveries.resumeInterrupted(issueDate, iso());
   const before = deliveries.totals(issueDate);
-  const total = before.pending;
-  let done = 0;
-  let fatal: string | null = null;
-  // The transport is down: this many connection-level failures in a row (no answer, refused, dropped; never a
-  // 4xx reply about one recipient, which greylisting gives a whole domain) stop the run. README "Failures" says ten.
-  const streakLimit = Math.max(10, 3 * opts.concurrency);
-  let streak = 0;
-  let lastError = '';
-
-  const stop = new AbortController();
-  const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
   const limiter = new RateLimiter(
     [
       { limit: opts.ratePerSecond ?? 0, windowMs: 1000 },
@@ -106,13 +101,91 @@ export async function sendIssue(
     );
   }
   const queue = new DeliveryQueue(deliveries, issueDate, opts.batchSize ?? 500, undefined, () => deliveries.updateRun(runId, counts));
+  const outcome = await deliverQueued(opts, deps, queue, limiter, counts, before.pending);
+  // The store failing (locked for long, disk full) stops the run: record what
+  // the server accepted and end the run if the store lets us now; if it still
+  // does not, the next run's start marks this one interrupted.
+  let crashed = outcome.crashed;
+  let status: SendTotals['status'] = 'aborted';
+  let error: string | null = outcome.fatal;
+  try {
+    outcome.recordUnrecorded();
+    const after = deliveries.totals(issueDate);
+    counts.remaining = after.pending + after.sending;
+    error = outcome.fatal ?? (crashed ? String((crashed as Error)?.message ?? crashed) : null);
+    status = error ? 'aborted' : counts.remaining ? 'stopped' : 'completed';
+    deliveries.finishRun(runId, status, counts, iso(), error);
+  } catch (err) {
+    crashed ??= err;
+  }
+  if (crashed) throw crashed;
+  return { ...counts, runId, alreadySent: before.sent, status, error };
+}
+
+/** How one job's block of an issue ended (a send over the job queue, src/deliver/jobs.ts). */
+export interface BatchTotals extends SendRunCounts {
+  /** `completed`: nothing left in the block; `stopped`: the signal stopped it, the rest is pending; `aborted`: the transport cannot send (see `error`). */
+  status: SendTotals['status'];
+  error: string | null;
+}
+
+/**
+ * Send the deliveries of one block of subscribers (`range`) of an issue
+ * already planned: one job of a send over the job queue. The same ledger
+ * steps as `sendIssue`; rows of the block left `sending` are in doubt (the
+ * worker that had the job died, or stopped at its deadline) and are sent again
+ * with their Message-ID — the job queue gives a block to one worker at a time,
+ * as the send lock gives an issue to one process. `pacer` is the process's
+ * rate limiter, shared by its blocks (and, on PostgreSQL, with every worker).
+ */
+export async function sendBatch(
+  opts: SendOptions & { range: SubscriberRange; pacer: SendPacer },
+  deps: { deliveries: DeliveryRepository; subscribers: SubscriberRepository; messenger: Messenger },
+): Promise<BatchTotals> {
+  const { deliveries } = deps;
+  const counts: SendRunCounts = { planned: 0, submitted: 0, retried: 0, failed: 0, skipped: 0, resumed: 0, remaining: 0 };
+  counts.resumed = deliveries.resumeInterrupted(opts.issueDate, opts.now().toISOString(), opts.range);
+  const queue = new DeliveryQueue(deliveries, opts.issueDate, opts.batchSize ?? 500, undefined, undefined, opts.range);
+  const outcome = await deliverQueued(opts, deps, queue, opts.pacer, counts, Number.NaN);
+  outcome.recordUnrecorded();
+  if (outcome.crashed) throw outcome.crashed;
+  counts.remaining = deliveries.pending(opts.issueDate, opts.range.after, opts.range.upTo - opts.range.after, opts.range.upTo).length;
+  const status = outcome.fatal ? 'aborted' : counts.remaining ? 'stopped' : 'completed';
+  return { ...counts, status, error: outcome.fatal };
+}
+
+/**
+ * The send loop proper, shared by a whole issue and by one block: N workers
+ * take deliveries from `queue` and send each with the ledger written before
+ * and after. Resolves once all have finished what they had in flight.
+ */
+async function deliverQueued(
+  opts: SendOptions,
+  deps: { deliveries: DeliveryRepository; subscribers: SubscriberRepository; messenger: Messenger },
+  queue: DeliveryQueue,
+  pacer: SendPacer,
+  counts: SendRunCounts,
+  total: number,
+): Promise<{ fatal: string | null; crashed: unknown; recordUnrecorded: () => void }> {
+  const { deliveries, subscribers, messenger } = deps;
+  const iso = () => opts.now().toISOString();
+  const { issueDate } = opts;
+  let done = 0;
+  let fatal: string | null = null;
+  // The transport is down: this many connection-level failures in a row (no answer, refused, dropped; never a
+  // 4xx reply about one recipient, which greylisting gives a whole domain) stop the run. README "Failures" says ten.
+  const streakLimit = Math.max(10, 3 * opts.concurrency);
+  let streak = 0;
+  let lastError = '';
+
+  const stop = new AbortController();
+  const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
 
   opts.onProgress?.(0, total);
   const finish = () => {
     done++;
     opts.onProgress?.(done, total);
   };
-
   // Accepted by the server but not yet recorded `sent` (the ledger write failed):
   // written again before the run ends, so the next run does not send them twice.
   const unrecorded: { item: QueuedDelivery; response: string | null }[] = [];
@@ -164,7 +237,7 @@ export async function sendIssue(
       counts.skipped++;
       return finish();
     }
-    if (!(await limiter.take(signal))) return; // stopped while waiting for a slot: stays pending
+    if (!(await pacer.take(signal))) return; // stopped while waiting for a slot: stays pending
     let message: OutgoingMessage | null;
     try {
       message = opts.message.forRecipient(
@@ -206,25 +279,15 @@ export async function sendIssue(
       }),
     ),
   );
-  let crashed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  // The store failing (locked for long, disk full) stops the run: record what
-  // the server accepted and end the run if the store lets us now; if it still
-  // does not, the next run's start marks this one interrupted.
-  let status: SendTotals['status'] = 'aborted';
-  let error: string | null = fatal;
-  try {
-    for (const { item, response } of unrecorded.splice(0)) {
-      deliveries.markDone(issueDate, item.subscriberId, 'sent', null, iso(), response);
-      counts.submitted++;
-    }
-    const after = deliveries.totals(issueDate);
-    counts.remaining = after.pending + after.sending;
-    error = fatal ?? (crashed ? String((crashed.reason as Error)?.message ?? crashed.reason) : null);
-    status = error ? 'aborted' : counts.remaining ? 'stopped' : 'completed';
-    deliveries.finishRun(runId, status, counts, iso(), error);
-  } catch (err) {
-    crashed ??= { status: 'rejected', reason: err };
-  }
-  if (crashed) throw crashed.reason;
-  return { ...counts, runId, alreadySent: before.sent, status, error };
+  const crashed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  return {
+    fatal,
+    crashed: crashed?.reason,
+    recordUnrecorded() {
+      for (const { item, response } of unrecorded.splice(0)) {
+        deliveries.markDone(issueDate, item.subscriberId, 'sent', null, iso(), response);
+        counts.submitted++;
+      }
+    },
+  };
 }

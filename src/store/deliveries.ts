@@ -80,6 +80,12 @@ export interface PendingDelivery {
   attempts: number;
 }
 
+/** Subscriber ids after `after` up to and including `upTo`: one job's share of an issue. */
+export interface SubscriberRange {
+  after: number;
+  upTo: number;
+}
+
 /** How a send run ended. `interrupted`: its process died (found by the next run). */
 export type SendRunStatus = 'running' | 'completed' | 'stopped' | 'aborted' | 'interrupted';
 
@@ -177,13 +183,27 @@ export class DeliveryStore {
    * sent again with the same Message-ID (the policy in README "Exactly once").
    * Call only while holding the issue's send lock.
    */
-  resumeInterrupted(issueDate: IsoDate, now: string): number {
+  resumeInterrupted(issueDate: IsoDate, now: string, range?: SubscriberRange): number {
     return this.db
       .prepare(
         `UPDATE deliveries SET status = 'pending', error = 'interrupted during the SMTP transaction; sent again with the same Message-ID', updated_at = ?
-         WHERE issue_date = ? AND status = 'sending'`,
+         WHERE issue_date = ? AND status = 'sending' AND subscriber_id > ? AND subscriber_id <= ?`,
       )
-      .run(now, issueDate).changes;
+      .run(now, issueDate, range?.after ?? -1, range?.upTo ?? Number.MAX_SAFE_INTEGER).changes;
+  }
+
+  /**
+   * The blocks of `blockSize` subscriber ids (block b: ids b·size+1 … (b+1)·size)
+   * that still have deliveries `pending` or `sending`, with how many: what a
+   * send over the job queue enqueues (one job per block).
+   */
+  openBlocks(issueDate: IsoDate, blockSize: number): { block: number; open: number }[] {
+    return this.db
+      .prepare(
+        `SELECT (subscriber_id - 1) / ? AS block, count(*) AS open FROM deliveries
+         WHERE issue_date = ? AND status IN ('pending', 'sending') GROUP BY 1 ORDER BY 1`,
+      )
+      .all(blockSize, issueDate) as { block: number; open: number }[];
   }
 
   /**
@@ -199,17 +219,17 @@ export class DeliveryStore {
       .run(now, issueDate).changes;
   }
 
-  /** The next batch of `pending` deliveries after `afterId`, in subscriber order, joined with the subscriber. */
-  pending(issueDate: IsoDate, afterId: number, limit: number): PendingDelivery[] {
+  /** The next batch of `pending` deliveries after `afterId` (and up to `upToId`), in subscriber order, joined with the subscriber. */
+  pending(issueDate: IsoDate, afterId: number, limit: number, upToId = Number.MAX_SAFE_INTEGER): PendingDelivery[] {
     return this.db
       .prepare(
         `SELECT d.subscriber_id AS subscriberId, d.email AS email, s.name AS name, s.status AS subscriberStatus,
                 s.sections AS sections, d.message_id AS messageId, d.attempts AS attempts
          FROM deliveries d LEFT JOIN subscribers s ON s.id = d.subscriber_id
-         WHERE d.issue_date = ? AND d.status = 'pending' AND d.subscriber_id > ?
+         WHERE d.issue_date = ? AND d.status = 'pending' AND d.subscriber_id > ? AND d.subscriber_id <= ?
          ORDER BY d.subscriber_id LIMIT ?`,
       )
-      .all(issueDate, afterId, limit) as PendingDelivery[];
+      .all(issueDate, afterId, upToId, limit) as PendingDelivery[];
   }
 
   /** Mark a delivery in flight: written just before its SMTP transaction starts. */

@@ -23,7 +23,8 @@ import { SubscriberStore } from './subscribers.ts';
 import { TrainingStore, type TrainingRepository } from './training.ts';
 import { VariantStore } from './variants.ts';
 
-export type { DeliveryTotals, PendingDelivery, SendRun, SendRunCounts, SendRunStatus } from './deliveries.ts';
+export type { DeliveryTotals, PendingDelivery, SendRun, SendRunCounts, SendRunStatus, SubscriberRange } from './deliveries.ts';
+export type { RateRule, ReservedWaits, SendRateRepository } from './send-rate.ts';
 export type { IssueProgress, IssueStatus, PendingIssue, StoredIssue } from './issues.ts';
 export { guidKey, isGlobalGuid, type DuplicateKey, type DuplicateKind, type ItemHeadline } from './items.ts';
 export { acquireLock, CYCLE_LOCK, holderIsDead, LOCK_TTL_MS, lockedError, lockOwner, type AcquireOptions, type HeldLock } from './lease.ts';
@@ -107,6 +108,11 @@ export interface Store {
 /** The SQLite store: the interface plus its handle, which only store/ code and tests' assertions use. */
 export interface SqliteStore extends Store {
   readonly db: Db;
+}
+
+/** The send rate shared by all senders on PostgreSQL; a dynamic import, so `pg` loads only for it. */
+export function loadSendRate(): Promise<typeof import('./send-rate.ts')> {
+  return import('./send-rate.ts');
 }
 
 /** Open the SQLite store at `path` (creating it and migrating its schema as needed). */

@@ -3,23 +3,30 @@
  * (resuming where an earlier send stopped), or one test copy. SIGINT/SIGTERM
  * stop it after the messages in flight, which are recorded.
  */
-import { DigestError } from '../../errors.ts';
+import { DigestError, UsageError } from '../../errors.ts';
 import { createLogger } from '../../log.ts';
 import { onShutdownSignals } from '../../schedule/index.ts';
 import { parseIssueDate } from '../../util/time.ts';
 import type { Command } from '../command.ts';
-import { issueDate, seedSubscribers, sendStep } from '../../cycle/index.ts';
+import { issueDate, seedSubscribers, sendStep, usesJobQueue } from '../../cycle/index.ts';
 import { formatSend } from '../format.ts';
 import { progressReporter } from '../progress.ts';
 import { sendTest } from '../../cycle/index.ts';
 
 export const command: Command = {
   usage: [
-    'digest send [--issue D] [--to ADDRESS] [--retry-failed] [--json]',
+    'digest send [--issue D] [--to ADDRESS] [--retry-failed] [--no-wait] [--json]',
     '                                           send the issue of D; --to sends one test copy only;',
-    '                                           --retry-failed tries failed recipients again',
+    '                                           --retry-failed tries failed recipients again;',
+    '                                           --no-wait (PostgreSQL store) returns once the jobs are enqueued',
   ],
-  options: { issue: { type: 'string' }, date: { type: 'string' }, to: { type: 'string' }, 'retry-failed': { type: 'boolean' } },
+  options: {
+    issue: { type: 'string' },
+    date: { type: 'string' },
+    to: { type: 'string' },
+    'retry-failed': { type: 'boolean' },
+    'no-wait': { type: 'boolean' },
+  },
   async run(ctx, _args, values) {
     const given = (values.issue ?? values.date) as string | undefined;
     const date = issueDate(ctx, given ? parseIssueDate(given) : undefined);
@@ -30,12 +37,18 @@ export const command: Command = {
         lines: [`test copy of ${test.date} sent to ${test.to} via ${test.transport} (delivery records untouched)`],
       };
     }
+    if (values['no-wait'] && !usesJobQueue(ctx)) {
+      throw new UsageError(
+        '--no-wait needs the PostgreSQL store: with the SQLite store this process is the only sender',
+        'set store.url to postgres://… and run digest worker on the sending machines, or leave out --no-wait',
+      );
+    }
     seedSubscribers(ctx);
     const requeued = values['retry-failed'] ? ctx.store.deliveries.requeueFailed(date, ctx.now().toISOString()) : 0;
     const stop = new AbortController();
     const removeSignals = onShutdownSignals(() => stop.abort(), createLogger());
     try {
-      const send = await sendStep(ctx, date, progressReporter(ctx.json), stop.signal);
+      const send = await sendStep(ctx, date, progressReporter(ctx.json), stop.signal, { wait: !values['no-wait'] });
       if (stop.signal.aborted && send.remaining) {
         throw new DigestError(
           `stopped: ${send.submitted} submitted, ${send.remaining} left pending for the issue of ${date}`,
