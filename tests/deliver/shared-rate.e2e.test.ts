@@ -9,7 +9,7 @@
  * the machine's speed, and the count per window is exact.
  */
 import assert from 'node:assert/strict';
-import { test } from 'vitest';
+import { type TestContext, test } from 'vitest';
 import { sendBatch } from '../../src/deliver/index.ts';
 import { IssueMessage } from '../../src/deliver/mime.ts';
 import { RateLimiter } from '../../src/deliver/rate.ts';
@@ -74,7 +74,7 @@ const RULES: RateRule[] = [
 
 /** Three workers send one block each of a 90-subscriber issue, each paced by `pacerFor(i)`; the accept times at the server. */
 async function sendWithThreeWorkers(
-  t: { onTestFinished: (fn: () => unknown) => void },
+  t: TestContext,
   time: VirtualTime,
   pacerFor: (i: number) => Promise<SendPacer>,
 ): Promise<{ accepted: number[]; perRecipient: Map<string, string[]> }> {
