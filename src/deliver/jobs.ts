@@ -94,7 +94,6 @@ export class SendJobQueue {
       schedule: false,
       supervise: true,
       maintenanceIntervalSeconds: settings.maintenanceSeconds,
-      monitorStateIntervalSeconds: undefined,
     });
     boss.on('error', onError);
     await boss.start();

@@ -200,7 +200,7 @@ export class DeliveryStore {
   openBlocks(issueDate: IsoDate, blockSize: number): { block: number; open: number }[] {
     return this.db
       .prepare(
-        `SELECT (subscriber_id - 1) / ? AS block, count(*) AS open FROM deliveries
+        `SELECT (subscriber_id - 1) / CAST(? AS INTEGER) AS block, count(*) AS open FROM deliveries
          WHERE issue_date = ? AND status IN ('pending', 'sending') GROUP BY 1 ORDER BY 1`,
       )
       .all(blockSize, issueDate) as { block: number; open: number }[];
