@@ -61,8 +61,10 @@ export async function sendStep(
       },
       { deliveries: store.deliveries, subscribers: store.subscribers, messenger },
     );
+    // Even a run that found nothing left may have been stopped and overtaken: say so rather than "completed".
+    lock.verify();
+    checkNotTakenOver(lock.lost, signal, date, totals.submitted);
     if (totals.status === 'completed') store.issues.setStatus(date, 'sent', ctx.now().toISOString());
-    else checkNotTakenOver(lock.lost, signal, date, totals.submitted);
     if (totals.status === 'aborted') throw sendAborted(date, messenger.description, totals);
     return { date, transport: messenger.description, ...totals, variants: prepared.variants };
   } finally {

@@ -12,6 +12,8 @@ import { acquireLock, lockOwner, type LockRepository } from '../store/index.ts';
 /** A held send lock. `lost` aborts if the lease could not be renewed (another process took it). */
 export interface SendLock {
   lost: AbortSignal;
+  /** Renew now; false (and `lost` aborted) when another process has taken the lease. */
+  verify(): boolean;
   release(): void;
 }
 

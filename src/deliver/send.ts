@@ -261,7 +261,8 @@ async function deliverQueued(
       return finish();
     }
     // The ledger says `sending` from here until the reply is recorded: the only window a crash leaves in doubt.
-    deliveries.markSending(issueDate, item.subscriberId, iso());
+    // Taken by another sender since this one read it (this process was stopped past its lease): not ours to send.
+    if (!deliveries.markSending(issueDate, item.subscriberId, iso())) return finish();
     const outcome = await messenger.send(message, { issueDate, name: String(item.subscriberId).padStart(6, '0') });
     handle(item, outcome, outcome.ok ? outcome.response.slice(0, 500) : null);
   };

@@ -119,10 +119,11 @@ export class DeliveryStore {
 
   constructor(private readonly db: Db) {
     this.sendingStmt = db.prepare(
-      "UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = ? WHERE issue_date = ? AND subscriber_id = ?",
+      "UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = ? WHERE issue_date = ? AND subscriber_id = ? AND status = 'pending'",
     );
     this.doneStmt = db.prepare(
-      'UPDATE deliveries SET status = ?, error = ?, response = ?, updated_at = ? WHERE issue_date = ? AND subscriber_id = ?',
+      // Only an unfinished row takes an outcome: the late reply of a sender that was taken over never overwrites what the new one recorded.
+      "UPDATE deliveries SET status = ?, error = ?, response = ?, updated_at = ? WHERE issue_date = ? AND subscriber_id = ? AND status IN ('pending', 'sending')",
     );
   }
 
@@ -232,9 +233,14 @@ export class DeliveryStore {
       .all(issueDate, afterId, upToId, limit) as PendingDelivery[];
   }
 
-  /** Mark a delivery in flight: written just before its SMTP transaction starts. */
-  markSending(issueDate: IsoDate, subscriberId: number, now: string): void {
-    ledgerWrite(this.db, () => this.sendingStmt.run(now, issueDate, subscriberId));
+  /**
+   * Claim a delivery and mark it in flight, just before its SMTP transaction
+   * starts. Only a `pending` row can be claimed: false means another sender
+   * took it since this one read it (a sender that was stopped past its lease
+   * and resumed still holds rows it read before), so it must not be sent.
+   */
+  markSending(issueDate: IsoDate, subscriberId: number, now: string): boolean {
+    return ledgerWrite(this.db, () => this.sendingStmt.run(now, issueDate, subscriberId)).changes === 1;
   }
 
   /** Record the outcome of a delivery (`pending` again while it waits for a retry). */

@@ -42,6 +42,12 @@ export interface HeldLock {
   lost: AbortSignal;
   /** The holder the lease was taken over from (it had expired), if any. */
   stolenFrom: LockHolder | null;
+  /**
+   * Renew now and say whether the lease is still ours (aborting `lost` if
+   * not): a holder checks before it reports success, since a process that
+   * was stopped and resumed may finish its work before the next timed renewal.
+   */
+  verify(): boolean;
   /** Stop renewing and give the lock up. */
   release(): void;
 }
@@ -70,7 +76,8 @@ export function acquireLock(locks: LockRepository, opts: AcquireOptions): { ok: 
   }
   if (!got.ok) return got;
   const lost = new AbortController();
-  const timer = setInterval(() => {
+  const renew = () => {
+    if (lost.signal.aborted) return;
     let ours: boolean;
     try {
       ours = locks.renew(name, opts.owner, ttl);
@@ -83,7 +90,8 @@ export function acquireLock(locks: LockRepository, opts: AcquireOptions): { ok: 
       opts.onLost?.(locks.get(name));
       lost.abort(new DigestError(`the ${name} lock was taken over by another process`));
     }
-  }, opts.renewEveryMs ?? RENEW_EVERY_MS);
+  };
+  const timer = setInterval(renew, opts.renewEveryMs ?? RENEW_EVERY_MS);
   // Renewal must not keep a finished process alive.
   timer.unref();
   let released = false;
@@ -93,6 +101,10 @@ export function acquireLock(locks: LockRepository, opts: AcquireOptions): { ok: 
       owner: opts.owner,
       lost: lost.signal,
       stolenFrom: got.stolenFrom,
+      verify() {
+        if (!released) renew();
+        return !lost.signal.aborted;
+      },
       release() {
         if (released) return;
         released = true;

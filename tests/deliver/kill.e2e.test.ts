@@ -153,3 +153,50 @@ test('kill -9 right after the server accepted a message: nobody missed, any repe
   t.annotate(`left in doubt by the kill: ${summary.resumed}; delivered twice (same Message-ID): ${repeats}`);
   assert.deepEqual(ledger(db), { sent: SUBSCRIBERS });
 });
+
+test('SIGSTOP past the lease, another send takes over, SIGCONT: the first exits 1 saying so, and sends nobody twice but its in-flight (issue 15 item 12)', async (t) => {
+  const ACCEPT = 8;
+  const smtp = await startSmtp({ parse: false, data: ({ n }) => (n <= ACCEPT ? 'accept' : 'hold') });
+  t.onTestFinished(() => smtp.close());
+  const { file, db } = configFor(smtp);
+  const first = spawn(process.execPath, [`${ROOT}bin/digest.js`, 'send', '--issue', DATE, '--config', file], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  t.onTestFinished(() => void first.kill('SIGKILL'));
+  let stderr = '';
+  first.stderr!.on('data', (d: Buffer) => (stderr += d));
+  const firstExit = new Promise<number | null>((resolve) => first.on('exit', (code) => resolve(code)));
+  await smtp.waitFor(() => smtp.received.length === ACCEPT && smtp.held.length === 4);
+  await smtp.waitFor(() => ledger(db).sent === ACCEPT);
+  first.kill('SIGSTOP');
+  // Stopped longer than its leases last: rather than wait the minutes out, let them expire in the store.
+  const conn = new Database(db);
+  conn.prepare("UPDATE locks SET expires_at = '2000-01-01T00:00:00.000Z'").run();
+  conn.close();
+
+  smtp.options.data = undefined;
+  const second = await runCli(['send', '--issue', DATE, '--config', file, '--json'], { env });
+  assert.equal(second.code, 0, second.stderr);
+  assert.equal(JSON.parse(second.stdout).send.status, 'completed');
+  assert.deepEqual(ledger(db), { sent: SUBSCRIBERS });
+
+  // The stopped process's four transactions get their 250 late, then it runs on.
+  smtp.releaseHeld('accept');
+  first.kill('SIGCONT');
+  assert.equal(await firstExit, 1, stderr);
+  assert.match(stderr, /taken over by another process/);
+  assert.doesNotMatch(stderr, /stopped early/);
+
+  const byRecipient = smtp.messageIdsByRecipient();
+  assert.equal(byRecipient.size, SUBSCRIBERS, 'nobody missed');
+  let repeats = 0;
+  for (const [to, ids] of byRecipient) {
+    assert.equal(new Set(ids).size, 1, `${to}: every copy has the same Message-ID`);
+    repeats += ids.length - 1;
+  }
+  // Only the four messages that were in flight when it stopped went out twice; every row it had read
+  // but not yet sent was claimed by the other process and is not sent again.
+  assert.equal(repeats, 4);
+  assert.deepEqual(ledger(db), { sent: SUBSCRIBERS }, 'late replies do not overwrite the ledger');
+});

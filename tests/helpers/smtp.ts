@@ -57,6 +57,8 @@ export interface TestSmtp {
   received: Received[];
   /** Message-IDs of messages whose reply is being held. */
   held: string[];
+  /** Answer every held message now: accept it (250, counted as received) or drop its connection. */
+  releaseHeld(answer: 'accept' | 'disconnect'): void;
   /** The rules can be changed while it runs. */
   options: SmtpOptions;
   /** Message-IDs accepted per recipient. */
@@ -77,6 +79,7 @@ export async function startSmtp(opts: SmtpOptions | RecipientRule = {}): Promise
   const received: Received[] = [];
   const held: string[] = [];
   const attempts = new Map<string, number>();
+  const waiting: ((answer: 'accept' | 'disconnect') => void)[] = [];
   let arrived = 0;
 
   // smtp-server keeps its connections in a Set; the session id names one.
@@ -114,20 +117,26 @@ export async function startSmtp(opts: SmtpOptions | RecipientRule = {}): Promise
         const messageId = /^Message-ID:\s*(<[^>]+>)/im.exec(head)?.[1] ?? null;
         const to = session.envelope.rcptTo.map((r) => r.address);
         const answer = options.data?.({ to: to[0] ?? '', messageId, n: ++arrived }) ?? 'accept';
-        if (answer === 'hold') return void held.push(messageId ?? '');
+        if (answer === 'hold') {
+          held.push(messageId ?? '');
+          return void waiting.push((late) => (late === 'accept' ? accept() : drop(session)));
+        }
         if (answer === 'disconnect') return drop(session);
         if (answer !== 'accept') return cb(Object.assign(new Error(answer.message), { responseCode: answer.code }));
-        const message: Received = {
-          envelopeTo: to,
-          raw,
-          parsed: (options.parse === false ? null : await simpleParser(raw)) as ParsedMail,
-          messageId,
-          secure: !!session.secure,
-          user: (session.user as string | undefined) ?? null,
-        };
-        cb();
-        received.push(message);
-        options.onAccepted?.(message);
+        await accept();
+        async function accept() {
+          const message: Received = {
+            envelopeTo: to,
+            raw,
+            parsed: (options.parse === false ? null : await simpleParser(raw)) as ParsedMail,
+            messageId,
+            secure: !!session.secure,
+            user: (session.user as string | undefined) ?? null,
+          };
+          cb();
+          received.push(message);
+          options.onAccepted?.(message);
+        }
       });
     },
   });
@@ -140,6 +149,9 @@ export async function startSmtp(opts: SmtpOptions | RecipientRule = {}): Promise
     url: `${options.secure ? 'smtps' : 'smtp'}://127.0.0.1:${port}`,
     received,
     held,
+    releaseHeld(answer) {
+      for (const answerOne of waiting.splice(0)) answerOne(answer);
+    },
     options,
     messageIdsByRecipient() {
       const out = new Map<string, string[]>();
