@@ -42,7 +42,8 @@ export const command: Command = {
       } finally {
         await sender.close();
       }
-      log.info('worker stopped', done);
+      // Statements this worker sent to PostgreSQL (job queue and shared rate): what `npm run bench scale` adds up.
+      log.info('worker stopped', { ...done, roundTrips: sender.roundTrips() });
       return { summary: { worker: done }, lines: [`worker stopped after ${done.jobs} job(s), ${done.submitted} message(s) submitted`] };
     } finally {
       removeSignals();
