@@ -98,6 +98,8 @@ const SCHEMA = `
 export async function openSendRate(url: string): Promise<SendRateRepository> {
   // Two connections: a reservation is one short statement; a second lets two senders of one process overlap.
   const pool = new pg.Pool({ connectionString: url, max: 2 });
+  // An idle connection dropped by a database restart must not crash the process; the next reservation reports it.
+  pool.on('error', () => {});
   let roundTrips = 0;
   const client = await pool.connect();
   try {
