@@ -204,7 +204,12 @@ export class DeliveryStore {
         `SELECT (subscriber_id - 1) / CAST(? AS INTEGER) AS block, count(*) AS open FROM deliveries
          WHERE issue_date = ? AND status IN ('pending', 'sending') GROUP BY 1 ORDER BY 1`,
       )
-      .all(blockSize, issueDate) as { block: number; open: number }[];
+      .all(blockSize, issueDate)
+      .map((r) => {
+        // Numbers, whatever the engine returns for integer arithmetic and count(*) (PostgreSQL: bigint as text).
+        const row = r as { block: number | string; open: number | string };
+        return { block: Number(row.block), open: Number(row.open) };
+      });
   }
 
   /**
