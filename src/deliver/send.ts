@@ -116,21 +116,37 @@ export async function sendIssue(
   // Accepted by the server but not yet recorded `sent` (the ledger write failed):
   // written again before the run ends, so the next run does not send them twice.
   const unrecorded: { item: QueuedDelivery; response: string | null }[] = [];
+  /** Record an outcome in the ledger together with the run's counters (one transaction). */
+  const record = (
+    item: QueuedDelivery,
+    status: 'sent' | 'failed' | 'pending' | 'skipped',
+    error: string | null,
+    count?: 'submitted' | 'failed' | 'skipped' | 'retried',
+    response: string | null = null,
+  ) => {
+    if (count) counts[count]++;
+    counts.remaining = Math.max(0, total - done - (count && count !== 'retried' ? 1 : 0));
+    try {
+      deliveries.markDone(issueDate, item.subscriberId, status, error, iso(), response, { id: runId, counts });
+    } catch (err) {
+      if (count) counts[count]--;
+      throw err;
+    }
+  };
   const handle = (item: QueuedDelivery, outcome: SendOutcome, response: string | null) => {
     if (outcome.ok) {
       try {
-        deliveries.markDone(issueDate, item.subscriberId, 'sent', null, iso(), response);
+        record(item, 'sent', null, 'submitted', response);
       } catch (err) {
         unrecorded.push({ item, response });
         throw err;
       }
-      counts.submitted++;
       streak = 0;
       return finish();
     }
     if (outcome.kind === 'fatal') {
       // Nothing can go out: the recipient stays pending for the next run.
-      deliveries.markDone(issueDate, item.subscriberId, 'pending', outcome.error, iso());
+      record(item, 'pending', outcome.error);
       fatal ??= outcome.error;
       return stop.abort();
     }
@@ -139,15 +155,13 @@ export async function sendIssue(
     lastError = outcome.error;
     if (outcome.kind === 'temporary' && item.failures < opts.retries) {
       item.failures++;
-      counts.retried++;
       // Pending again while it waits, so a crash now resumes with a retry, not a loss.
-      deliveries.markDone(issueDate, item.subscriberId, 'pending', outcome.error, iso());
+      record(item, 'pending', outcome.error, 'retried');
       const jitter = 0.75 + Math.random() * 0.5;
       queue.retryLater(item, opts.retryDelayMs * 2 ** (item.failures - 1) * jitter);
     } else {
-      deliveries.markDone(issueDate, item.subscriberId, 'failed', outcome.error, iso());
+      record(item, 'failed', outcome.error, 'failed');
       if (outcome.bounce) subscribers.recordFailure(item.subscriberId, opts.bounceAfter, iso());
-      counts.failed++;
       finish();
     }
     if (streak >= streakLimit) {
@@ -160,8 +174,7 @@ export async function sendIssue(
     // A retry may come minutes later: look at the subscriber again.
     const status = item.failures ? (subscribers.byId(item.subscriberId)?.status ?? null) : item.subscriberStatus;
     if (status !== 'active') {
-      deliveries.markDone(issueDate, item.subscriberId, 'skipped', `not sent: the subscriber is ${status ?? 'deleted'}`, iso());
-      counts.skipped++;
+      record(item, 'skipped', `not sent: the subscriber is ${status ?? 'deleted'}`, 'skipped');
       return finish();
     }
     if (!(await limiter.take(signal))) return; // stopped while waiting for a slot: stays pending
@@ -183,8 +196,7 @@ export async function sendIssue(
       return handle(item, { ok: false, kind: 'permanent', error: `cannot compose the message: ${(err as Error).message}` }, null);
     }
     if (!message) {
-      deliveries.markDone(issueDate, item.subscriberId, 'skipped', 'not sent: nothing in the chosen sections', iso());
-      counts.skipped++;
+      record(item, 'skipped', 'not sent: nothing in the chosen sections', 'skipped');
       return finish();
     }
     // The ledger says `sending` from here until the reply is recorded: the only window a crash leaves in doubt.
@@ -214,10 +226,7 @@ export async function sendIssue(
   let status: SendTotals['status'] = 'aborted';
   let error: string | null = fatal;
   try {
-    for (const { item, response } of unrecorded.splice(0)) {
-      deliveries.markDone(issueDate, item.subscriberId, 'sent', null, iso(), response);
-      counts.submitted++;
-    }
+    for (const { item, response } of unrecorded.splice(0)) record(item, 'sent', null, 'submitted', response);
     const after = deliveries.totals(issueDate);
     counts.remaining = after.pending + after.sending;
     error = fatal ?? (crashed ? String((crashed.reason as Error)?.message ?? crashed.reason) : null);
