@@ -15,8 +15,8 @@ import { ConfigError } from '../errors.ts';
 /** One language's texts (keys as in messages.yaml). */
 export type Messages = Record<string, string>;
 
-/** The pages of `digest serve`, one template each in templates/subscription/ (`<name>.hbs`). */
-export type SubscriptionPage = 'subscribe' | 'notice' | 'preferences' | 'unsubscribe';
+/** The pages of `digest serve` (and its `--form-snippet`), one template each in templates/subscription/ (`<name>.hbs`). */
+export type SubscriptionPage = 'subscribe' | 'notice' | 'preferences' | 'unsubscribe' | 'snippet';
 
 /** The loaded catalogue and templates of one language. */
 export interface SubscriptionTemplates {
@@ -58,6 +58,7 @@ export function loadSubscriptionTemplates(templatesDir: string, language: string
     notice: compile('notice.hbs'),
     preferences: compile('preferences.hbs'),
     unsubscribe: compile('unsubscribe.hbs'),
+    snippet: compile('snippet.hbs'),
   };
   const mjml = compile('mail.mjml.hbs');
   const text = compile('mail.txt.hbs', true);

@@ -36,7 +36,7 @@ export function sendPage(
   method: string,
   status: number,
   deps: SubscriptionDeps,
-  name: Exclude<SubscriptionPage, 'unsubscribe'>,
+  name: Exclude<SubscriptionPage, 'unsubscribe' | 'snippet'>,
   data: { heading: string } & Record<string, unknown>,
 ): void {
   answer(res, method, status, deps.templates.page(name, { title: deps.title, ...data }));
