@@ -17,7 +17,7 @@ import {
   splitIssuer,
   stableId,
   textToHtml,
-} from './normalize.ts';
+} from './normalize/index.ts';
 import { escapeHtml } from '../util/html.ts';
 import { htmlToPlain, markdownToHtml } from './markdown.ts';
 import { sanitize } from './sanitize.ts';

@@ -4,7 +4,7 @@
  * same sanitizer as feed bodies, so a reader never sees `**`, `&lt;p&gt;` or a tag.
  */
 import MarkdownIt from 'markdown-it';
-import { htmlToText, repairHtml } from './normalize.ts';
+import { htmlToText, repairHtml } from './normalize/index.ts';
 import { sanitize } from './sanitize.ts';
 
 // html: false — tags an editor types are text, never markup; no typographer: quotes stay as written.
