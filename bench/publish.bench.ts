@@ -10,6 +10,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { archiveEntry, renderArchive } from '../src/publish/archive.ts';
+import { loadTemplates } from '../src/render/index.ts';
 import { openStore } from '../src/store/index.ts';
 import { renderAtom } from '../src/publish/atom.ts';
 import { issueFeed, itemFeed, type FeedSettings } from '../src/publish/feeds.ts';
@@ -108,15 +109,17 @@ for (const n of [30, 365, 1825]) {
   });
   save();
   const settings = { title: '信息摘编', description: '', language: 'zh-CN', itemFeed: true };
+  const templates = loadTemplates('templates');
   (globalThis as { gc?: () => void }).gc?.();
   const heapBefore = process.memoryUsage().heapUsed;
-  const ms = await medianMs(() => renderArchive(store.issues.archiveEntries(), settings), 5);
+  const ms = await medianMs(() => renderArchive(store.issues.archiveEntries(), settings, templates), 5);
   const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 1e6;
   const naiveMs = await medianMs(
     () =>
       renderArchive(
         store.issues.latest(n).map((s) => archiveEntry(s.issue)),
         settings,
+        templates,
       ),
     n > 1000 ? 3 : 5,
   );

@@ -11,7 +11,7 @@ import { renderOptions } from './render.ts';
 
 /**
  * Write the issue's files (from its render), then the archive and feeds
- * (`templates` renders older issues' pages missing on disk). Returns the paths
+ * (`templates` renders the archive, and older issues' pages missing on disk). Returns the paths
  * written. A write failure (disk full, no permission) becomes an error naming
  * the path and what to do; nothing is mailed until a later run has published.
  */
@@ -44,6 +44,6 @@ function publishFiles(ctx: Context, issue: Issue, rendered: RenderedIssue, templ
       i.date === issue.date ? rendered.webHtml : (publishedPage(outDir, i.date) ?? renderWebPage(i, templates, renderOptions(ctx, i.date))),
   }));
   const settings = { publication: config.publication, summaryChars: config.render.summaryChars, itemFeed: config.output.itemFeed };
-  files.push(...writeArchiveAndFeeds(outDir, store.issues.archiveEntries(), latest, settings));
+  files.push(...writeArchiveAndFeeds(outDir, store.issues.archiveEntries(), latest, settings, templates));
   return files.map((f) => join(config.output.dir, f.slice(outDir.length + 1)));
 }

@@ -1,5 +1,6 @@
 /**
- * The subscription pages' and mails' texts and templates: the message
+ * The subscription pages' and mails' texts and templates (the unsubscribe
+ * page included): the message
  * catalogue `templates/subscription/messages.yaml` (Chinese for zh-CN, English
  * for en) and the Handlebars templates next to it. `digest serve` renders the
  * pages with it, the subscription mailer the mails; editors restyle and
@@ -14,14 +15,17 @@ import { ConfigError } from '../errors.ts';
 /** One language's texts (keys as in messages.yaml). */
 export type Messages = Record<string, string>;
 
+/** The pages of `digest serve` (and its `--form-snippet`), one template each in templates/subscription/ (`<name>.hbs`). */
+export type SubscriptionPage = 'subscribe' | 'notice' | 'preferences' | 'unsubscribe' | 'snippet';
+
 /** The loaded catalogue and templates of one language. */
 export interface SubscriptionTemplates {
   /** The texts, raw (`fmt` fills their `{placeholders}`). */
   t: Messages;
   /** Fill a text's `{name}` placeholders. */
   fmt(key: string, vars?: Record<string, string | number>): string;
-  /** A page (`subscribe`, `notice`, `preferences`) as HTML. */
-  page(name: 'subscribe' | 'notice' | 'preferences', data: Record<string, unknown>): string;
+  /** A page of `digest serve` as HTML. */
+  page(name: SubscriptionPage, data: Record<string, unknown>): string;
   /** A mail's MJML and text part. */
   mail(data: Record<string, unknown>): { mjml: string; text: string };
 }
@@ -49,7 +53,13 @@ export function loadSubscriptionTemplates(templatesDir: string, language: string
     for (const f of readdirSync(partials).filter((f) => f.endsWith('.hbs')))
       hb.registerPartial(basename(f, '.hbs'), readFileSync(join(partials, f), 'utf8'));
   const compile = (name: string, noEscape = false) => hb.compile(read(name), { noEscape });
-  const pages = { subscribe: compile('subscribe.hbs'), notice: compile('notice.hbs'), preferences: compile('preferences.hbs') };
+  const pages: Record<SubscriptionPage, Handlebars.TemplateDelegate> = {
+    subscribe: compile('subscribe.hbs'),
+    notice: compile('notice.hbs'),
+    preferences: compile('preferences.hbs'),
+    unsubscribe: compile('unsubscribe.hbs'),
+    snippet: compile('snippet.hbs'),
+  };
   const mjml = compile('mail.mjml.hbs');
   const text = compile('mail.txt.hbs', true);
   const fmt = (key: string, vars: Record<string, string | number> = {}) =>

@@ -4,7 +4,13 @@
  * and — loaded on demand, because it pulls in nodemailer — message
  * composition and the transports (mail.ts).
  */
-export { catalogueLanguage, loadSubscriptionTemplates, type Messages, type SubscriptionTemplates } from './catalogue.ts';
+export {
+  catalogueLanguage,
+  loadSubscriptionTemplates,
+  type Messages,
+  type SubscriptionPage,
+  type SubscriptionTemplates,
+} from './catalogue.ts';
 export {
   confirmUrl,
   preferencesUrl,

@@ -101,7 +101,7 @@ export async function sendIssue(
     );
   }
   const queue = new DeliveryQueue(deliveries, issueDate, opts.batchSize ?? 500, undefined, () => deliveries.updateRun(runId, counts));
-  const outcome = await deliverQueued(opts, deps, queue, limiter, counts, before.pending);
+  const outcome = await deliverQueued(opts, deps, queue, limiter, counts, runId, before.pending);
   // The store failing (locked for long, disk full) stops the run: record what
   // the server accepted and end the run if the store lets us now; if it still
   // does not, the next run's start marks this one interrupted.
@@ -146,7 +146,7 @@ export async function sendBatch(
   const counts: SendRunCounts = { planned: 0, submitted: 0, retried: 0, failed: 0, skipped: 0, resumed: 0, remaining: 0 };
   counts.resumed = deliveries.resumeInterrupted(opts.issueDate, opts.now().toISOString(), opts.range);
   const queue = new DeliveryQueue(deliveries, opts.issueDate, opts.batchSize ?? 500, undefined, undefined, opts.range);
-  const outcome = await deliverQueued(opts, deps, queue, opts.pacer, counts, Number.NaN);
+  const outcome = await deliverQueued(opts, deps, queue, opts.pacer, counts, null, Number.NaN);
   outcome.recordUnrecorded();
   if (outcome.crashed) throw outcome.crashed;
   counts.remaining = deliveries.pending(opts.issueDate, opts.range.after, opts.range.upTo - opts.range.after, opts.range.upTo).length;
@@ -165,6 +165,8 @@ async function deliverQueued(
   queue: DeliveryQueue,
   pacer: SendPacer,
   counts: SendRunCounts,
+  /** The run whose counters are saved with each outcome (null: a job's block) and how many it has to do. */
+  runId: number | null,
   total: number,
 ): Promise<{ fatal: string | null; crashed: unknown; recordUnrecorded: () => void }> {
   const { deliveries, subscribers, messenger } = deps;
@@ -189,21 +191,37 @@ async function deliverQueued(
   // Accepted by the server but not yet recorded `sent` (the ledger write failed):
   // written again before the run ends, so the next run does not send them twice.
   const unrecorded: { item: QueuedDelivery; response: string | null }[] = [];
+  /** Record an outcome in the ledger together with the run's counters (one transaction; a job's block has no run of its own). */
+  const record = (
+    item: QueuedDelivery,
+    status: 'sent' | 'failed' | 'pending' | 'skipped',
+    error: string | null,
+    count?: 'submitted' | 'failed' | 'skipped' | 'retried',
+    response: string | null = null,
+  ) => {
+    if (count) counts[count]++;
+    if (runId !== null) counts.remaining = Math.max(0, total - done - (count && count !== 'retried' ? 1 : 0));
+    try {
+      deliveries.markDone(issueDate, item.subscriberId, status, error, iso(), response, runId === null ? undefined : { id: runId, counts });
+    } catch (err) {
+      if (count) counts[count]--;
+      throw err;
+    }
+  };
   const handle = (item: QueuedDelivery, outcome: SendOutcome, response: string | null) => {
     if (outcome.ok) {
       try {
-        deliveries.markDone(issueDate, item.subscriberId, 'sent', null, iso(), response);
+        record(item, 'sent', null, 'submitted', response);
       } catch (err) {
         unrecorded.push({ item, response });
         throw err;
       }
-      counts.submitted++;
       streak = 0;
       return finish();
     }
     if (outcome.kind === 'fatal') {
       // Nothing can go out: the recipient stays pending for the next run.
-      deliveries.markDone(issueDate, item.subscriberId, 'pending', outcome.error, iso());
+      record(item, 'pending', outcome.error);
       fatal ??= outcome.error;
       return stop.abort();
     }
@@ -212,15 +230,13 @@ async function deliverQueued(
     lastError = outcome.error;
     if (outcome.kind === 'temporary' && item.failures < opts.retries) {
       item.failures++;
-      counts.retried++;
       // Pending again while it waits, so a crash now resumes with a retry, not a loss.
-      deliveries.markDone(issueDate, item.subscriberId, 'pending', outcome.error, iso());
+      record(item, 'pending', outcome.error, 'retried');
       const jitter = 0.75 + Math.random() * 0.5;
       queue.retryLater(item, opts.retryDelayMs * 2 ** (item.failures - 1) * jitter);
     } else {
-      deliveries.markDone(issueDate, item.subscriberId, 'failed', outcome.error, iso());
+      record(item, 'failed', outcome.error, 'failed');
       if (outcome.bounce) subscribers.recordFailure(item.subscriberId, opts.bounceAfter, iso());
-      counts.failed++;
       finish();
     }
     if (streak >= streakLimit) {
@@ -233,8 +249,7 @@ async function deliverQueued(
     // A retry may come minutes later: look at the subscriber again.
     const status = item.failures ? (subscribers.byId(item.subscriberId)?.status ?? null) : item.subscriberStatus;
     if (status !== 'active') {
-      deliveries.markDone(issueDate, item.subscriberId, 'skipped', `not sent: the subscriber is ${status ?? 'deleted'}`, iso());
-      counts.skipped++;
+      record(item, 'skipped', `not sent: the subscriber is ${status ?? 'deleted'}`, 'skipped');
       return finish();
     }
     if (!(await pacer.take(signal))) return; // stopped while waiting for a slot: stays pending
@@ -256,8 +271,7 @@ async function deliverQueued(
       return handle(item, { ok: false, kind: 'permanent', error: `cannot compose the message: ${(err as Error).message}` }, null);
     }
     if (!message) {
-      deliveries.markDone(issueDate, item.subscriberId, 'skipped', 'not sent: nothing in the chosen sections', iso());
-      counts.skipped++;
+      record(item, 'skipped', 'not sent: nothing in the chosen sections', 'skipped');
       return finish();
     }
     // The ledger says `sending` from here until the reply is recorded: the only window a crash leaves in doubt.
@@ -285,10 +299,7 @@ async function deliverQueued(
     fatal,
     crashed: crashed?.reason,
     recordUnrecorded() {
-      for (const { item, response } of unrecorded.splice(0)) {
-        deliveries.markDone(issueDate, item.subscriberId, 'sent', null, iso(), response);
-        counts.submitted++;
-      }
+      for (const { item, response } of unrecorded.splice(0)) record(item, 'sent', null, 'submitted', response);
     },
   };
 }

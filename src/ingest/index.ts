@@ -22,7 +22,7 @@ import type { NearDuplicateIndex } from './similar.ts';
 export { parsePlainItems, readEditorFile } from './inbox.ts';
 export { buildItem, type EntryInput } from './item.ts';
 export { corpusItems, headlineKey, labelledSet, splitLabelled, type LabelledItem, type LabelledSet } from './labelled.ts';
-export { normalizeTitle } from './normalize.ts';
+export { normalizeTitle } from './normalize/index.ts';
 export { startParseWorkersEarly } from './parse-pool.ts';
 
 export { storeItems, type StoreCounts } from './dedupe.ts';

@@ -17,7 +17,7 @@ import {
   splitIssuer,
   stableId,
   textToHtml,
-} from './normalize.ts';
+} from './normalize/index.ts';
 import { escapeHtml } from '../util/html.ts';
 import { htmlToPlain, markdownToHtml } from './markdown.ts';
 import { sanitize } from './sanitize.ts';
@@ -78,7 +78,8 @@ function fallbackTitle(text: string, link: string | null): string {
 export function buildItem(input: EntryInput, now: string, zone: string): Item {
   if (input.book) return buildBook(input, input.book, now);
   const link = canonicalLink(input.link, input.base);
-  const rawTitle = decodeEntities(/<[a-z/][^>]*>/i.test(input.title) ? htmlToText(input.title) : input.title).trim();
+  // A title with markup is HTML (read once, references included); otherwise text that may hold references.
+  const rawTitle = (/<[a-z/][^>]*>/i.test(input.title) ? htmlToText(input.title) : decodeEntities(input.title)).trim();
   const safeHtml = input.html ? sanitize(input.html, link ?? input.base ?? null) : '';
   const rawText = input.text ?? (safeHtml ? htmlToText(safeHtml) : '');
   const joined = input.markdown === 'document' ? rawText.replace(/\r\n?/g, '\n').trim() : joinHardBreaks(rawText);

@@ -4,7 +4,7 @@
  * same sanitizer as feed bodies, so a reader never sees `**`, `&lt;p&gt;` or a tag.
  */
 import MarkdownIt from 'markdown-it';
-import { htmlToText, repairHtml } from './normalize.ts';
+import { htmlToText, repairHtml } from './normalize/index.ts';
 import { sanitize } from './sanitize.ts';
 
 // html: false — tags an editor types are text, never markup; no typographer: quotes stay as written.
@@ -17,12 +17,7 @@ export function markdownToHtml(source: string, base: string | null): string {
 
 /** Sanitized HTML → plain text, links kept as `label（URL）` so the text part loses nothing. */
 export function htmlToPlain(html: string): string {
-  const linked = html.replace(/<a\b[^>]*\shref="([^"]+)"[^>]*>([\s\S]*?)<\/a>/gi, (_m, href: string, label: string) => {
-    const url = href.replace(/&amp;/g, '&');
-    const text = label.replace(/<[^>]+>/g, '');
-    return text === url || !/^https?:/i.test(url) ? label : `${label}（${url}）`;
-  });
-  return htmlToText(linked);
+  return htmlToText(html, { links: true });
 }
 
 /** Markdown inline markup removed: for one-line fields (headlines, book fields). */

@@ -16,7 +16,7 @@
  * loading sanitize-html's CSS parser (postcss) for style attributes nobody keeps.
  */
 import { Parser } from 'htmlparser2';
-import { canonicalLink } from './normalize.ts';
+import { canonicalLink } from './normalize/index.ts';
 
 /** Is this <img> a tracking pixel (1×1, zero size, or a known beacon)? */
 export function isTrackingPixel(attribs: Record<string, string>): boolean {

@@ -7,7 +7,7 @@
  * similarity, through an inverted index so a new item is compared only with
  * items that could reach the threshold.
  */
-import { contentKey } from './normalize.ts';
+import { contentKey } from './normalize/index.ts';
 
 /**
  * Two headlines (issuer + headline, normalized) whose bigram sets have at

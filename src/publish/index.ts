@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assetUrl } from '../assets.ts';
-import { personalize } from '../render/index.ts';
+import { personalize, type Templates } from '../render/index.ts';
 import type { Issue, IsoDate, RenderedIssue } from '../types.ts';
 import { renderArchive, type ArchiveEntry } from './archive.ts';
 import { renderAtom } from './atom.ts';
@@ -17,7 +17,7 @@ import { sweepStaleTemps, writeIfChanged } from '../util/fs.ts';
 import { renderJsonFeed } from './json-feed.ts';
 import { renderRss } from './rss.ts';
 
-export { archiveEntry, type ArchiveEntry } from './archive.ts';
+export { archiveEntry, archiveView, renderArchive, type ArchiveEntry, type ArchiveView } from './archive.ts';
 export type { FeedSettings, PublishedIssue } from './feeds.ts';
 
 /** Everything publishing needs from the configuration. */
@@ -149,11 +149,17 @@ const ICON = (title: string) =>
 const ICON_PNG = () => readFileSync(assetUrl('publish/icon.png'));
 
 /**
- * Rewrite the archive index (from `archive`: every issue) and the feeds
- * (from `latest`: the issues they carry, newest first, with their pages).
- * Returns the paths of the archive and feed files.
+ * Rewrite the archive index (from `archive`: every issue, laid out by
+ * `templates.archive`) and the feeds (from `latest`: the issues they carry,
+ * newest first, with their pages). Returns the paths of the archive and feed files.
  */
-export function writeArchiveAndFeeds(outDir: string, archive: ArchiveEntry[], latest: PublishedIssue[], s: PublishSettings): string[] {
+export function writeArchiveAndFeeds(
+  outDir: string,
+  archive: ArchiveEntry[],
+  latest: PublishedIssue[],
+  s: PublishSettings,
+  templates: Pick<Templates, 'archive'>,
+): string[] {
   sweepStaleTemps(outDir, Date.now());
   const p = s.publication;
   const base = homeUrl(p.baseUrl);
@@ -184,7 +190,7 @@ export function writeArchiveAndFeeds(outDir: string, archive: ArchiveEntry[], la
   files.push(['icon.svg', ICON(p.title)], ['icon.png', ICON_PNG()]);
   files.push([
     'index.html',
-    renderArchive(archive, { title: p.title, description: p.description, language: p.language, itemFeed: s.itemFeed.enabled }),
+    renderArchive(archive, { title: p.title, description: p.description, language: p.language, itemFeed: s.itemFeed.enabled }, templates),
   ]);
   return writeAll(outDir, files);
 }

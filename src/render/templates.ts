@@ -14,7 +14,9 @@ export interface Templates {
   email: Handlebars.TemplateDelegate;
   text: Handlebars.TemplateDelegate;
   web: Handlebars.TemplateDelegate;
-  /** A hash of every file loaded: a stored render made with other templates is not reused. */
+  /** The archive page `out/index.html` (src/publish/archive.ts gives it its data). */
+  archive: Handlebars.TemplateDelegate;
+  /** A hash of every file an issue's render uses (all but archive.hbs): a stored render made with other templates is not reused. */
   fingerprint: string;
 }
 
@@ -43,7 +45,7 @@ export function keepUnits(text: string): string {
     .join('');
 }
 
-/** Load and compile the templates of `dir` (issue.mjml.hbs, issue.txt.hbs, web.hbs, partials/*.hbs). */
+/** Load and compile the templates of `dir` (issue.mjml.hbs, issue.txt.hbs, web.hbs, archive.hbs, partials/*.hbs). */
 export function loadTemplates(dir: string): Templates {
   const hb = Handlebars.create();
   hb.registerHelper('keepUnits', (text: unknown) => new hb.SafeString(keepUnits(String(text ?? ''))));
@@ -58,9 +60,9 @@ export function loadTemplates(dir: string): Templates {
       hb.registerPartial(basename(f, '.hbs'), source);
     }
   }
-  const compile = (name: string, opts: CompileOptions = {}) => {
+  const compile = (name: string, opts: CompileOptions = {}, hashed = true) => {
     const source = read(dir, name);
-    hash.update(`${name}\0${source}\0`);
+    if (hashed) hash.update(`${name}\0${source}\0`);
     try {
       return hb.compile(source, { strict: false, ...opts });
     } catch (err) {
@@ -71,5 +73,7 @@ export function loadTemplates(dir: string): Templates {
   const email = compile('issue.mjml.hbs');
   const text = compile('issue.txt.hbs', { noEscape: true });
   const web = compile('web.hbs');
-  return { email, text, web, fingerprint: hash.digest('hex') };
+  // Not part of a stored issue render: a restyled archive must not make sends render the issue again.
+  const archive = compile('archive.hbs', {}, false);
+  return { email, text, web, archive, fingerprint: hash.digest('hex') };
 }

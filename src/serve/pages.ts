@@ -3,7 +3,7 @@
  * rendered template, the client's IP, and the chosen sections of a form.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SubscriptionMailRequest, SubscriptionTemplates } from '../deliver/index.ts';
+import type { SubscriptionMailRequest, SubscriptionPage, SubscriptionTemplates } from '../deliver/index.ts';
 import type { SubscriberRepository } from '../store/index.ts';
 import type { SlidingLimit } from './limits.ts';
 import { answer } from './unsubscribe.ts';
@@ -36,7 +36,7 @@ export function sendPage(
   method: string,
   status: number,
   deps: SubscriptionDeps,
-  name: 'subscribe' | 'notice' | 'preferences',
+  name: Exclude<SubscriptionPage, 'unsubscribe' | 'snippet'>,
   data: { heading: string } & Record<string, unknown>,
 ): void {
   answer(res, method, status, deps.templates.page(name, { title: deps.title, ...data }));

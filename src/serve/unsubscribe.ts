@@ -10,10 +10,12 @@
  * The token is verified against the subscriber's id and address (HMAC), so a
  * link cannot be altered to unsubscribe someone else. Unknown ids and bad
  * tokens get the same answer, which tells nothing about who is subscribed.
+ * The pages are `templates/subscription/unsubscribe.hbs` with the texts of
+ * the subscription catalogue (messages.yaml), in the publication's language.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readUnsubscribeParams, verifyUnsubscribeToken } from '../deliver/index.ts';
-import { escapeHtml } from '../util/html.ts';
+import type { SubscriptionTemplates } from '../deliver/index.ts';
 import type { SubscriberRepository } from '../store/index.ts';
 
 /** What the endpoint needs. */
@@ -22,6 +24,8 @@ export interface UnsubscribeDeps {
   secret: string;
   /** The publication's title, shown on the pages. */
   title: string;
+  /** The pages' template and texts (templates/subscription/: unsubscribe.hbs, messages.yaml). */
+  templates: SubscriptionTemplates;
   /** Where people can write to instead (the List-Unsubscribe mailto). */
   mailto: string;
   now: () => Date;
@@ -49,18 +53,25 @@ export function maskEmail(email: string): string {
   return `${local.slice(0, Math.min(2, Math.max(1, local.length - 1)))}***${email.slice(at)}`;
 }
 
-function page(title: string, heading: string, body: string): string {
-  return `<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex"><title>${escapeHtml(heading)} · ${escapeHtml(title)}</title>
-<style>body{font:16px/1.7 -apple-system,"PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC",sans-serif;max-width:32rem;margin:12vh auto;padding:0 1.25rem;color:#1a1a1a;background:#fff}
-h1{font-size:1.35rem;margin:0 0 .25rem}p{margin:.75rem 0}.pub{color:#8b0000;font-weight:600;letter-spacing:.1em}
-button{font:inherit;padding:.55rem 1.4rem;border:0;border-radius:4px;background:#8b0000;color:#fff;cursor:pointer}button:focus{outline:3px solid #f4b400}
-@media (prefers-color-scheme:dark){body{background:#121212;color:#e8e8e8}.pub{color:#ff8a80}}</style></head>
-<body><p class="pub">${escapeHtml(title)}</p><h1>${escapeHtml(heading)}</h1>
-${body}
-</body></html>
-`;
+/** What `templates/subscription/unsubscribe.hbs` shows besides the heading (every text from the catalogue). */
+interface UnsubscribeView {
+  paragraphs?: string[];
+  /** A paragraph with the editors' address as a mailto link: the text before and after it. */
+  mailto?: { address: string; before: string; after: string };
+  /** The label of the button that POSTs the one-click body. */
+  button?: string;
+  /** The subscriber's preference centre ("just want fewer emails?"). */
+  preferencesHref?: string;
+}
+
+function page(deps: UnsubscribeDeps, heading: string, view: UnsubscribeView): string {
+  return deps.templates.page('unsubscribe', { title: deps.title, heading, ...view });
+}
+
+/** A catalogue text with `{mailto}` split around the address, so the template can make it a link. */
+function mailtoParagraph(deps: UnsubscribeDeps, key: string): UnsubscribeView['mailto'] {
+  const [before = '', after = ''] = deps.templates.fmt(key, { mailto: '\u0000' }).split('\u0000');
+  return { address: deps.mailto, before, after };
 }
 
 /** Write an HTML answer with the page headers. */
@@ -96,35 +107,23 @@ export function isUnsubscribePath(pathname: string): boolean {
 /** Answer a request to the unsubscribe endpoint. */
 export async function handleUnsubscribe(req: IncomingMessage, res: ServerResponse, url: URL, deps: UnsubscribeDeps): Promise<void> {
   const method = req.method ?? 'GET';
-  const { title } = deps;
+  const tpl = deps.templates;
   if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') {
-    return answer(res, method, 405, page(title, '不支持的请求', '<p>请使用邮件中的退订链接。</p>'), { Allow: 'GET, HEAD, POST' });
+    const html = page(deps, tpl.fmt('unsubscribeMethodHeading'), { paragraphs: [tpl.fmt('unsubscribeMethodBody')] });
+    return answer(res, method, 405, html, { Allow: 'GET, HEAD, POST' });
   }
   const body = method === 'POST' ? await readBody(req) : '';
   const params = readUnsubscribeParams(url.searchParams);
-  const mailto = `<a href="mailto:${escapeHtml(deps.mailto)}?subject=unsubscribe">${escapeHtml(deps.mailto)}</a>`;
   if (!params) {
-    return answer(
-      res,
-      method,
-      400,
-      page(
-        title,
-        '退订链接不完整',
-        `<p>这个链接缺少退订所需的信息（例如来自测试邮件，或链接被截断）。请使用您收到的邮件底部的退订链接，或发送邮件至 ${mailto} 申请退订。</p>`,
-      ),
-    );
+    const html = page(deps, tpl.fmt('unsubscribeIncompleteHeading'), { mailto: mailtoParagraph(deps, 'unsubscribeIncompleteBody') });
+    return answer(res, method, 400, html);
   }
   const subscriber = deps.subscribers.byId(params.subscriberId);
   if (!subscriber || !verifyUnsubscribeToken(deps.secret, subscriber.id, subscriber.email, params.token)) {
-    return answer(
-      res,
-      method,
-      403,
-      page(title, '退订链接无效', `<p>这个退订链接无效或已被改动。请使用您收到的邮件中的链接，或发送邮件至 ${mailto} 申请退订。</p>`),
-    );
+    const html = page(deps, tpl.fmt('unsubscribeInvalidHeading'), { mailto: mailtoParagraph(deps, 'unsubscribeInvalidBody') });
+    return answer(res, method, 403, html);
   }
-  const who = escapeHtml(maskEmail(subscriber.email));
+  const vars = { email: maskEmail(subscriber.email) };
   if (method === 'POST') {
     // RFC 8058 clients send `List-Unsubscribe=One-Click`; a POST with a valid token is a deliberate request either way.
     const outcome = deps.subscribers.unsubscribeId(subscriber.id, deps.now().toISOString());
@@ -132,29 +131,18 @@ export async function handleUnsubscribe(req: IncomingMessage, res: ServerRespons
     deps.log?.(
       `unsubscribe: subscriber ${subscriber.id} (${maskEmail(subscriber.email)}) ${outcome === 'unsubscribed' ? 'unsubscribed' : 'was already unsubscribed'}${oneClick ? ' (one-click)' : ''}`,
     );
-    return answer(
-      res,
-      method,
-      200,
-      page(title, '您已退订', `<p>${who} 已退订，今后不会再收到本刊邮件。</p><p>如果是误操作，请联系编辑部重新订阅。</p>`),
-    );
+    const html = page(deps, tpl.fmt('unsubscribedHeading'), {
+      paragraphs: [tpl.fmt('unsubscribedBody', vars), tpl.fmt('unsubscribeUndoNote')],
+    });
+    return answer(res, method, 200, html);
   }
   if (subscriber.status === 'unsubscribed') {
-    return answer(res, method, 200, page(title, '您已退订', `<p>${who} 已经退订，今后不会再收到本刊邮件。</p>`));
+    return answer(res, method, 200, page(deps, tpl.fmt('unsubscribedHeading'), { paragraphs: [tpl.fmt('unsubscribeAlreadyBody', vars)] }));
   }
-  return answer(
-    res,
-    method,
-    200,
-    page(
-      title,
-      '确认退订',
-      `<p>确认后，${who} 将不再收到本刊邮件。</p>
-<form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">确认退订</button></form>${
-        deps.preferencesHref
-          ? `\n<p>只想少收一些？<a href="${escapeHtml(deps.preferencesHref(subscriber.id, subscriber.email))}">选择栏目或暂停接收</a></p>`
-          : ''
-      }`,
-    ),
-  );
+  const html = page(deps, tpl.fmt('unsubscribeConfirmHeading'), {
+    paragraphs: [tpl.fmt('unsubscribeConfirmBody', vars)],
+    button: tpl.fmt('unsubscribeConfirmButton'),
+    preferencesHref: deps.preferencesHref?.(subscriber.id, subscriber.email),
+  });
+  return answer(res, method, 200, html);
 }

@@ -116,10 +116,15 @@ export class DeliveryStore {
   // Prepared once: the send loop runs these twice per message.
   private readonly sendingStmt;
   private readonly doneStmt;
+  private readonly runCountsStmt;
 
   constructor(private readonly db: Db) {
     this.sendingStmt = db.prepare(
       "UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = ? WHERE issue_date = ? AND subscriber_id = ? AND status = 'pending'",
+    );
+    this.runCountsStmt = db.prepare(
+      `UPDATE send_runs SET planned = @planned, submitted = @submitted, retried = @retried, failed = @failed,
+       skipped = @skipped, resumed = @resumed, remaining = @remaining WHERE id = @id`,
     );
     this.doneStmt = db.prepare(
       // Only an unfinished row takes an outcome: the late reply of a sender that was taken over never overwrites what the new one recorded.
@@ -256,8 +261,17 @@ export class DeliveryStore {
     error: string | null,
     now: string,
     response: string | null = null,
+    run?: { id: number; counts: SendRunCounts },
   ): void {
-    ledgerWrite(this.db, () => this.doneStmt.run(status, error, response, now, issueDate, subscriberId));
+    if (!run) return void ledgerWrite(this.db, () => this.doneStmt.run(status, error, response, now, issueDate, subscriberId));
+    // The run's counters go in the same transaction as the outcome, so after a kill the send_runs row
+    // agrees with the ledger (digest status) instead of lagging by a batch.
+    ledgerWrite(this.db, () =>
+      this.db.transaction(() => {
+        this.doneStmt.run(status, error, response, now, issueDate, subscriberId);
+        this.runCountsStmt.run({ ...run.counts, id: run.id });
+      })(),
+    );
   }
 
   /** The delivery that sent the message with this Message-ID (how a bounce finds its subscriber). */
@@ -314,14 +328,7 @@ export class DeliveryStore {
 
   /** Save a run's counters so far (called as it goes, so a crash keeps them). */
   updateRun(id: number, counts: SendRunCounts): void {
-    ledgerWrite(this.db, () =>
-      this.db
-        .prepare(
-          `UPDATE send_runs SET planned = @planned, submitted = @submitted, retried = @retried, failed = @failed,
-           skipped = @skipped, resumed = @resumed, remaining = @remaining WHERE id = @id`,
-        )
-        .run({ ...counts, id }),
-    );
+    ledgerWrite(this.db, () => this.runCountsStmt.run({ ...counts, id }));
   }
 
   /** Record how a run ended, with its final counters. */

@@ -106,6 +106,11 @@ test('kill -9 with transactions in flight, then digest send: every subscriber ex
     { sent: ACCEPT, sending: 4, pending: SUBSCRIBERS - ACCEPT - 4 },
     'recorded before and after each transaction',
   );
+  // The run's own counters were written with each outcome: they agree with the ledger, not a batch behind.
+  const conn = new Database(db, { readonly: true });
+  const run = conn.prepare('SELECT status, submitted, remaining FROM send_runs WHERE issue_date = ?').get(DATE);
+  conn.close();
+  assert.deepEqual(run, { status: 'running', submitted: ACCEPT, remaining: SUBSCRIBERS - ACCEPT });
 
   smtp.options.data = undefined; // the server accepts everything now
   const resumed = await runCli(['send', '--issue', DATE, '--config', file, '--json'], { env });

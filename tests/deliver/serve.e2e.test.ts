@@ -5,12 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'vitest';
 import type { TestContext } from 'vitest';
 import { chromium } from 'playwright-core';
+import { loadSubscriptionTemplates } from '../../src/deliver/index.ts';
 import { signedUnsubscribeUrl, unsubscribeToken } from '../../src/deliver/unsubscribe.ts';
 import { startServer } from '../../src/serve/index.ts';
 import { maskEmail } from '../../src/serve/unsubscribe.ts';
@@ -20,12 +21,24 @@ import { ROOT, runCli } from '../helpers/cli.ts';
 import { sampleConfig, TEST_SECRET } from '../helpers/config.ts';
 import { SECRET, storeWith } from './helpers.ts';
 import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium.ts';
+import { tempDir } from '../helpers/tmp.ts';
 
-async function serving(t: TestContext, n = 3): Promise<{ store: Store; base: string }> {
+async function serving(
+  t: TestContext,
+  n = 3,
+  templates = loadSubscriptionTemplates(join(ROOT, 'templates'), 'zh-CN'),
+): Promise<{ store: Store; base: string }> {
   const { store } = storeWith(n);
   const server = await startServer(
     { host: '127.0.0.1', port: 0 },
-    { subscribers: store.subscribers, secret: SECRET, title: '信息摘编', mailto: 'digest@example.org', now: () => new Date() },
+    {
+      subscribers: store.subscribers,
+      secret: SECRET,
+      title: '信息摘编',
+      templates,
+      mailto: 'digest@example.org',
+      now: () => new Date(),
+    },
   );
   t.onTestFinished(async () => {
     await server.close();
@@ -108,6 +121,25 @@ test('forged, altered and incomplete links are refused and change nothing', asyn
   );
   assert.equal((await fetch(`${base}/healthz`)).status, 200);
   assert.equal((await fetch(`${base}/elsewhere`)).status, 404);
+});
+
+test('the pages come from templates/subscription/unsubscribe.hbs of the templates folder, in the publication language', async (t) => {
+  const dir = tempDir();
+  cpSync(join(ROOT, 'templates'), dir, { recursive: true });
+  const file = join(dir, 'subscription', 'unsubscribe.hbs');
+  writeFileSync(file, readFileSync(file, 'utf8').replace('{{#> layout}}', '{{#> layout}}\n<p class="restyled">{{t.lang}}</p>'));
+  const restyled = await serving(t, 3, loadSubscriptionTemplates(dir, 'zh-CN'));
+  const url = linkFor(restyled.store, restyled.base, 'r1@example.org');
+  assert.match(await (await fetch(url)).text(), /<p class="restyled">zh-CN<\/p>/);
+  assert.match(await (await oneClick(url)).text(), /<p class="restyled">zh-CN<\/p>\s*<p>r\*\*\*@example\.org 已退订/);
+  const english = await serving(t, 3, loadSubscriptionTemplates(join(ROOT, 'templates'), 'en'));
+  const page = await (await fetch(linkFor(english.store, english.base, 'r1@example.org'))).text();
+  assert.match(page, /<html lang="en">/);
+  assert.match(page, /<h1>Confirm unsubscribing<\/h1>/);
+  assert.match(
+    await (await fetch(`${english.base}/unsubscribe`)).text(),
+    /write to <a href="mailto:digest@example\.org\?subject=unsubscribe">/,
+  );
 });
 
 test('in a browser: the page does nothing until the button is pressed', async (t) => {

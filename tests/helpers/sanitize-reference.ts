@@ -5,7 +5,7 @@
  * word for word: tests/ingest/sanitize.test.ts requires the two to agree.
  */
 import sanitizeHtml from 'sanitize-html';
-import { canonicalLink } from '../../src/ingest/normalize.ts';
+import { canonicalLink } from '../../src/ingest/normalize/index.ts';
 import { absolute, isTrackingPixel } from '../../src/ingest/sanitize.ts';
 
 const ALLOWED_TAGS = [

@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'vitest';
 import { ingestAll } from '../../src/ingest/index.ts';
-import { splitIssuer } from '../../src/ingest/normalize.ts';
+import { splitIssuer } from '../../src/ingest/normalize/index.ts';
 import { headlineBigrams, jaccard, NEAR_DUPLICATE_THRESHOLD, NEAR_DUPLICATE_WINDOW_DAYS } from '../../src/ingest/similar.ts';
 import type { Item } from '../../src/types.ts';
 import { tempDir } from '../helpers/tmp.ts';

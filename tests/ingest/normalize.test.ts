@@ -17,7 +17,7 @@ import {
   normalizeTitle,
   repairHtml,
   splitIssuer,
-} from '../../src/ingest/normalize.ts';
+} from '../../src/ingest/normalize/index.ts';
 
 const ZONE = 'Asia/Shanghai';
 

@@ -1,37 +1,17 @@
 /**
- * The feed renderers on fixed fixtures: snapshots of the exact output, then
- * the same files read by rss-parser and by Python's feedparser (bozo must be
- * false), and the JSON Feed checked against the 1.1 spec.
+ * The feed renderers on fixed fixtures: snapshots of the exact output, the
+ * files read by rss-parser, and the JSON Feed checked against the 1.1 spec.
+ * Python's feedparser reads the same files in feeds.e2e.test.ts.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'vitest';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import Parser from 'rss-parser';
-import { renderAtom } from '../../src/publish/atom.ts';
 import { issueFeed, itemFeed } from '../../src/publish/feeds.ts';
-import { renderJsonFeed } from '../../src/publish/json-feed.ts';
 import { renderRss } from '../../src/publish/rss.ts';
-import { FIRST, SECOND, SETTINGS, fixturePage } from '../fixtures/publish/issues.ts';
-import { tempDir } from '../helpers/tmp.ts';
-import { assertSnapshot, feedparser, jsonFeedProblems, pythonJsonFeed, relativeLinks } from './helpers.ts';
-
-const BASE = 'https://example.org/digest/';
-const published = [
-  { issue: SECOND, webHtml: fixturePage(SECOND, FIRST.date) },
-  { issue: FIRST, webHtml: fixturePage(FIRST, null) },
-];
-const issues = issueFeed(published, SETTINGS);
-const items = itemFeed([SECOND, FIRST], SETTINGS, 100);
-const files = {
-  'feed.xml': renderRss(issues, `${BASE}feed.xml`),
-  'atom.xml': renderAtom(issues, `${BASE}atom.xml`),
-  'feed.json': renderJsonFeed(issues, `${BASE}feed.json`),
-  'items.xml': renderRss(items, `${BASE}items.xml`),
-};
-const dir = tempDir();
-for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+import { FIRST, SECOND, SETTINGS } from '../fixtures/publish/issues.ts';
+import { BASE, files, items, published } from './feed-fixtures.ts';
+import { assertSnapshot, jsonFeedProblems, relativeLinks } from './helpers.ts';
 
 test('snapshots: feed.xml, atom.xml, feed.json, items.xml', () => {
   for (const [name, text] of Object.entries(files)) assertSnapshot(name, text);
@@ -91,52 +71,12 @@ test('rss-parser reads the issue feeds: titles, links, guids, dates, full conten
   assert.equal(rss.language, 'zh-CN');
 });
 
-test('feedparser reads RSS, Atom and the item feed without errors (bozo false)', () => {
-  for (const name of ['feed.xml', 'atom.xml', 'items.xml'] as const) {
-    const p = feedparser(join(dir, name));
-    assert.equal(p.bozo, false, `${name}: ${p.bozoException}`);
-    assert.equal(p.version, name === 'atom.xml' ? 'atom10' : 'rss20', name);
-    assert.equal(p.feed.language, 'zh-CN', name);
-    assert.equal(p.feed.link, BASE, name);
-    assert.ok(
-      p.feed.links.some((l) => l.rel === 'self' && l.href === `${BASE}${name}`),
-      `${name}: self link`,
-    );
-    for (const e of p.entries) assert.deepEqual(relativeLinks(e.content[0]!.value), [], `${name} ${e.title}: absolute links only`);
-  }
-  const rss = feedparser(join(dir, 'feed.xml'));
-  assert.deepEqual(
-    rss.entries.map((e) => [e.id, e.publishedUtc]),
-    [
-      [`${BASE}issues/2024-07-15/`, '2024-07-14T23:00:00Z'],
-      [`${BASE}issues/2024-07-14/`, '2024-07-13T23:00:00Z'],
-    ],
-  );
-  assert.equal(rss.entries[0]!.content[0]!.type, 'text/html');
-  assert.match(rss.entries[0]!.content[0]!.value, /专精特新中小企业 &amp; “小巨人”/);
-  const atom = feedparser(join(dir, 'atom.xml'));
-  assert.equal(atom.feed.updated, '2024-07-14T23:00:00Z');
-  assert.deepEqual(
-    atom.entries.map((e) => e.updatedUtc),
-    ['2024-07-14T23:00:00Z', '2024-07-13T23:00:00Z'],
-  );
-  assert.equal(atom.feed.author, '天津港保税区文教局');
-});
-
-test('JSON Feed 1.1: valid by the spec, readable by Python, same ids and dates as the XML feeds', () => {
+test('JSON Feed 1.1: valid by the spec', () => {
   const doc = JSON.parse(files['feed.json']);
   assert.deepEqual(jsonFeedProblems(doc), []);
   assert.equal(doc.feed_url, `${BASE}feed.json`);
   assert.equal(doc.language, 'zh-CN');
   assert.deepEqual(relativeLinks(doc.items[0].content_html), []);
-  const py = pythonJsonFeed(join(dir, 'feed.json'));
-  assert.deepEqual(
-    py.items.map((i) => [i.id, i.utc]),
-    [
-      [`${BASE}issues/2024-07-15/`, '2024-07-14T23:00:00Z'],
-      [`${BASE}issues/2024-07-14/`, '2024-07-13T23:00:00Z'],
-    ],
-  );
   // The checker itself catches what it should.
   assert.deepEqual(jsonFeedProblems({ ...doc, items: [{ id: 1, url: '../x', date_published: '15 Jul 2024' }] }), [
     'items[0].id missing (must be a string)',
@@ -216,13 +156,4 @@ test('per-item feed: one entry per item, stable non-URL guids, links into the we
     itemFeed([SECOND], SETTINGS, 10).entries.map((e) => e.id),
     items.entries.slice(0, 3).map((e) => e.id),
   );
-});
-
-test('an empty feed is still valid', () => {
-  const empty = issueFeed([], SETTINGS);
-  const path = join(dir, 'empty.xml');
-  writeFileSync(path, renderAtom(empty, `${BASE}atom.xml`));
-  const p = feedparser(path);
-  assert.equal(p.bozo, false, p.bozoException ?? '');
-  assert.equal(p.entries.length, 0);
 });

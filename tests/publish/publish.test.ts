@@ -4,19 +4,22 @@
  * pages as published; unchanged feeds are not rewritten.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'vitest';
 import { archiveEntry, publishedPage, writeArchiveAndFeeds, writeIssueFiles, type PublishSettings } from '../../src/publish/index.ts';
 import { renderArchive } from '../../src/publish/archive.ts';
+import { loadTemplates } from '../../src/render/index.ts';
 import { TOKENS } from '../../src/render/view.ts';
 import type { Issue, RenderedIssue } from '../../src/types.ts';
 import { FIRST, SECOND, SETTINGS, fixturePage } from '../fixtures/publish/issues.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { assertSnapshot } from './helpers.ts';
 import { assertInOrder } from '../helpers/wait.ts';
+import { ROOT } from '../helpers/cli.ts';
 
 const settings: PublishSettings = { ...SETTINGS, itemFeed: { enabled: true, maxItems: 100 } };
+const templates = loadTemplates(join(ROOT, 'templates'));
 
 function rendered(issue: Issue, previous: string | null): RenderedIssue {
   return {
@@ -35,7 +38,7 @@ function publish(out: string, issue: Issue, all: Issue[], s = settings): string[
     issue: i,
     webHtml: i.date === issue.date ? rendered(issue, null).webHtml : publishedPage(out, i.date)!,
   }));
-  return [...files, ...writeArchiveAndFeeds(out, all.map(archiveEntry), latest, s)];
+  return [...files, ...writeArchiveAndFeeds(out, all.map(archiveEntry), latest, s, templates)];
 }
 
 function snapshotOf(dir: string): Map<string, { mtimeMs: number; content: string }> {
@@ -109,7 +112,7 @@ test('unchanged archive and feeds are not rewritten (their mtimes stay)', () => 
   publish(out, FIRST, [FIRST]);
   const past = new Date('2024-07-14T00:00:00Z');
   for (const f of ['feed.xml', 'atom.xml', 'feed.json', 'items.xml', 'index.html']) utimesSync(join(out, f), past, past);
-  writeArchiveAndFeeds(out, [archiveEntry(FIRST)], [{ issue: FIRST, webHtml: publishedPage(out, FIRST.date)! }], settings);
+  writeArchiveAndFeeds(out, [archiveEntry(FIRST)], [{ issue: FIRST, webHtml: publishedPage(out, FIRST.date)! }], settings, templates);
   for (const f of ['feed.xml', 'atom.xml', 'feed.json', 'items.xml', 'index.html'])
     assert.equal(statSync(join(out, f)).mtimeMs, past.getTime(), f);
 });
@@ -117,13 +120,13 @@ test('unchanged archive and feeds are not rewritten (their mtimes stay)', () => 
 test('the item feed can be turned off; an items.xml already published is left alone', () => {
   const out = tempDir();
   const off = { ...settings, itemFeed: { enabled: false, maxItems: 100 } };
-  const files = writeArchiveAndFeeds(out, [archiveEntry(FIRST)], [{ issue: FIRST, webHtml: fixturePage(FIRST, null) }], off);
+  const files = writeArchiveAndFeeds(out, [archiveEntry(FIRST)], [{ issue: FIRST, webHtml: fixturePage(FIRST, null) }], off, templates);
   assert.ok(!files.some((f) => f.endsWith('items.xml')));
   assert.ok(!existsSync(join(out, 'items.xml')));
   assert.ok(!readFileSync(join(out, 'index.html'), 'utf8').includes('items.xml'));
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'items.xml'), 'old');
-  writeArchiveAndFeeds(out, [archiveEntry(FIRST)], [{ issue: FIRST, webHtml: fixturePage(FIRST, null) }], off);
+  writeArchiveAndFeeds(out, [archiveEntry(FIRST)], [{ issue: FIRST, webHtml: fixturePage(FIRST, null) }], off, templates);
   assert.equal(readFileSync(join(out, 'items.xml'), 'utf8'), 'old');
 });
 
@@ -136,12 +139,16 @@ test('publishedPage: the page on disk, or null', () => {
 
 test('archive snapshot: newest first, grouped by year, numbering and section counts', () => {
   const lastYear: Issue = { ...FIRST, date: '2023-12-29', numbering: { year: 2023, number: 50, totalNumber: 36 } };
-  const html = renderArchive([FIRST, lastYear, SECOND].map(archiveEntry), {
-    title: '信息摘编',
-    description: '每日信息摘编 <要闻>',
-    language: 'zh-CN',
-    itemFeed: true,
-  });
+  const html = renderArchive(
+    [FIRST, lastYear, SECOND].map(archiveEntry),
+    {
+      title: '信息摘编',
+      description: '每日信息摘编 <要闻>',
+      language: 'zh-CN',
+      itemFeed: true,
+    },
+    templates,
+  );
   assertSnapshot('index.html', html);
   assert.deepEqual(
     [...html.matchAll(/<li id="issue-([\d-]+)"/g)].map((m) => m[1]),
@@ -149,7 +156,25 @@ test('archive snapshot: newest first, grouped by year, numbering and section cou
   );
   assert.ok(html.includes('每日信息摘编 &lt;要闻&gt;'));
   assert.match(html, /最新一期：<a href="issues\/2024-07-15\/index.html">/);
-  assert.match(renderArchive([], { title: 't', description: 'd', language: 'zh-CN', itemFeed: false }), /还没有任何一期/);
+  assert.match(renderArchive([], { title: 't', description: 'd', language: 'zh-CN', itemFeed: false }, templates), /还没有任何一期/);
+});
+
+test('the archive is laid out by archive.hbs of the templates folder; a folder without it is refused by name', () => {
+  const dir = tempDir();
+  cpSync(join(ROOT, 'templates'), dir, { recursive: true });
+  const file = join(dir, 'archive.hbs');
+  writeFileSync(file, readFileSync(file, 'utf8').replace('<main>', '<main class="restyled">').replace('最新一期：', '本刊最新：'));
+  const out = tempDir();
+  writeArchiveAndFeeds(out, [archiveEntry(FIRST)], [{ issue: FIRST, webHtml: fixturePage(FIRST, null) }], settings, loadTemplates(dir));
+  const html = readFileSync(join(out, 'index.html'), 'utf8');
+  assert.match(html, /<main class="restyled">/);
+  assert.match(html, /本刊最新：<a href="issues\/2024-07-14\/index.html">/);
+  assert.match(html, /<li id="issue-2024-07-14">/);
+  rmSync(file);
+  assert.throws(
+    () => loadTemplates(dir),
+    (err: Error & { hint?: string }) => err.message.includes(file) && /archive\.hbs/.test(err.hint ?? ''),
+  );
 });
 
 test('a rebuild later the same day keeps pubDate, published and date_published; only updated moves, only on a change', () => {
@@ -164,7 +189,7 @@ test('a rebuild later the same day keeps pubDate, published and date_published; 
   });
   const republish = (issue: Issue, page: string) => {
     writeIssueFiles(out, issue, { ...rendered(issue, null), webHtml: page }, new Map(), settings.publication.baseUrl);
-    writeArchiveAndFeeds(out, [archiveEntry(issue)], [{ issue, webHtml: page }], settings);
+    writeArchiveAndFeeds(out, [archiveEntry(issue)], [{ issue, webHtml: page }], settings, templates);
   };
   const page = rendered(SECOND, null).webHtml;
   republish(SECOND, page);

@@ -33,17 +33,22 @@ const files: Record<'email' | 'web' | 'archive', string> = { email: '', web: '',
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'digest-design-'));
   const issue = loadIssue('seed-2024-07-15');
-  seed = await renderIssue(issue, loadTemplates(TEMPLATES_DIR), renderOptions());
+  const templates = loadTemplates(TEMPLATES_DIR);
+  seed = await renderIssue(issue, templates, renderOptions());
   const p = renderOptions().publication;
   const pages = {
     email: personalize(seed, { name: '张三', unsubscribeUrl: 'https://example.org/digest/unsubscribe?s=1&t=abc' }).html,
     web: seed.webHtml,
-    archive: renderArchive([archiveEntry(issue), archiveEntry({ ...issue, date: '2024-07-14' })], {
-      title: p.title,
-      description: '每日信息摘编',
-      language: 'zh-CN',
-      itemFeed: true,
-    }),
+    archive: renderArchive(
+      [archiveEntry(issue), archiveEntry({ ...issue, date: '2024-07-14' })],
+      {
+        title: p.title,
+        description: '每日信息摘编',
+        language: 'zh-CN',
+        itemFeed: true,
+      },
+      templates,
+    ),
   };
   for (const [name, html] of Object.entries(pages)) {
     files[name as keyof typeof files] = join(dir, `${name}.html`);

@@ -50,6 +50,7 @@ export async function serving(t: TestContext, extra: Record<string, unknown> = {
       subscribers: store.subscribers,
       secret: config.delivery.unsubscribeSecret,
       title: config.publication.title,
+      templates: subscription.templates,
       mailto: 'digest@example.org',
       now: () => clock.now,
       preferencesHref: (id, email) => preferencesUrl('', config.delivery.unsubscribeSecret, id, email),

@@ -54,6 +54,7 @@ export const command: Command = {
             subscribers: ctx.store.subscribers,
             secret: d.unsubscribeSecret,
             title: config.publication.title,
+            templates: subscription.templates,
             mailto: listSettings(config).unsubscribeMailto,
             now: ctx.now,
             log: (line) => log.info(line),
