@@ -240,7 +240,7 @@ try {
     rounds.push(await postgresRound(n));
     const r = rounds.at(-1)!;
     console.log(
-      `  ${r.name}: ${fmt(r.perSecond)} msg/s, ${fmt(r.roundTripsPerMessage!, 2)} round trips and ${fmt(r.postgresCpuMsPerMessage!, 3)} ms of PostgreSQL CPU per message (enqueued in ${fmt(r.enqueueSeconds!, 1)} s)`,
+      `  ${r.name}: ${fmt(r.perSecond)} msg/s, ${fmt(r.roundTripsPerMessage!, 3)} round trips and ${fmt(r.postgresCpuMsPerMessage!, 3)} ms of PostgreSQL CPU per message (enqueued in ${fmt(r.enqueueSeconds!, 1)} s)`,
     );
   }
   // SQLite again at the end: the machine's other work varies during the run; the better of the two counts.
