@@ -227,35 +227,42 @@ export class Desk {
   }
 
   /**
-   * Split the `index`th other outlet off an item. The store keeps only the
-   * merged report's outlet, link and source (not its own text), so the new
-   * item takes the merged item's headline and text — they were near-identical,
-   * which is why they merged — and the editor can revise it.
+   * Split the `index`th other outlet off an item: the report ingest merged
+   * into it becomes an item of its own again. Ingest keeps every merged report
+   * whole (merged copies), so the new item has its own source, link, outlet,
+   * headline, date and text. A report merged before the store kept copies
+   * (schema 8) has only its outlet, link and source: it takes the item's
+   * headline and text — near-identical, which is why they merged — and the
+   * editor can revise it.
    */
   split(itemId: string, index: number): string {
     this.candidate(itemId);
     const original = this.store.items.get(itemId)!;
     const other = original.otherOutlets[index];
     if (!other) throw new UsageError(this.m.errors.noOutlet(String(index)), this.m.errors.reloadHint);
-    const copy = buildItem(
-      {
-        sourceId: other.sourceId,
-        title: original.title,
-        issuer: original.issuer,
-        outlet: other.outlet,
-        link: other.link,
-        text: original.text,
-        attachments: original.attachments,
-        date: original.publishedAt,
-        guid: other.link ?? `split:${itemId}:${other.outlet ?? other.sourceId}`,
-      },
-      this.now(),
-      this.ctx.config.publication.timezone,
-    );
+    const kept = this.store.merged.find(itemId, other);
+    const copy =
+      kept ??
+      buildItem(
+        {
+          sourceId: other.sourceId,
+          title: original.title,
+          issuer: original.issuer,
+          outlet: other.outlet,
+          link: other.link,
+          text: original.text,
+          attachments: original.attachments,
+          date: original.publishedAt,
+          guid: other.link ?? `split:${itemId}:${other.outlet ?? other.sourceId}`,
+        },
+        this.now(),
+        this.ctx.config.publication.timezone,
+      );
     this.store.transaction(() => {
       this.store.items.removeOtherOutlet(itemId, index);
+      if (kept) this.store.merged.remove(itemId, kept.id);
       // Straight in, not through dedupe: it is the merged copy, and dedupe would merge it again.
-      if (!this.store.items.has(copy.id)) this.store.items.insert({ ...copy, publishedAt: original.publishedAt });
+      if (!this.store.items.has(copy.id)) this.store.items.insert(kept ? copy : { ...copy, publishedAt: original.publishedAt });
     });
     const outlet = other.outlet ?? other.sourceId;
     this.record(itemId, 'split', outlet);
