@@ -17,6 +17,21 @@ import type { Messages } from './messages.ts';
 export const ITEM_ACTIONS = ['move', 'exclude', 'include', 'pin', 'unpin', 'reset', 'up', 'down'] as const;
 export type ItemAction = (typeof ITEM_ACTIONS)[number];
 
+/** The fields of the page's book form (those of an inbox file with `kind: book`). */
+export interface BookForm {
+  title: string;
+  author: string;
+  publisher: string;
+  /** 出版日期: YYYY, YYYY-MM or YYYY-MM-DD. */
+  published: string;
+  summary: string;
+  reason: string;
+  cover: string;
+  link: string;
+  /** A section id, or empty for the rules to decide. */
+  section: string;
+}
+
 /** The name the history records: `preview.editor`, else the OS user. */
 export function editorName(ctx: Context): string {
   if (ctx.config.preview.editor) return ctx.config.preview.editor;
@@ -206,6 +221,45 @@ export class Desk {
     const counts = storeItems([item], this.store.items, { mergeable: false });
     if (counts.new) this.record(item.id, 'new-item');
     return { id: item.id, title: item.issuer ? `${item.issuer}：${item.title}` : item.title, created: counts.new > 0 };
+  }
+
+  /**
+   * Write a 图书推荐 book entry (the fields of an inbox file with `kind: book`):
+   * stored as an editor item whose text is the seed's book layout, so every
+   * build prints it as a book card, and it is edited and undone like any item.
+   * Returns its id, the book title and whether it was new.
+   */
+  writeBook(form: BookForm): { id: string; title: string; created: boolean } {
+    const { m } = this;
+    const field = (v: string) => v.replace(/\s+/g, ' ').trim() || null;
+    const title = field(form.title)
+      ?.replace(/^《(.*)》$/u, '$1')
+      .trim();
+    if (!title) throw new UsageError(m.errors.bookTitleRequired, m.errors.bookTitleHint);
+    const published = field(form.published);
+    if (published && !/^\d{4}(-(0?[1-9]|1[0-2])(-(0?[1-9]|[12]\d|3[01]))?)?$/.test(published))
+      throw new UsageError(m.errors.badPublished(published), m.errors.publishedHint);
+    const url = (value: string, label: string) => {
+      const v = value.trim();
+      if (v && !/^https?:\/\/[^\s"<>]+$/i.test(v)) throw new UsageError(m.errors.badUrl(label, v), m.errors.urlHint);
+      return v || null;
+    };
+    const cover = url(form.cover, m.book.cover);
+    const link = url(form.link, m.book.link);
+    const summary = field(form.summary);
+    const reason = field(form.reason);
+    if (!summary && !reason) throw new UsageError(m.errors.bookNeedsText, m.errors.bookNeedsTextHint);
+    const { config } = this.ctx;
+    const sourceId = config.sources.find((s) => s.type === 'inbox' && s.enabled)?.id ?? 'editor';
+    const book = { title, author: field(form.author), publisher: field(form.publisher), date: published, summary, reason, cover };
+    const item = buildItem(
+      { sourceId, title, book, link, guid: null, section: form.section.trim() || null },
+      this.now(),
+      config.publication.timezone,
+    );
+    const counts = storeItems([item], this.store.items, { mergeable: false });
+    if (counts.new) this.record(item.id, 'new-book');
+    return { id: item.id, title, created: counts.new > 0 };
   }
 
   /** Add a stored item to this issue. Items of an earlier issue stay there. */
