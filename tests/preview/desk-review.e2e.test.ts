@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, test } from 'vitest';
 import { parse } from 'yaml';
-import { buildStep } from '../../src/cycle/index.ts';
+import { buildStep, composeIssue } from '../../src/cycle/index.ts';
+import type { IssueItem } from '../../src/types.ts';
 import { ROOT } from '../helpers/cli.ts';
 import { launchBrowser, type TestBrowser } from './browser.ts';
 import { SCREENSHOTS, startFixture, type PreviewFixture } from './fixture.ts';
@@ -74,6 +75,65 @@ async function submit(click: () => Promise<void>): Promise<void> {
 }
 
 const flash = () => page.locator('.flash').innerText();
+const sectionIds = (sectionId: string) =>
+  page
+    .locator(`#items section[data-section-id="${sectionId}"] > ol.items > li.item`)
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-item')));
+
+/** Where the composed issue (what a build would save) puts an item. */
+function placement(id: string): { sectionId: string; index: number; item: IssueItem } | undefined {
+  for (const s of composeIssue(fx.ctx, DATE).sections) {
+    const index = s.items.findIndex((i) => i.id === id);
+    if (index >= 0) return { sectionId: s.id, index, item: s.items[index]! };
+  }
+  return undefined;
+}
+
+test('a doubtful placement is listed first in its section with its runner-up, and one click moves it there for good', async () => {
+  const placed = placement(DOUBT_ID)!;
+  assert.ok(placed, 'the planted item is placed');
+  assert.equal(placed.item.review, true, placed.item.reason);
+  const runnerUp = placed.item.runnerUp!;
+  assert.ok(runnerUp && runnerUp !== placed.sectionId, `runner-up ${runnerUp}`);
+  // The issue's own order puts it after a sure item, so only the page's doubtful-first order brings it to the top.
+  assert.ok(placed.index > 0, `computed position in ${placed.sectionId}: ${placed.index}`);
+
+  await openPreview();
+  const ids = await sectionIds(placed.sectionId);
+  assert.equal(ids[0], DOUBT_ID, `first in ${placed.sectionId}: ${ids.join(', ')}`);
+  // Every doubtful item of the section comes before every sure one.
+  const flags = await page
+    .locator(`#items section[data-section-id="${placed.sectionId}"] > ol.items > li.item`)
+    .evaluateAll((els) => els.map((e) => e.classList.contains('doubtful')));
+  assert.deepEqual(
+    flags,
+    [...flags].sort((a, b) => Number(b) - Number(a)),
+  );
+  const row = page.locator(`#items li[data-item="${DOUBT_ID}"]`);
+  assert.match(await row.locator('.badge.review').innerText(), /待确认/);
+  const runnerTitle = fx.ctx.config.sections.find((s) => s.id === runnerUp)!.title;
+  const button = row.locator('form.runner-up button');
+  assert.match(await button.innerText(), new RegExp(runnerTitle));
+  await page.locator(`#items section[data-section-id="${placed.sectionId}"]`).screenshot({ path: join(SCREENSHOTS, 'desk-doubtful.png') });
+
+  await submit(() => button.click());
+  assert.ok((await sectionIds(runnerUp)).includes(DOUBT_ID), 'listed in the runner-up section');
+  assert.ok(!(await sectionIds(placed.sectionId)).includes(DOUBT_ID));
+  assert.equal(fx.ctx.store.overrides.get(DOUBT_ID)?.sectionId, runnerUp);
+  // Moved by an editor, it is no longer doubtful.
+  assert.equal(await page.locator(`#items li[data-item="${DOUBT_ID}"] .badge.review`).count(), 0);
+
+  // A rebuild keeps it there: the saved issue and the page after it.
+  await buildStep(fx.ctx, DATE, { rebuild: true, force: true });
+  const saved = fx.ctx.store.issues.get(DATE)!.issue;
+  assert.ok(
+    saved.sections.find((s) => s.id === runnerUp)!.items.some((i) => i.id === DOUBT_ID),
+    'the built issue has it in the runner-up',
+  );
+  await openPreview();
+  assert.ok((await sectionIds(runnerUp)).includes(DOUBT_ID));
+});
+
 test('write a 图书推荐 book entry: Chinese validation, stored as an editor item, a book card in the built issue, editable', async () => {
   await openPreview();
   await page.locator('#book summary').click();
