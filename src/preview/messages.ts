@@ -2,7 +2,8 @@
  * The preview's one message catalogue: every word the page, its flashes and
  * its confirmations show, in Chinese (zh-CN, the default) and English. The
  * language follows `publication.language`; any `en…` tag picks English.
- * Placement reasons and errors from other stages are shown as they come.
+ * Placement reasons come in the same language from the section stage's own
+ * catalogue (src/section/reasons.ts); errors from other stages are shown as they come.
  */
 
 /** Chinese table; the English one has the same shape. */
