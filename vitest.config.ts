@@ -29,6 +29,10 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/**/*.test.ts'],
           exclude: [E2E],
+          // Files share a worker's module cache instead of importing everything again per file: 3× faster
+          // (about 44 s → 14 s on 2 cores). Tests keep no state in modules; helpers that do (tests/helpers/
+          // postgres.ts) reset it in their per-file cleanup.
+          isolate: false,
           testTimeout: 30_000,
           sequence: { groupOrder: 0 },
         },

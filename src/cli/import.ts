@@ -24,7 +24,7 @@ export function importFiles(ctx: Context, files: string[]): ImportResult[] {
         'editor',
         ctx.config.sections.map((s) => s.title),
       ).map((e) => buildItem(e, now, ctx.config.publication.timezone));
-      const c = storeItems(items, ctx.store.items);
+      const c = storeItems(items, ctx.store.items, { copies: ctx.store.merged });
       return { file, new: c.new, duplicate: c.duplicate + c.merged };
     } catch (err) {
       return { file, new: 0, duplicate: 0, error: errorMessage(err) };

@@ -6,7 +6,7 @@ import type { Context } from './context.ts';
 
 /** Run the ingest stage over all sources. */
 export async function ingestStep(ctx: Context): Promise<SourceReport[]> {
-  return ingestAll({ config: ctx.config, items: ctx.store.items, sources: ctx.store.sources, now: ctx.now });
+  return ingestAll({ config: ctx.config, items: ctx.store.items, sources: ctx.store.sources, merged: ctx.store.merged, now: ctx.now });
 }
 
 /**
@@ -26,6 +26,7 @@ export async function ingestSources(
       config: { ...ctx.config, sources: [source] },
       items: ctx.store.items,
       sources: ctx.store.sources,
+      merged: ctx.store.merged,
       now: ctx.now,
     });
     reports.push(report!);

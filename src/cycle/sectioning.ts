@@ -16,6 +16,7 @@ import {
   trainingExamples,
   type BuildInput,
   type Fallback,
+  reasonTexts,
   type TrainingExample,
 } from '../section/index.ts';
 import type { Context } from './context.ts';
@@ -50,10 +51,12 @@ export function corpusExamples(ctx: Context): TrainingExample[] {
 export function sectioningInput(
   ctx: Context,
   date: string,
-): Pick<BuildInput, 'lists' | 'order' | 'issuerWeights' | 'fallback' | 'disputedRules'> {
+): Pick<BuildInput, 'lists' | 'order' | 'issuerWeights' | 'fallback' | 'disputedRules' | 'language'> {
   const { config } = ctx;
   const s = config.sectioning;
-  const base = { lists: s.lists, order: s.order, issuerWeights: s.issuerWeights };
+  // Reasons follow the publication's language, the classifier's too.
+  const language = config.publication.language;
+  const base = { lists: s.lists, order: s.order, issuerWeights: s.issuerWeights, language };
   if (!s.classifier.enabled) return base;
   const training = ctx.store.training;
   const corrections = training.corrections();
@@ -63,11 +66,12 @@ export function sectioningInput(
     config.sections,
     corpusExamples(ctx),
   );
-  const fallback = memoFallback(examples, () => buildFallback(examples, config.sections, s.lists, s.classifier.minConfidence), [
-    config.sections,
-    s.lists,
-    s.classifier.minConfidence,
-  ]);
+  const texts = reasonTexts(language);
+  const fallback = memoFallback(
+    examples,
+    () => buildFallback(examples, config.sections, s.lists, s.classifier.minConfidence, undefined, texts),
+    [config.sections, s.lists, s.classifier.minConfidence, texts.lang],
+  );
   // Only a classifier that learned the corrections may overrule the rules they dispute.
   return { ...base, fallback, ...(fallback ? { disputedRules: disputedRules(corrections, compileRules(config.sections, s.lists)) } : {}) };
 }

@@ -2,9 +2,10 @@
  * Storing items with dedupe, across runs and sources: guid, then canonical
  * link, then content fingerprint; then near-duplicate headlines from another
  * outlet (similar.ts). A repeat from another outlet is merged: the stored
- * item lists it among its other outlets instead of appearing twice.
+ * item lists it among its other outlets instead of appearing twice, and the
+ * repeat itself is kept beside it (merged copies) for an editor's split.
  */
-import type { ItemRepository } from '../store/index.ts';
+import type { ItemRepository, MergedCopyRepository } from '../store/index.ts';
 import type { Item } from '../types.ts';
 import { NearDuplicateIndex, type HeadlineEntry } from './similar.ts';
 
@@ -24,6 +25,12 @@ export interface StoreOptions {
    * Editor items are not: an editor's text never disappears into a feed's.
    */
   mergeable?: boolean;
+  /**
+   * Where a report merged into another item is kept whole, so an editor's
+   * split can restore it with its own link, outlet and text. Without it only
+   * the other outlet's name, link and source are recorded on the item.
+   */
+  copies?: MergedCopyRepository;
 }
 
 /** Stored items are compared (for near-duplicates) if first seen this many days back. */
@@ -59,14 +66,18 @@ function sameOutlet(a: Item, b: Item): boolean {
  */
 export function storeItems(items: Item[], store: ItemRepository, options: StoreOptions = {}): StoreCounts {
   const counts: StoreCounts = { new: 0, duplicate: 0, merged: 0 };
-  const { nearDuplicates, mergeable = true } = options;
+  const { nearDuplicates, mergeable = true, copies } = options;
+  const merge = (into: string, item: Item): boolean => {
+    const added = store.addOtherOutlet(into, { outlet: item.outlet, link: item.link, sourceId: item.sourceId }, item);
+    if (added) copies?.keep(into, item);
+    return added;
+  };
   store.transaction(() => {
     for (const item of items) {
       const dup = store.findDuplicate(item);
       if (dup) {
         const other = dup.by !== 'guid' && dup.item.sourceId !== item.sourceId && !sameOutlet(dup.item, item);
-        if (other && store.addOtherOutlet(dup.item.id, { outlet: item.outlet, link: item.link, sourceId: item.sourceId }, item))
-          counts.merged++;
+        if (other && merge(dup.item.id, item)) counts.merged++;
         else counts.duplicate++;
         continue;
       }
@@ -78,7 +89,7 @@ export function storeItems(items: Item[], store: ItemRepository, options: StoreO
       const entry = headline(item);
       const near = mergeable ? nearDuplicates?.findMatch(entry) : null;
       if (near) {
-        store.addOtherOutlet(near.id, { outlet: item.outlet, link: item.link, sourceId: item.sourceId }, item);
+        merge(near.id, item);
         counts.merged++;
         continue;
       }

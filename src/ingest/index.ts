@@ -10,8 +10,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config, SourceConfig } from '../config/index.ts';
 import { errorMessage } from '../errors.ts';
-import type { ItemRepository } from '../store/index.ts';
-import type { SourceRepository } from '../store/index.ts';
+import type { ItemRepository, MergedCopyRepository, SourceRepository } from '../store/index.ts';
 import type { Item } from '../types.ts';
 import { loadNearDuplicateIndex, storeItems, type StoreCounts } from './dedupe.ts';
 import { effectiveState, readFeedSource, type FeedRead, type FeedSourceConfig } from './feed-source.ts';
@@ -49,6 +48,8 @@ export interface IngestDeps {
   config: Config;
   items: ItemRepository;
   sources: SourceRepository;
+  /** Reports merged into another item, kept whole (an editor may split them off again). */
+  merged: MergedCopyRepository;
   now: () => Date;
 }
 
@@ -107,7 +108,7 @@ function commitFeed(source: FeedSourceConfig, read: FeedRead, deps: IngestDeps, 
       sources.update(source.id, { ...base, url: read.url, disabled: false, disabledReason: null, lastStatus: 'not-modified' });
       return { id: source.id, status: 'not-modified', ...EMPTY, ...moved(read.url) };
     case 'items': {
-      const counts = storeItems(read.items, deps.items, { nearDuplicates: near() });
+      const counts = storeItems(read.items, deps.items, { nearDuplicates: near(), copies: deps.merged });
       // Validators are saved only after the items are: a crash in between refetches rather than loses.
       sources.update(source.id, {
         ...base,
@@ -177,7 +178,7 @@ function commitInbox(
   const total: StoreCounts = { ...EMPTY };
   for (const batch of read.items) {
     // Editor items are never merged away into a feed's copy; feed items may merge into them.
-    const c = storeItems(batch, deps.items, { nearDuplicates: near(), mergeable: false });
+    const c = storeItems(batch, deps.items, { nearDuplicates: near(), mergeable: false, copies: deps.merged });
     total.new += c.new;
     total.duplicate += c.duplicate;
     total.merged += c.merged;

@@ -17,6 +17,21 @@ import type { Messages } from './messages.ts';
 export const ITEM_ACTIONS = ['move', 'exclude', 'include', 'pin', 'unpin', 'reset', 'up', 'down'] as const;
 export type ItemAction = (typeof ITEM_ACTIONS)[number];
 
+/** The fields of the page's book form (those of an inbox file with `kind: book`). */
+export interface BookForm {
+  title: string;
+  author: string;
+  publisher: string;
+  /** 出版日期: YYYY, YYYY-MM or YYYY-MM-DD. */
+  published: string;
+  summary: string;
+  reason: string;
+  cover: string;
+  link: string;
+  /** A section id, or empty for the rules to decide. */
+  section: string;
+}
+
 /** The name the history records: `preview.editor`, else the OS user. */
 export function editorName(ctx: Context): string {
   if (ctx.config.preview.editor) return ctx.config.preview.editor;
@@ -208,6 +223,45 @@ export class Desk {
     return { id: item.id, title: item.issuer ? `${item.issuer}：${item.title}` : item.title, created: counts.new > 0 };
   }
 
+  /**
+   * Write a 图书推荐 book entry (the fields of an inbox file with `kind: book`):
+   * stored as an editor item whose text is the seed's book layout, so every
+   * build prints it as a book card, and it is edited and undone like any item.
+   * Returns its id, the book title and whether it was new.
+   */
+  writeBook(form: BookForm): { id: string; title: string; created: boolean } {
+    const { m } = this;
+    const field = (v: string) => v.replace(/\s+/g, ' ').trim() || null;
+    const title = field(form.title)
+      ?.replace(/^《(.*)》$/u, '$1')
+      .trim();
+    if (!title) throw new UsageError(m.errors.bookTitleRequired, m.errors.bookTitleHint);
+    const published = field(form.published);
+    if (published && !/^\d{4}(-(0?[1-9]|1[0-2])(-(0?[1-9]|[12]\d|3[01]))?)?$/.test(published))
+      throw new UsageError(m.errors.badPublished(published), m.errors.publishedHint);
+    const url = (value: string, label: string) => {
+      const v = value.trim();
+      if (v && !/^https?:\/\/[^\s"<>]+$/i.test(v)) throw new UsageError(m.errors.badUrl(label, v), m.errors.urlHint);
+      return v || null;
+    };
+    const cover = url(form.cover, m.book.cover);
+    const link = url(form.link, m.book.link);
+    const summary = field(form.summary);
+    const reason = field(form.reason);
+    if (!summary && !reason) throw new UsageError(m.errors.bookNeedsText, m.errors.bookNeedsTextHint);
+    const { config } = this.ctx;
+    const sourceId = config.sources.find((s) => s.type === 'inbox' && s.enabled)?.id ?? 'editor';
+    const book = { title, author: field(form.author), publisher: field(form.publisher), date: published, summary, reason, cover };
+    const item = buildItem(
+      { sourceId, title, book, link, guid: null, section: form.section.trim() || null },
+      this.now(),
+      config.publication.timezone,
+    );
+    const counts = storeItems([item], this.store.items, { mergeable: false });
+    if (counts.new) this.record(item.id, 'new-book');
+    return { id: item.id, title, created: counts.new > 0 };
+  }
+
   /** Add a stored item to this issue. Items of an earlier issue stay there. */
   add(itemId: string): string {
     const item = this.store.items.get(itemId);
@@ -227,35 +281,42 @@ export class Desk {
   }
 
   /**
-   * Split the `index`th other outlet off an item. The store keeps only the
-   * merged report's outlet, link and source (not its own text), so the new
-   * item takes the merged item's headline and text — they were near-identical,
-   * which is why they merged — and the editor can revise it.
+   * Split the `index`th other outlet off an item: the report ingest merged
+   * into it becomes an item of its own again. Ingest keeps every merged report
+   * whole (merged copies), so the new item has its own source, link, outlet,
+   * headline, date and text. A report merged before the store kept copies
+   * (schema 8) has only its outlet, link and source: it takes the item's
+   * headline and text — near-identical, which is why they merged — and the
+   * editor can revise it.
    */
   split(itemId: string, index: number): string {
     this.candidate(itemId);
     const original = this.store.items.get(itemId)!;
     const other = original.otherOutlets[index];
     if (!other) throw new UsageError(this.m.errors.noOutlet(String(index)), this.m.errors.reloadHint);
-    const copy = buildItem(
-      {
-        sourceId: other.sourceId,
-        title: original.title,
-        issuer: original.issuer,
-        outlet: other.outlet,
-        link: other.link,
-        text: original.text,
-        attachments: original.attachments,
-        date: original.publishedAt,
-        guid: other.link ?? `split:${itemId}:${other.outlet ?? other.sourceId}`,
-      },
-      this.now(),
-      this.ctx.config.publication.timezone,
-    );
+    const kept = this.store.merged.find(itemId, other);
+    const copy =
+      kept ??
+      buildItem(
+        {
+          sourceId: other.sourceId,
+          title: original.title,
+          issuer: original.issuer,
+          outlet: other.outlet,
+          link: other.link,
+          text: original.text,
+          attachments: original.attachments,
+          date: original.publishedAt,
+          guid: other.link ?? `split:${itemId}:${other.outlet ?? other.sourceId}`,
+        },
+        this.now(),
+        this.ctx.config.publication.timezone,
+      );
     this.store.transaction(() => {
       this.store.items.removeOtherOutlet(itemId, index);
+      if (kept) this.store.merged.remove(itemId, kept.id);
       // Straight in, not through dedupe: it is the merged copy, and dedupe would merge it again.
-      if (!this.store.items.has(copy.id)) this.store.items.insert({ ...copy, publishedAt: original.publishedAt });
+      if (!this.store.items.has(copy.id)) this.store.items.insert(kept ? copy : { ...copy, publishedAt: original.publishedAt });
     });
     const outlet = other.outlet ?? other.sourceId;
     this.record(itemId, 'split', outlet);

@@ -237,6 +237,7 @@ export class Preview {
       config: { ...this.config, sources: inboxes },
       items: this.ctx.store.items,
       sources: this.ctx.store.sources,
+      merged: this.ctx.store.merged,
       now: this.ctx.now,
     });
     const failed = reports.filter((r) => r.error).map((r) => r.error!);

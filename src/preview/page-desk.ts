@@ -1,6 +1,6 @@
 /**
  * The editors' desk around the items (pure): 获取最新 with its progress and
- * per-source results, writing a new item, finding stored items to add, and
+ * per-source results, writing a new item or a 图书推荐 book entry, finding stored items to add, and
  * the history of who changed what when.
  */
 import { html, type SafeHtml } from './html.ts';
@@ -57,6 +57,41 @@ export function writePanel(snap: PreviewSnapshot, csrf: string, open: boolean): 
     <label for="write-attachments">${m.write.attachments}</label><textarea id="write-attachments" name="attachments" rows="2"></textarea>
     <label for="write-body">${m.write.body}</label><textarea id="write-body" name="body" rows="6"></textarea>
     <div class="buttons"><button class="move">${m.write.save}</button></div>
+  </form>
+  </details>
+</section>`;
+}
+
+/**
+ * The section a book entry goes to unless the editor picks another: the
+ * shipped 图书推荐 section (id `books`), found by id or title as editors write either.
+ */
+function bookSection(snap: PreviewSnapshot): string | undefined {
+  return (snap.sections.find((s) => s.id === 'books') ?? snap.sections.find((s) => s.title === '图书推荐'))?.id;
+}
+
+/** A new 图书推荐 book entry: the fields of an inbox file with `kind: book`. */
+export function bookPanel(snap: PreviewSnapshot, csrf: string): SafeHtml {
+  const { m } = snap;
+  const chosen = bookSection(snap);
+  const input = (name: string, label: string, type = 'text', required = false) =>
+    html`<label for="book-${name}">${label}</label><input type="${type}" id="book-${name}" name="${name}"${required ? ' required' : ''}>`;
+  return html`<section id="book" class="panel" aria-labelledby="book-heading">
+  <details><summary><h2 id="book-heading">${m.book.heading}</h2></summary>
+  <p class="hint">${m.book.hint}</p>
+  <form class="write" method="post" action="/write-book">${csrfField(csrf)}
+    <div class="grid">
+      ${input('title', m.book.title, 'text', true)}
+      ${input('author', m.book.author)}
+      ${input('publisher', m.book.publisher)}
+      ${input('published', m.book.published)}
+      ${input('cover', m.book.cover, 'url')}
+      ${input('link', m.book.link, 'url')}
+      <label for="book-section">${m.book.section}</label><select id="book-section" name="section"><option value="">${m.write.anySection}</option>${snap.sections.map((s) => html`<option value="${s.id}"${s.id === chosen ? ' selected' : ''}>${s.title}</option>`)}</select>
+    </div>
+    <label for="book-summary">${m.book.summary}</label><textarea id="book-summary" name="summary" rows="4"></textarea>
+    <label for="book-reason">${m.book.reason}</label><textarea id="book-reason" name="reason" rows="3"></textarea>
+    <div class="buttons"><button class="move">${m.book.save}</button></div>
   </form>
   </details>
 </section>`;

@@ -11,7 +11,7 @@ import { chineseNumeral } from '../render/index.ts';
 import { html, type SafeHtml } from './html.ts';
 import { type Messages, messagesFor } from './messages.ts';
 import type { PreviewSnapshot } from './model.ts';
-import { fetchPanel, historyPanel, searchPanel, writePanel } from './page-desk.ts';
+import { bookPanel, fetchPanel, historyPanel, searchPanel, writePanel } from './page-desk.ts';
 import { csrfField, itemsPanel } from './page-items.ts';
 
 /** A message shown once after an action. */
@@ -139,6 +139,7 @@ export function previewPage(snap: PreviewSnapshot, csrf: string, opts: PageOptio
       ${fetchPanel(snap, csrf)}
       ${itemsPanel(snap, csrf)}
       ${writePanel(snap, csrf, empty)}
+      ${bookPanel(snap, csrf)}
       ${searchPanel(snap, csrf)}
       ${historyPanel(snap)}
     </div>

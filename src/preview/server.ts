@@ -148,6 +148,24 @@ export async function startPreviewServer(preview: Preview, port: number, opts: {
           at(r.id),
         );
       }
+      case '/write-book': {
+        const r = preview.desk().writeBook({
+          title: field('title'),
+          author: field('author'),
+          publisher: field('publisher'),
+          published: field('published'),
+          summary: field('summary'),
+          reason: field('reason'),
+          cover: field('cover'),
+          link: field('link'),
+          section: field('section'),
+        });
+        preview.changed();
+        return back(
+          { kind: r.created ? 'ok' : 'error', text: r.created ? m.flash.bookWritten(r.title) : m.flash.duplicate(r.title) },
+          at(r.id),
+        );
+      }
       case '/add': {
         const title = preview.desk().add(item);
         preview.changed();

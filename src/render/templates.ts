@@ -25,7 +25,7 @@ function read(dir: string, name: string): string {
   if (!existsSync(path))
     throw new ConfigError(
       `template missing: ${path}`,
-      `restore it from the repository or set render.templates to a folder that has ${name}`,
+      `copy ${name} from digest's own templates/ folder into ${dir} (a folder made with an older version may lack it), or set render.templates to a folder that has it`,
     );
   return readFileSync(path, 'utf8');
 }
@@ -74,6 +74,12 @@ export function loadTemplates(dir: string): Templates {
   const text = compile('issue.txt.hbs', { noEscape: true });
   const web = compile('web.hbs');
   // Not part of a stored issue render: a restyled archive must not make sends render the issue again.
-  const archive = compile('archive.hbs', {}, false);
+  // Compiled when first used, so a templates folder made before archive.hbs existed still renders issues
+  // and only publishing the archive asks for the file (naming it).
+  let compiledArchive: Handlebars.TemplateDelegate | undefined;
+  const archive: Handlebars.TemplateDelegate = (context, options) => {
+    compiledArchive ??= compile('archive.hbs', {}, false);
+    return compiledArchive(context, options);
+  };
   return { email, text, web, archive, fingerprint: hash.digest('hex') };
 }

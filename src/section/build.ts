@@ -11,6 +11,7 @@ import type { Issue, IssueItem, IssueNumber, IssueSection, Item, Override, Place
 import { DEFAULT_ORDER, resolveSectioningData, type NamedLists } from '../config/index.ts';
 import { sectionOrder } from './order.ts';
 import { compileRules, disputeKey, placeByRules, type CompiledRules } from './rules.ts';
+import { reasonTexts, type ReasonTexts } from './reasons.ts';
 import { itemTime } from './select.ts';
 
 /** What the learned classifier says about an item. */
@@ -51,6 +52,8 @@ export interface BuildInput {
   fallback?: Fallback;
   /** Decisive rules editors have corrected, per issuer (disputedRules): hints from now on. */
   disputedRules?: ReadonlySet<string>;
+  /** `publication.language`: the language of the placement reasons (default zh-CN). */
+  language?: string;
 }
 
 /** The id of a section named by id or by title (editors write either), or null. */
@@ -77,6 +80,8 @@ export interface PlaceOptions {
   thresholds?: ReviewThresholds;
   /** Decisive rules editors have corrected, per issuer (rules.ts disputedRules). */
   disputed?: ReadonlySet<string> | undefined;
+  /** The language of the reason (reasons.ts; default zh-CN). */
+  texts?: ReasonTexts;
 }
 
 /** Chosen by k-fold cross-validation on the training split (bench/sections.bench.ts). */
@@ -96,22 +101,18 @@ export function placeItem(
   options: PlaceOptions = {},
 ): Placement {
   const thresholds = options.thresholds ?? DEFAULT_REVIEW;
-  if (override?.excluded) return { sectionId: null, reason: 'excluded by an editor' };
+  const t = options.texts ?? reasonTexts();
+  if (override?.excluded) return { sectionId: null, reason: t.excluded };
   const moved = findSection(sections, override?.sectionId);
-  if (moved) return { sectionId: moved, reason: 'moved here by an editor' };
+  if (moved) return { sectionId: moved, reason: t.moved };
   const given = findSection(sections, item.pinnedSection);
-  if (given) return { sectionId: given, reason: 'section given in the editor item (front matter section:)' };
+  if (given) return { sectionId: given, reason: t.givenSection };
   // An editor's choice that names no configured section must not vanish silently: say so in the reason.
-  const stale = override?.sectionId
-    ? `editor's section "${override.sectionId}"`
-    : item.pinnedSection
-      ? `front matter section "${item.pinnedSection}"`
-      : null;
-  const note = stale ? `${stale} is not a configured section; ` : '';
-  const ruled = placeByRules(item, rules);
+  const note = override?.sectionId ? t.staleOverride(override.sectionId) : item.pinnedSection ? t.staleFrontMatter(item.pinnedSection) : '';
+  const ruled = placeByRules(item, rules, t);
   // A decisive rule editors corrected for this issuer is only a hint now: the classifier learned the corrections.
   const disputed = ruled.decisive && ruled.ruleId !== null && !!fallback && !!options.disputed?.has(disputeKey(ruled.ruleId, item.issuer));
-  const verdict = disputed ? { ...ruled, decisive: false, reason: `${ruled.reason.slice(0, -1)}, disputed by editors)` } : ruled;
+  const verdict = disputed ? { ...ruled, decisive: false, reason: t.rule(ruled.ruleId!, ruled.why, true) } : ruled;
   if (!fallback) return { sectionId: verdict.sectionId, reason: note + verdict.reason };
   const learned = fallback(item);
   const known = learned && findSection(sections, learned.sectionId) ? learned : null;
@@ -121,7 +122,7 @@ export function placeItem(
     return doubt
       ? {
           sectionId: verdict.sectionId,
-          reason: `${note}${verdict.reason}; review: ${known.reason} disagrees`,
+          reason: note + t.disagrees(verdict.reason, known.reason),
           review: true,
           runnerUp: known.sectionId,
         }
@@ -133,22 +134,21 @@ export function placeItem(
     const runnerUp = known.runnerUp?.sectionId;
     return {
       sectionId: known.sectionId,
-      reason: `${note}${known.reason} — not confident, best guess`,
+      reason: note + t.guess(known.reason),
       review: true,
       ...(runnerUp ? { runnerUp } : {}),
     };
   }
-  if (known.sectionId === verdict.sectionId)
-    return { sectionId: verdict.sectionId, reason: `${note}${verdict.reason}; ${known.reason} agrees` };
+  if (known.sectionId === verdict.sectionId) return { sectionId: verdict.sectionId, reason: note + t.agrees(verdict.reason, known.reason) };
   if (known.confident) {
-    const reason = `${note}${known.reason}; overrules ${verdict.reason}`;
+    const reason = note + t.overrules(known.reason, verdict.reason);
     return known.confidence < thresholds.overrule
       ? { sectionId: known.sectionId, reason, review: true, runnerUp: verdict.sectionId }
       : { sectionId: known.sectionId, reason };
   }
   return {
     sectionId: verdict.sectionId,
-    reason: `${note}${verdict.reason}; ${known.reason} is not confident enough to overrule it`,
+    reason: note + t.notConfident(verdict.reason, known.reason),
     review: true,
     runnerUp: known.sectionId,
   };
@@ -158,7 +158,8 @@ export function placeItem(
 export function buildIssue(input: BuildInput): Issue {
   const data = input.lists && input.issuerWeights ? null : resolveSectioningData();
   const rules = compileRules(input.sections, input.lists ?? data!.lists);
-  const options = { disputed: input.disputedRules };
+  const texts = reasonTexts(input.language);
+  const options = { disputed: input.disputedRules, texts };
   const weights = input.issuerWeights ?? data!.issuerWeights;
   const lists = input.lists ?? data!.lists;
   const placeOrder = lists['place-order'] ?? lists.places ?? [];
@@ -183,11 +184,7 @@ export function buildIssue(input: BuildInput): Issue {
     const items = s.cap ? all.slice(0, s.cap) : all;
     for (const item of items) item.position = ++position;
     // Over the cap: reported with the issue and left for the next one, never dropped.
-    const overflow = s.cap
-      ? all
-          .slice(s.cap)
-          .map((i) => ({ ...i, reason: `${i.reason}; over the cap (${s.cap}) of ${s.title}, stays a candidate for the next issue` }))
-      : [];
+    const overflow = s.cap ? all.slice(s.cap).map((i) => ({ ...i, reason: texts.overCap(i.reason, s.cap!, s.title) })) : [];
     return { id: s.id, title: s.title, items, overflow };
   });
   const times = sections.flatMap((s) => s.items.map(itemTime)).sort((a, b) => Date.parse(a) - Date.parse(b));

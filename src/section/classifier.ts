@@ -5,6 +5,7 @@
  * pushed it most towards the winning section and away from the runner-up.
  * Training and prediction are deterministic (no randomness, sorted ties).
  */
+import { reasonTexts, type ReasonTexts } from './reasons.ts';
 import {
   DEFAULT_FEATURE_OPTIONS,
   describeFeature,
@@ -114,11 +115,16 @@ function logLikelihood(model: NaiveBayesModel, sectionId: string, feature: strin
  * model knows). Null when the model knows fewer than two of them: with one
  * choice there is nothing to learn and its "confidence" would mean nothing.
  */
-export function predict(model: NaiveBayesModel, item: ClassifiableItem, allowed?: ReadonlySet<string>): Prediction | null {
+export function predict(
+  model: NaiveBayesModel,
+  item: ClassifiableItem,
+  allowed?: ReadonlySet<string>,
+  texts: ReasonTexts = reasonTexts(),
+): Prediction | null {
   const classes = model.classes.filter((c) => !allowed || allowed.has(c));
   if (classes.length < 2) return null;
-  const labels = new Map<string, string>();
-  const features: Features = new Map([...itemFeatures(item, model.index, model.options, labels)].filter(([f]) => model.vocabulary.has(f)));
+  const words = new Map<string, string>();
+  const features: Features = new Map([...itemFeatures(item, model.index, model.options, words)].filter(([f]) => model.vocabulary.has(f)));
   const totalWeight = classes.reduce((n, c) => n + model.classWeight.get(c)!, 0);
   const scores = classes.map((c) => {
     let s = Math.log((model.classWeight.get(c)! + 1) / (totalWeight + classes.length));
@@ -138,7 +144,7 @@ export function predict(model: NaiveBayesModel, item: ClassifiableItem, allowed?
     ? [...features]
         .map(([feature, n]) => ({
           feature,
-          label: labels.get(feature) ?? describeFeature(feature),
+          label: describeFeature(feature, texts, words.get(feature)),
           weight: n * (logLikelihood(model, best.sectionId, feature) - logLikelihood(model, runnerUp.sectionId, feature)),
         }))
         .filter((e) => e.weight > 0)
@@ -148,8 +154,8 @@ export function predict(model: NaiveBayesModel, item: ClassifiableItem, allowed?
   return { sectionId: best.sectionId, confidence: best.probability, ranking, evidence };
 }
 
-/** The reason text of a prediction, e.g. `classifier naive-bayes 0.93 (国际视野; top features: 出口, 海外, 中企)`. */
-export function explain(p: Prediction, titleOf: (sectionId: string) => string, top = 3): string {
+/** The reason text of a prediction, e.g. `分类器 naive-bayes 0.93（国际视野；主要特征：出口、海外、中企）` (reasons.ts). */
+export function explain(p: Prediction, titleOf: (sectionId: string) => string, texts: ReasonTexts = reasonTexts(), top = 3): string {
   const features = [...new Set(p.evidence.map((e) => e.label))].slice(0, top);
-  return `classifier naive-bayes ${p.confidence.toFixed(2)} (${titleOf(p.sectionId)}${features.length ? `; top features: ${features.join(', ')}` : ''})`;
+  return texts.classifier(p.confidence, titleOf(p.sectionId), features);
 }

@@ -10,6 +10,7 @@
  * `il:` issuer in a named list, `kl:` headline keyword from a named list,
  * `b:` body word.
  */
+import type { ReasonTexts } from './reasons.ts';
 import type { ClassifiableItem } from '../types.ts';
 import type { NamedLists } from '../config/index.ts';
 
@@ -102,14 +103,14 @@ function listsIn(text: string, index: ListIndex): Map<string, string> {
 }
 
 /**
- * The features of one item. When `labels` is given it receives, for list
- * features, what an editor should read (`「光伏」 in sectors`).
+ * The features of one item. When `matched` is given it receives, for list
+ * features, the word that matched (`光伏` for `kl:sectors`), for the reason.
  */
 export function itemFeatures(
   item: ClassifiableItem,
   index: ListIndex,
   opts: FeatureOptions = DEFAULT_FEATURE_OPTIONS,
-  labels?: Map<string, string>,
+  matched?: Map<string, string>,
 ): Features {
   const f: Features = new Map();
   const issuer = item.issuer?.trim() || null;
@@ -123,7 +124,7 @@ export function itemFeatures(
   if (item.outlet) add(f, `o:${item.outlet.trim()}`, opts.sourceWeight);
   for (const [list, word] of listsIn(headline, index)) {
     add(f, `kl:${list}`, opts.listWeight);
-    labels?.set(`kl:${list}`, `「${word}」 in ${list}`);
+    matched?.set(`kl:${list}`, word);
   }
   if (opts.bodyChars > 0 && opts.bodyWeight > 0) {
     // Bigrams, not words: segmenting bodies would cost most of the training time.
@@ -132,21 +133,8 @@ export function itemFeatures(
   return f;
 }
 
-/** A feature as an editor reads it in a reason. */
-export function describeFeature(key: string): string {
-  const [kind, value] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
-  switch (kind) {
-    case 'i':
-      return value === '(none)' ? 'no issuer' : `issuer ${value}`;
-    case 'il':
-      return `issuer in ${value}`;
-    case 'o':
-      return `outlet ${value}`;
-    case 'kl':
-      return `headline word from ${value}`;
-    case 'b':
-      return `body: ${value}`;
-    default:
-      return value;
-  }
+/** A feature as an editor reads it in a reason, in the reasons' language (reasons.ts). */
+export function describeFeature(key: string, texts: ReasonTexts, word?: string): string {
+  const at = key.indexOf(':');
+  return texts.feature(key.slice(0, at), key.slice(at + 1), word);
 }

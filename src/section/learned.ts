@@ -9,16 +9,13 @@ export type { Correction, PastPlacement };
 import type { Fallback } from './build.ts';
 import { explain, predict, trainClassifier, type ClassifierOptions, type NaiveBayesModel, type TrainingExample } from './classifier.ts';
 import type { NamedLists } from '../config/index.ts';
+import { isEditorReason, isGuessReason, reasonTexts, type ReasonTexts } from './reasons.ts';
 
 /** An editor's decision counts this many times a rule's placement. */
 export const EDITOR_WEIGHT = 3;
 
 /** A model that has seen fewer examples may give its best guess but never overrules a rule. */
 export const MIN_EXAMPLES_TO_OVERRULE = 20;
-
-const BY_EDITOR = /^(moved here by an editor|section given in the editor item)/;
-/** Placements that are only the machine's guesses: learning from them would teach the classifier its own mistakes. */
-const GUESSED = /^classifier|not confident|no other rule matched|is not confident enough/;
 
 /**
  * Labelled examples from past placements and corrections, for the sections
@@ -35,8 +32,9 @@ export function trainingExamples(
   const byItem = new Map<string, TrainingExample>();
   for (const p of past) {
     if (!known.has(p.sectionId) || byItem.has(p.itemId)) continue;
-    if (!p.reviewed && GUESSED.test(p.reason)) continue;
-    byItem.set(p.itemId, { item: p.item, sectionId: p.sectionId, weight: BY_EDITOR.test(p.reason) ? EDITOR_WEIGHT : 1 });
+    // Unreviewed guesses would teach the classifier its own mistakes (reasons of any language: past issues keep theirs).
+    if (!p.reviewed && isGuessReason(p.reason)) continue;
+    byItem.set(p.itemId, { item: p.item, sectionId: p.sectionId, weight: isEditorReason(p.reason) ? EDITOR_WEIGHT : 1 });
   }
   for (const c of corrections) {
     if (known.has(c.sectionId)) byItem.set(c.itemId, { item: c.item, sectionId: c.sectionId, weight: EDITOR_WEIGHT });
@@ -45,11 +43,16 @@ export function trainingExamples(
 }
 
 /** Wrap a model as the build's fallback; `minConfidence` decides when it may overrule a non-decisive rule. */
-export function learnedFallback(model: NaiveBayesModel, sections: SectionConfig[], minConfidence: number): Fallback {
+export function learnedFallback(
+  model: NaiveBayesModel,
+  sections: SectionConfig[],
+  minConfidence: number,
+  texts: ReasonTexts = reasonTexts(),
+): Fallback {
   const allowed = new Set(sections.map((s) => s.id));
   const titles = new Map(sections.map((s) => [s.id, s.title]));
   return (item) => {
-    const p = predict(model, item, allowed);
+    const p = predict(model, item, allowed, texts);
     if (!p) return null;
     const confident = p.confidence >= minConfidence && model.examples >= MIN_EXAMPLES_TO_OVERRULE;
     const second = p.ranking[1];
@@ -57,7 +60,7 @@ export function learnedFallback(model: NaiveBayesModel, sections: SectionConfig[
       sectionId: p.sectionId,
       confidence: p.confidence,
       confident,
-      reason: explain(p, (id) => titles.get(id) ?? id),
+      reason: explain(p, (id) => titles.get(id) ?? id, texts),
       ...(second ? { runnerUp: { sectionId: second.sectionId, confidence: second.probability } } : {}),
     };
   };
@@ -70,7 +73,8 @@ export function buildFallback(
   lists: NamedLists,
   minConfidence: number,
   options?: Partial<ClassifierOptions>,
+  texts?: ReasonTexts,
 ): Fallback | undefined {
   if (!examples.length) return undefined;
-  return learnedFallback(trainClassifier(examples, lists, options), sections, minConfidence);
+  return learnedFallback(trainClassifier(examples, lists, options), sections, minConfidence, texts);
 }

@@ -8,6 +8,7 @@
  */
 import type { Item, SectionCondition, SectionConfig, SectionRule } from '../types.ts';
 import type { NamedLists } from '../config/index.ts';
+import { reasonTexts, type ReasonTexts } from './reasons.ts';
 
 /** A word or pattern and the named list it came from (for the reason). */
 interface Entry<T> {
@@ -45,8 +46,10 @@ export type CompiledRules = CompiledRule[];
 /** What the rules say about one item. */
 export interface RuleVerdict {
   sectionId: string | null;
-  /** `rule <id> (<why>)`, or why nothing matched. */
+  /** `rule <id> (<why>)`, or why nothing matched, in the reasons' language. */
   reason: string;
+  /** What matched (for a rule), so the reason can be said again (a disputed rule). */
+  why: string[];
   ruleId: string | null;
   /** False for catch-alls, non-decisive rules and no match: the classifier may decide. */
   decisive: boolean;
@@ -118,8 +121,6 @@ export function compileRules(sections: SectionConfig[], lists: NamedLists): Comp
   );
 }
 
-const via = (list: string | null) => (list ? ` in ${list}` : '');
-
 /** Count keyword occurrences in `hay`, up to `enough`. */
 function hits(hay: string, word: string, enough: number): number {
   let n = 0;
@@ -133,22 +134,22 @@ export function fullHeadline(item: Pick<Item, 'issuer' | 'title'>): string {
 }
 
 /** Why a condition holds for the item, or null if it does not. */
-function matchCondition(c: CompiledCondition, item: Item): string[] | null {
+function matchCondition(c: CompiledCondition, item: Item, t: ReasonTexts): string[] | null {
   const why: string[] = [];
   const issuer = item.issuer ?? '';
   const headline = fullHeadline(item);
   if (c.issuers || c.issuerRes.length) {
-    if (c.issuers?.has(issuer)) why.push(`issuer ${issuer}${via(c.issuers.get(issuer)!)}`);
+    if (c.issuers?.has(issuer)) why.push(t.issuer(issuer, c.issuers.get(issuer)!));
     else {
       const re = issuer ? c.issuerRes.find((r) => r.value.test(issuer)) : undefined;
       if (!re) return null;
-      why.push(`issuer ${issuer} ~ /${re.value.source}/${via(re.list)}`);
+      why.push(t.issuerPattern(issuer, re.value.source, re.list));
     }
   }
   if (c.titleRes) {
     const re = c.titleRes.find((r) => r.value.test(headline));
     if (!re) return null;
-    why.push(`title ~ /${re.value.source}/${via(re.list)}`);
+    why.push(t.titlePattern(re.value.source, re.list));
   }
   if (c.keywords) {
     const hay = c.inText ? `${headline}\n${item.text}` : headline;
@@ -161,50 +162,58 @@ function matchCondition(c: CompiledCondition, item: Item): string[] | null {
       if (total >= c.minHits) break;
     }
     if (!first || total < c.minHits) return null;
-    why.push(`keyword 「${first.value}」${via(first.list)}${c.minHits > 1 ? ` (${c.minHits}+ mentions)` : ''}`);
+    why.push(t.keyword(first.value, first.list, c.minHits));
   }
   if (c.sources) {
     if (!c.sources.has(item.sourceId)) return null;
-    why.push(`source ${item.sourceId}`);
+    why.push(t.source(item.sourceId));
   }
   if (c.outlets || c.outletRes.length) {
     const outlet = item.outlet ?? '';
-    if (c.outlets?.has(outlet)) why.push(`outlet ${outlet}${via(c.outlets.get(outlet)!)}`);
+    if (c.outlets?.has(outlet)) why.push(t.outlet(outlet, c.outlets.get(outlet)!));
     else {
       const re = outlet ? c.outletRes.find((r) => r.value.test(outlet)) : undefined;
       if (!re) return null;
-      why.push(`outlet ${outlet} ~ /${re.value.source}/`);
+      why.push(t.outletPattern(outlet, re.value.source));
     }
   }
   return why;
 }
 
 /** Why a rule applies to the item, or null if it does not. */
-function matchRule(c: CompiledRule, item: Item): string | null {
-  if (c.catchAll) return 'no other rule matched';
-  const why = matchCondition(c.when, item);
-  if (!why || c.unless.some((u) => matchCondition(u, item))) return null;
-  return why.join(', ');
+function matchRule(c: CompiledRule, item: Item, t: ReasonTexts): string[] | null {
+  if (c.catchAll) return [t.catchAll];
+  const why = matchCondition(c.when, item, t);
+  if (!why || c.unless.some((u) => matchCondition(u, item, t))) return null;
+  return why;
 }
 
-/** Place an item by the rules alone. */
-export function placeByRules(item: Item, rules: CompiledRules): RuleVerdict {
-  let best: { c: CompiledRule; why: string } | null = null;
+/** Place an item by the rules alone; the reason in the language of `texts` (reasons.ts). */
+export function placeByRules(item: Item, rules: CompiledRules, texts: ReasonTexts = reasonTexts()): RuleVerdict {
+  let best: { c: CompiledRule; why: string[] } | null = null;
   for (const c of rules) {
     if (best && (c.priority < best.c.priority || (c.priority === best.c.priority && c.order > best.c.order))) continue;
-    const why = matchRule(c, item);
+    const why = matchRule(c, item, texts);
     if (why !== null) best = { c, why };
   }
   if (!best)
     return {
       sectionId: null,
-      reason: 'no rule matched and no catch-all rule is configured',
+      reason: texts.noRule,
+      why: [],
       ruleId: null,
       decisive: false,
       catchAll: false,
     };
   const { c, why } = best;
-  return { sectionId: c.sectionId, reason: `rule ${c.rule.id} (${why})`, ruleId: c.rule.id, decisive: c.decisive, catchAll: c.catchAll };
+  return {
+    sectionId: c.sectionId,
+    reason: texts.rule(c.rule.id, why, false),
+    why,
+    ruleId: c.rule.id,
+    decisive: c.decisive,
+    catchAll: c.catchAll,
+  };
 }
 
 /** The key of a dispute: a rule as it applies to one issuer (`hot.macro-data 海关总署`). */

@@ -262,6 +262,31 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (date, sections_key)
   );
   `,
+  // 8 (editors' desk, split): the merged copy of each report that ingest
+  // merged into another item (another outlet's report of the same news), whole
+  // — its own source, guid, link, outlet, headline, date and text — so an
+  // editor's split restores it as the item it was. Plain SQL (no JSON
+  // functions, no INSERT OR …) so the PostgreSQL backend can create the same.
+  `
+  CREATE TABLE merged_copies (
+    item_id TEXT NOT NULL,
+    copy_id TEXT NOT NULL,
+    source_id TEXT NOT NULL,
+    guid TEXT,
+    link TEXT,
+    title TEXT NOT NULL,
+    issuer TEXT,
+    outlet TEXT,
+    published_at TEXT,
+    first_seen_at TEXT NOT NULL,
+    text TEXT NOT NULL,
+    html TEXT NOT NULL,
+    attachments TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    categories TEXT NOT NULL,
+    PRIMARY KEY (item_id, copy_id)
+  );
+  `,
 ];
 
 /**

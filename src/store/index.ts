@@ -15,6 +15,7 @@ import { HistoryStore } from './history.ts';
 import { IssueStore } from './issues.ts';
 import { ItemStore } from './items.ts';
 import { LockStore, type LockRepository } from './locks.ts';
+import { MergedCopyStore } from './merged.ts';
 import { OverrideStore } from './overrides.ts';
 import { RevisionStore } from './revisions.ts';
 import { RunStore, type RunRepository } from './runs.ts';
@@ -30,6 +31,7 @@ export { guidKey, isGlobalGuid, type DuplicateKey, type DuplicateKind, type Item
 export { acquireLock, CYCLE_LOCK, holderIsDead, LOCK_TTL_MS, lockedError, lockOwner, type AcquireOptions, type HeldLock } from './lease.ts';
 export type { AcquireResult, LockHolder, LockRepository } from './locks.ts';
 export type { HistoryEntry } from './history.ts';
+export { copyMatches } from './merged.ts';
 export type { ItemHit, ItemRef, ItemSearch, OverrideListing } from './overrides.ts';
 export type { ItemRevision, RevisionFields } from './revisions.ts';
 export type { RunKind, RunRecord, RunRepository, RunStatus } from './runs.ts';
@@ -69,6 +71,8 @@ export type OverrideRepository = Repository<OverrideStore>;
 export type RevisionRepository = Repository<RevisionStore>;
 /** Who changed what when. */
 export type HistoryRepository = Repository<HistoryStore>;
+/** Reports merged into other items, kept whole so a split restores them. */
+export type MergedCopyRepository = Repository<MergedCopyStore>;
 
 /** All repositories over one database. */
 export interface Store {
@@ -80,6 +84,7 @@ export interface Store {
   overrides: OverrideRepository;
   revisions: RevisionRepository;
   history: HistoryRepository;
+  merged: MergedCopyRepository;
   runs: RunRepository;
   locks: LockRepository;
   training: TrainingRepository;
@@ -128,6 +133,7 @@ export function openStore(path: string): SqliteStore {
     overrides: new OverrideStore(db),
     revisions: new RevisionStore(db),
     history: new HistoryStore(db),
+    merged: new MergedCopyStore(db),
     runs: new RunStore(db),
     locks: new LockStore(db),
     training: new TrainingStore(db),

@@ -75,6 +75,8 @@ async function boot(): Promise<TestPostgres> {
   const options = `-p ${port} -k ${dir} -h 127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
   as(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-o', options, '-w', '-t', '120', 'start']);
   afterFile(() => {
+    // Test files may share this module (unit tests run without isolation): the next file starts its own cluster.
+    cluster = null;
     try {
       as(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
     } catch {

@@ -129,5 +129,5 @@ export function ingestDeps(config: Record<string, unknown>, now: Date = FIXED_NO
     },
     'test config',
   );
-  return { config: parsed, items: store.items, sources: store.sources, now: () => now, store };
+  return { config: parsed, items: store.items, sources: store.sources, merged: store.merged, now: () => now, store };
 }

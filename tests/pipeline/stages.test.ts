@@ -78,7 +78,7 @@ test('section: every item lands in a section with a reason', () => {
   });
   const where = Object.fromEntries(issue.sections.flatMap((s) => s.items.map((i) => [i.issuer, [s.id, i.reason]])));
   assert.equal(where.两部门![0], 'hot');
-  assert.match(where.两部门![1]!, /rule hot\.central-bodies/);
+  assert.match(where.两部门![1]!, /^规则 hot\.central-bodies（发布机构 两部门 属 central-bodies）$/);
   assert.equal(where.日媒![0], 'intl');
   assert.equal(where.北京![0], 'domestic');
   assert.deepEqual(
@@ -99,7 +99,8 @@ test('section: every item lands in a section with a reason', () => {
       [fixtureItems()[0]!.id, { itemId: fixtureItems()[0]!.id, sectionId: 'industry', excluded: false, pinnedFirst: false }],
     ]),
   });
-  assert.equal(moved.sections.find((s) => s.id === 'industry')!.items[0]!.reason, 'moved here by an editor');
+  // The reason is in the default publication language, Chinese.
+  assert.equal(moved.sections.find((s) => s.id === 'industry')!.items[0]!.reason, '编辑移入本栏');
 });
 
 test('render: masthead numbering, window, TOC anchors, text part, tokens filled per recipient', async () => {

@@ -143,7 +143,7 @@ test('获取最新 runs the ingest with progress and lists each source, failures
   await openPreview();
   const config = parse(readFileSync(fx.configFile, 'utf8')) as { sources: unknown[] };
   config.sources.push({ id: 'broken', type: 'rss', url: 'http://127.0.0.1:9/feed.rss' });
-  const load = page.waitForEvent('load', { timeout: 10_000 });
+  const load = page.waitForEvent('load', { timeout: 120_000 });
   writeFileSync(fx.configFile, stringify(config));
   await load;
   await page.locator('#fetch-source option[value="broken"]').waitFor({ state: 'attached' });
@@ -252,7 +252,7 @@ test('publication.language en: the same page in English', async () => {
   await openPreview();
   const config = parse(readFileSync(fx.configFile, 'utf8')) as { publication: Record<string, unknown> };
   config.publication.language = 'en';
-  const load = page.waitForEvent('load', { timeout: 10_000 });
+  const load = page.waitForEvent('load', { timeout: 120_000 });
   writeFileSync(fx.configFile, stringify(config));
   await load;
   await page.locator('html[lang="en"]').waitFor({ state: 'attached' });

@@ -96,7 +96,7 @@ test('moving an item through the UI moves it in the list, the email and the stor
 
   const moved = page.locator(`#items section[data-section-id="${toId}"] li[data-item="${itemId}"]`);
   await moved.waitFor();
-  assert.match(await moved.locator('.reason').innerText(), /moved here by an editor/);
+  assert.match(await moved.locator('.reason').innerText(), /编辑移入本栏/);
   assert.equal(await page.locator(`#items section[data-section-id="${fromId}"] li[data-item="${itemId}"]`).count(), 0);
   assert.match(await page.locator('.flash-ok').innerText(), /已保存：移动栏目/);
   assert.deepEqual(fx.ctx.store.overrides.all().get(itemId), { itemId, sectionId: toId, excluded: false, pinnedFirst: false });
@@ -190,7 +190,7 @@ test('live reload: template, config and inbox edits show without a restart', asy
   await load;
   const added = page.locator('#items li.item', { hasText: '实时预览测试稿件' });
   await added.waitFor();
-  assert.match(await added.locator('.reason').innerText(), /front matter/);
+  assert.match(await added.locator('.reason').innerText(), /编辑稿件指定的栏目/);
 
   // A config edit: a section renamed.
   const config = parse(readFileSync(fx.configFile, 'utf8')) as Record<string, unknown>;

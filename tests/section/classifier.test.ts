@@ -5,6 +5,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'vitest';
 import { explain, predict, trainClassifier, type TrainingExample } from '../../src/section/classifier.ts';
+import { reasonTexts } from '../../src/section/reasons.ts';
+
+/** Reasons in English (tests/section/reasons.test.ts checks both languages). */
+const EN = reasonTexts('en');
 import { bigrams, words } from '../../src/section/features.ts';
 import {
   EDITOR_WEIGHT,
@@ -41,7 +45,7 @@ test('segmentation: Intl.Segmenter words and Han bigrams', () => {
 test('predicts from what it learned, with a probability and the features that decided', () => {
   const model = trainClassifier(training, lists);
   assert.deepEqual(model.classes, ['domestic', 'industry', 'intl']);
-  const p = predict(model, item('德媒：中国对欧出口增长'))!;
+  const p = predict(model, item('德媒：中国对欧出口增长'), undefined, EN)!;
   assert.equal(p.sectionId, 'intl');
   assert.ok(p.confidence > 0.5 && p.confidence <= 1);
   assert.ok(Math.abs(p.ranking.reduce((n, r) => n + r.probability, 0) - 1) < 1e-9);
@@ -49,7 +53,7 @@ test('predicts from what it learned, with a probability and the features that de
     p.evidence.some((e) => e.label === 'issuer in media'),
     JSON.stringify(p.evidence),
   );
-  const reason = explain(p, (id) => ({ intl: '国际视野' })[id] ?? id);
+  const reason = explain(p, (id) => ({ intl: '国际视野' })[id] ?? id, EN);
   assert.match(reason, /^classifier naive-bayes 0\.\d\d \(国际视野; top features: [^)]+\)$/);
   assert.equal(predict(model, item('江苏：产业专项基金集中签约'))!.sectionId, 'domestic');
   assert.equal(predict(model, item('工信部：发布电池行业标准'))!.sectionId, 'industry');
@@ -92,7 +96,7 @@ test('an editor correction outweighs the rules it contradicts', () => {
     after.evidence.some((e) => e.label === '采购'),
     JSON.stringify(after.evidence),
   );
-  assert.match(explain(after, String), /^classifier naive-bayes 0\.\d\d \(industry; top features: /);
+  assert.match(explain(after, String, EN), /^classifier naive-bayes 0\.\d\d \(industry; top features: /);
 });
 
 test('what it learns from: corrections replace placements, editors weigh more, unreviewed guesses are skipped', () => {

@@ -28,6 +28,8 @@ export function input(items: Item[], sections: SectionConfig[], extra: Partial<B
     items,
     sections,
     overrides: new Map(),
+    // These tests read reasons in English; tests/section/reasons.test.ts checks both languages.
+    language: 'en',
     ...extra,
   };
 }

@@ -38,7 +38,7 @@ test('digest override moves and excludes an item in the rebuilt issue; import fr
   assert.equal(built.code, 0, built.stderr);
   const before = find(readIssue(dir, '2024-07-15'), '中国风电专利竞争力跃居世界第一')!;
   assert.equal(before.section, 'intl');
-  assert.match(before.item.reason, /^rule intl\.foreign-media/);
+  assert.match(before.item.reason, /^规则 intl\.foreign-media/);
 
   // Move it by a piece of its headline, then rebuild.
   const moved = await cli('override', '风电专利竞争力', '--section', '国内动态');
@@ -48,7 +48,7 @@ test('digest override moves and excludes an item in the rebuilt issue; import fr
   const rebuilt = await cli('build', '--date', '2024-07-15');
   assert.equal(rebuilt.code, 0, rebuilt.stderr);
   const after = find(readIssue(dir, '2024-07-15'), '中国风电专利竞争力跃居世界第一')!;
-  assert.deepEqual([after.section, after.item.reason], ['domestic', 'moved here by an editor']);
+  assert.deepEqual([after.section, after.item.reason], ['domestic', '编辑移入本栏']);
 
   // Exclude it by id and rebuild in one go: it leaves the issue and is reported as unplaced.
   const excluded = await cli('override', before.item.id, '--exclude', '--rebuild', '--json');
@@ -58,7 +58,7 @@ test('digest override moves and excludes an item in the rebuilt issue; import fr
   assert.equal(find(issue, '中国风电专利竞争力跃居世界第一'), null);
   assert.deepEqual(
     issue.unplaced.map((u) => [u.id, u.reason]),
-    [[before.item.id, 'excluded by an editor']],
+    [[before.item.id, '编辑已排除']],
   );
 
   const listed = await cli('override', '--list', '--json');
@@ -104,9 +104,9 @@ test('digest override moves and excludes an item in the rebuilt issue; import fr
   assert.equal(next.code, 0, next.stderr);
   const issue16 = readIssue(dir, '2024-07-16');
   const pinned = find(issue16, '图书馆推出暑期阅读季')!;
-  assert.deepEqual([pinned.section, pinned.item.reason], ['intl', 'section given in the editor item (front matter section:)']);
-  assert.match(find(issue16, '中国风电整机出口大幅增长')!.item.reason, /^rule intl\.foreign-media/);
+  assert.deepEqual([pinned.section, pinned.item.reason], ['intl', '编辑稿件指定的栏目（section:）']);
+  assert.match(find(issue16, '中国风电整机出口大幅增长')!.item.reason, /^规则 intl\.foreign-media/);
   // No rule decides this one: the classifier, trained on the 2024-07-15 issue, places it and says how sure it is.
   const guessed = find(issue16, '数字化转型指数发布')!;
-  assert.match(guessed.item.reason, /^classifier naive-bayes [01]\.\d\d \([^;)]+(; top features: [^)]+)?\)/);
+  assert.match(guessed.item.reason, /^分类器 naive-bayes [01]\.\d\d（[^；）]+(；主要特征：[^）]+)?）/);
 });

@@ -7,7 +7,11 @@ import { test } from 'vitest';
 import { parseConfig } from '../../src/config/load.ts';
 import { defaultSections, shippedLists } from '../../src/config/sections.ts';
 import { checkRules } from '../../src/config/sections.ts';
+import { reasonTexts } from '../../src/section/reasons.ts';
 import { compileRules, placeByRules } from '../../src/section/rules.ts';
+
+/** Reasons in English (tests/section/reasons.test.ts checks both languages). */
+const EN = reasonTexts('en');
 import type { SectionConfig } from '../../src/types.ts';
 import { item } from './helpers.ts';
 
@@ -40,7 +44,7 @@ const sections: SectionConfig[] = [
   },
 ];
 const rules = compileRules(sections, lists);
-const place = (title: string, extra = {}) => placeByRules(item(title, extra), rules);
+const place = (title: string, extra = {}) => placeByRules(item(title, extra), rules, EN);
 
 test('the highest priority wins; the reason names the rule and what matched', () => {
   const v = place('多部门：推动汽车以旧换新');
@@ -73,6 +77,7 @@ test('catch-all only when nothing else matches, and it is not decisive', () => {
       sections.map((s) => ({ ...s, rules: s.rules.filter((r) => r.id !== 'industry.other') })),
       lists,
     ),
+    EN,
   );
   assert.equal(none.sectionId, null);
   assert.match(none.reason, /no rule matched/);
