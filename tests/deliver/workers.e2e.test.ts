@@ -116,6 +116,9 @@ test('three workers, one killed -9 mid-block: everyone gets the issue, repeats o
   await waitFor(() => messageIds([a, b, c]).size === SUBSCRIBERS, 'every subscriber to get the issue', 150_000, 50);
   await waitFor(async () => (await ledger(files[1]!)).sent === SUBSCRIBERS, 'the ledger to show everyone sent', 150_000, 500);
   assert.deepEqual(await ledger(files[1]!), { sent: SUBSCRIBERS });
+  // The worker that sent the last block marked the issue sent (nobody waited with digest send).
+  const status = await runCli(['status', '--json', '--config', files[2]!], { env });
+  assert.equal(JSON.parse(status.stdout).status.issues.find((i: { date: string }) => i.date === DATE).status, 'sent');
 
   const byRecipient = messageIds([a, b, c]);
   const atVictim = new Set(a.received.map((m) => m.envelopeTo[0]));
@@ -159,6 +162,37 @@ test('digest send with the PostgreSQL store and no worker sends everything itsel
     assert.equal(again.code, 0, again.stderr);
     assert.equal(JSON.parse(again.stdout).send.submitted, 0);
     assert.equal(smtp.received.length, SUBSCRIBERS);
+  } finally {
+    await smtp.close();
+  }
+});
+
+test('the relay down: digest send exits 1 naming it and fails nobody; run again once it is back, everyone gets it once', async () => {
+  const store = await builtIssue();
+  const smtp = await startSmtp({ parse: false });
+  try {
+    const down = sampleConfig({
+      store,
+      subscribers,
+      delivery: {
+        from: '信息摘编 <digest@example.org>',
+        unsubscribeSecret: TEST_SECRET,
+        retryDelaySeconds: 0.01,
+        smtp: { url: 'smtp://127.0.0.1:9', maxConnections: 2 },
+        queue: QUEUE,
+      },
+    }).file;
+    const r = await runCli(['send', '--issue', DATE, '--config', down], { env });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /stopped: .*connection failures in a row/);
+    assert.match(r.stderr, /nobody was marked failed/);
+    assert.equal((await ledger(down)).failed, undefined, 'nobody failed');
+
+    const back = await runCli(['send', '--issue', DATE, '--json', '--config', configFor(smtp, store)], { env });
+    assert.equal(back.code, 0, back.stderr);
+    assert.equal(JSON.parse(back.stdout).send.status, 'completed');
+    assert.equal(smtp.messageIdsByRecipient().size, SUBSCRIBERS);
+    for (const [to, ids] of smtp.messageIdsByRecipient()) assert.equal(ids.length, 1, `${to} got ${ids.length}`);
   } finally {
     await smtp.close();
   }
