@@ -77,6 +77,18 @@ function ledger(db: string): Record<string, number> {
   }
 }
 
+/** Assert nobody was missed and every repeat has its first copy's Message-ID; returns how many repeats there were. */
+function everyoneOnceOrRepeated(smtp: TestSmtp): number {
+  const byRecipient = smtp.messageIdsByRecipient();
+  assert.equal(byRecipient.size, SUBSCRIBERS, 'nobody missed');
+  let repeats = 0;
+  for (const [to, ids] of byRecipient) {
+    assert.equal(new Set(ids).size, 1, `${to}: every copy has the same Message-ID`);
+    repeats += ids.length - 1;
+  }
+  return repeats;
+}
+
 function runStatuses(db: string): string[] {
   const conn = new Database(db, { readonly: true });
   try {
@@ -147,13 +159,7 @@ test('kill -9 right after the server accepted a message: nobody missed, any repe
   const summary = JSON.parse(resumed.stdout).send;
   assert.equal(summary.resumed, atKill.sending ?? 0);
 
-  const byRecipient = smtp.messageIdsByRecipient();
-  assert.equal(byRecipient.size, SUBSCRIBERS, 'nobody missed');
-  let repeats = 0;
-  for (const [to, ids] of byRecipient) {
-    assert.equal(new Set(ids).size, 1, `${to}: every copy has the same Message-ID`);
-    repeats += ids.length - 1;
-  }
+  const repeats = everyoneOnceOrRepeated(smtp);
   assert.ok(repeats <= summary.resumed, `${repeats} repeat(s), all among the ${summary.resumed} rows left in doubt`);
   t.annotate(`left in doubt by the kill: ${summary.resumed}; delivered twice (same Message-ID): ${repeats}`);
   assert.deepEqual(ledger(db), { sent: SUBSCRIBERS });
@@ -193,13 +199,7 @@ test('SIGSTOP past the lease, another send takes over, SIGCONT: the first exits 
   assert.match(stderr, /taken over by another process/);
   assert.doesNotMatch(stderr, /stopped early/);
 
-  const byRecipient = smtp.messageIdsByRecipient();
-  assert.equal(byRecipient.size, SUBSCRIBERS, 'nobody missed');
-  let repeats = 0;
-  for (const [to, ids] of byRecipient) {
-    assert.equal(new Set(ids).size, 1, `${to}: every copy has the same Message-ID`);
-    repeats += ids.length - 1;
-  }
+  const repeats = everyoneOnceOrRepeated(smtp);
   // Only the four messages that were in flight when it stopped went out twice; every row it had read
   // but not yet sent was claimed by the other process and is not sent again.
   assert.equal(repeats, 4);
