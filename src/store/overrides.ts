@@ -7,6 +7,8 @@
  */
 import type { Override } from '../types.ts';
 import type { Db } from './db.ts';
+import type { Driver } from './driver.ts';
+import { toDriver } from './sqlite.ts';
 
 interface OverrideRow {
   item_id: string;
@@ -56,7 +58,11 @@ const toOverride = (r: OverrideRow): Override => ({
 
 /** Repository of overrides. */
 export class OverrideStore {
-  constructor(private readonly db: Db) {}
+  private readonly db: Driver;
+
+  constructor(handle: Db | Driver) {
+    this.db = toDriver(handle);
+  }
 
   /** All overrides by item id. */
   all(): Map<string, Override> {
@@ -150,7 +156,7 @@ export class OverrideStore {
     );
     this.db.transaction(() => {
       for (const [rank, id] of itemIds.entries()) put.run(id, rank, now);
-    })();
+    });
   }
 
   /** Forget the editor's order of these items. */
@@ -158,7 +164,7 @@ export class OverrideStore {
     const del = this.db.prepare('DELETE FROM item_order WHERE item_id = ?');
     this.db.transaction(() => {
       for (const id of itemIds) del.run(id);
-    })();
+    });
   }
 
   /** Ids of the stored items an editor added to the issue of `date`. */

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'vitest';
-import { openStore } from '../../src/store/index.ts';
+import { openSqliteStore } from '../../src/store/index.ts';
 import { ROOT } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -13,11 +13,11 @@ import { waitFor } from '../helpers/wait.ts';
  * Resolves with its exit code and stderr.
  */
 function openInChild(path: string, ready: string, go: string): Promise<{ code: number | null; stderr: string }> {
-  const script = `const { openStore } = await import(${JSON.stringify(join(ROOT, 'src/store/index.ts'))});
+  const script = `const { openSqliteStore } = await import(${JSON.stringify(join(ROOT, 'src/store/index.ts'))});
     const { existsSync, writeFileSync } = await import('node:fs');
     writeFileSync(${JSON.stringify(ready)}, '');
     while (!existsSync(${JSON.stringify(go)}));
-    openStore(${JSON.stringify(path)}).close();`;
+    openSqliteStore(${JSON.stringify(path)}).close();`;
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -40,7 +40,7 @@ test('processes opening a new store at the same moment each migrate it once, wit
     writeFileSync(go, '');
     const results = await Promise.all(children);
     for (const r of results) assert.equal(r.code, 0, r.stderr);
-    const store = openStore(path);
+    const store = openSqliteStore(path);
     const tables = store.db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'issue_renders'").get() as {
       n: number;
     };
