@@ -92,6 +92,16 @@ export class ItemStore {
     this.db = toDriver(handle);
   }
 
+  /**
+   * The alias key of a guid. PostgreSQL text cannot hold NUL, the separator
+   * of a feed-scoped guid key, so there it is U+001F (XML, where guids come
+   * from, allows neither, so keys stay distinct; `digest store copy` maps it).
+   */
+  private aliasGuid(sourceId: string, guid: string): string {
+    const key = guidKey(sourceId, guid);
+    return this.db.dialect === 'postgres' ? key.replace('\u0000', '\u001f') : key;
+  }
+
   /** A prepared statement, compiled once per store by the driver (ingest runs these per item). */
   private sql(text: string): Statement {
     return this.db.prepare(text);
@@ -167,7 +177,7 @@ export class ItemStore {
   /** Point the keys of a merged copy at the item it was merged into. */
   private addAliases(itemId: string, key: DuplicateKey): void {
     const add = this.sql('INSERT INTO item_aliases (kind, key, item_id, source_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
-    if (key.guid) add.run('guid', guidKey(key.sourceId, key.guid), itemId, key.sourceId);
+    if (key.guid) add.run('guid', this.aliasGuid(key.sourceId, key.guid), itemId, key.sourceId);
     if (key.link) add.run('link', key.link, itemId, key.sourceId);
     add.run('fingerprint', key.fingerprint, itemId, key.sourceId);
   }
@@ -193,7 +203,7 @@ export class ItemStore {
       : this.sql('SELECT 1 FROM items WHERE guid = ? AND source_id = ? LIMIT 1').get(guid, sourceId);
     return (
       direct !== undefined ||
-      this.sql("SELECT 1 FROM item_aliases WHERE kind = 'guid' AND key = ?").get(guidKey(sourceId, guid)) !== undefined
+      this.sql("SELECT 1 FROM item_aliases WHERE kind = 'guid' AND key = ?").get(this.aliasGuid(sourceId, guid)) !== undefined
     );
   }
 
@@ -225,7 +235,7 @@ export class ItemStore {
     ];
     for (const [by, value, direct] of lookups) {
       if (!value) continue;
-      const row = direct() ?? this.aliased(by, by === 'guid' ? guidKey(key.sourceId, value) : value);
+      const row = direct() ?? this.aliased(by, by === 'guid' ? this.aliasGuid(key.sourceId, value) : value);
       if (row) return { item: fromRow(row), by };
     }
     return undefined;

@@ -59,9 +59,12 @@ const toOverride = (r: OverrideRow): Override => ({
 /** Repository of overrides. */
 export class OverrideStore {
   private readonly db: Driver;
+  /** Case-insensitive matching as SQLite's LIKE does it (PostgreSQL's LIKE is case-sensitive). */
+  private readonly like: string;
 
   constructor(handle: Db | Driver) {
     this.db = toDriver(handle);
+    this.like = this.db.dialect === 'postgres' ? 'ILIKE' : 'LIKE';
   }
 
   /** All overrides by item id. */
@@ -137,7 +140,7 @@ export class OverrideStore {
     const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const rows = this.db
       .prepare(
-        `${select} WHERE title LIKE ? ESCAPE '\\' OR (coalesce(issuer, '') || '：' || title) LIKE ? ESCAPE '\\' ORDER BY first_seen_at DESC, id LIMIT ?`,
+        `${select} WHERE title ${this.like} ? ESCAPE '\\' OR (coalesce(issuer, '') || '：' || title) ${this.like} ? ESCAPE '\\' ORDER BY first_seen_at DESC, id LIMIT ?`,
       )
       .all(like, like, limit) as Row[];
     return rows.map(toRef);
@@ -196,7 +199,7 @@ export class OverrideStore {
     const args: unknown[] = [];
     const pattern = (w: string) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     for (const word of (query.words ?? '').split(/\s+/).filter(Boolean)) {
-      where.push("(title LIKE ? ESCAPE '\\' OR coalesce(issuer, '') LIKE ? ESCAPE '\\' OR text LIKE ? ESCAPE '\\')");
+      where.push(`(title ${this.like} ? ESCAPE '\\' OR coalesce(issuer, '') ${this.like} ? ESCAPE '\\' OR text ${this.like} ? ESCAPE '\\')`);
       args.push(pattern(word), pattern(word), pattern(word));
     }
     if (query.sourceId) {
