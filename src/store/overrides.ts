@@ -199,7 +199,9 @@ export class OverrideStore {
     const args: unknown[] = [];
     const pattern = (w: string) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     for (const word of (query.words ?? '').split(/\s+/).filter(Boolean)) {
-      where.push(`(title ${this.like} ? ESCAPE '\\' OR coalesce(issuer, '') ${this.like} ? ESCAPE '\\' OR text ${this.like} ? ESCAPE '\\')`);
+      where.push(
+        `(title ${this.like} ? ESCAPE '\\' OR coalesce(issuer, '') ${this.like} ? ESCAPE '\\' OR text ${this.like} ? ESCAPE '\\')`,
+      );
       args.push(pattern(word), pattern(word), pattern(word));
     }
     if (query.sourceId) {

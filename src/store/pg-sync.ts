@@ -9,12 +9,17 @@
 import { createRequire } from 'node:module';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 
+/** How long opening waits for the connection (pg's own connect timeout is 20 s). */
+const CONNECT_WAIT_MS = 30_000;
+
 /** A PostgreSQL error as it crossed the thread boundary. */
 export interface PgFailure {
   /** SQLSTATE (`23505`) or a Node error code (`ECONNREFUSED`). */
   code: string | undefined;
   message: string;
   detail: string | undefined;
+  /** The violated constraint's name, if any. */
+  constraint?: string | undefined;
 }
 
 /** One result set. */
@@ -34,11 +39,11 @@ const pg = require(workerData.pg);
 pg.types.setTypeParser(20, Number);
 pg.types.setTypeParser(1700, Number);
 const { port, signal, url } = workerData;
-const client = new pg.Client({ connectionString: url, application_name: 'digest' });
+const client = new pg.Client({ connectionString: url, application_name: 'digest', connectionTimeoutMillis: 20000 });
 let broken = null;
 client.on('error', (e) => { broken = e; });
 const reply = (m) => { port.postMessage(m); Atomics.add(signal, 0, 1); Atomics.notify(signal, 0); };
-const failure = (e) => ({ error: { code: e.code, message: e.message, detail: e.detail } });
+const failure = (e) => ({ error: { code: e.code, message: e.message, detail: e.detail, constraint: e.constraint } });
 port.on('message', async (m) => {
   try {
     if (broken) throw broken;
@@ -75,12 +80,14 @@ export class SyncPg {
     this.port = port1;
     this.worker = new Worker(WORKER, {
       eval: true,
+      // Not the parent's loader flags (`--import tsx`): this plain script needs none, and they break an eval worker.
+      execArgv: [],
       workerData: { pg: createRequire(import.meta.url).resolve('pg'), port: port2, signal: this.signal, url },
       transferList: [port2],
     });
     // The worker must never keep a finished process alive.
     this.worker.unref();
-    this.call({ op: 'connect' });
+    this.call({ op: 'connect' }, CONNECT_WAIT_MS);
   }
 
   /** Run one statement (`text` with `$n` placeholders); `name` makes it a prepared statement of this connection. */
@@ -88,11 +95,17 @@ export class SyncPg {
     return this.call({ op: 'query', text, values, name }) as PgResult;
   }
 
-  private call(message: Record<string, unknown>): unknown {
+  private call(message: Record<string, unknown>, waitMs = Number.POSITIVE_INFINITY): unknown {
     if (this.closed) throw new PgQueryError({ code: 'CLOSED', message: 'the store is closed', detail: undefined });
     const seen = Atomics.load(this.signal, 0);
     this.port.postMessage(message);
     this.roundTrips++;
+    // A query may rightly take long (planning a million deliveries), so only connecting has a bound: a thread that never starts must not hang the process.
+    if (Atomics.load(this.signal, 0) === seen && Atomics.wait(this.signal, 0, seen, waitMs) === 'timed-out') {
+      void this.worker.terminate();
+      this.closed = true;
+      throw new PgQueryError({ code: 'ETIMEDOUT', message: `no answer within ${waitMs / 1000} s`, detail: undefined });
+    }
     while (Atomics.load(this.signal, 0) === seen) Atomics.wait(this.signal, 0, seen);
     const reply = receiveMessageOnPort(this.port)?.message as
       | { error?: PgFailure; rows?: Record<string, unknown>[]; rowCount?: number; binary?: string[] }

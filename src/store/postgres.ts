@@ -58,7 +58,7 @@ export function numberPlaceholders(sql: string): { text: string; names: string[]
 /** The SQLite-style code callers test for a PostgreSQL failure (the SQLSTATE is kept beside it). */
 function sqliteCode(f: PgFailure): string {
   const code = f.code ?? '';
-  if (code === '23505') return 'SQLITE_CONSTRAINT_UNIQUE';
+  if (code === '23505') return f.constraint?.endsWith('_pkey') ? 'SQLITE_CONSTRAINT_PRIMARYKEY' : 'SQLITE_CONSTRAINT_UNIQUE';
   if (code === '23503') return 'SQLITE_CONSTRAINT_FOREIGNKEY';
   if (code === '23502') return 'SQLITE_CONSTRAINT_NOTNULL';
   if (code.startsWith('23')) return 'SQLITE_CONSTRAINT';
