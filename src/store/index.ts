@@ -31,6 +31,7 @@ import { TrainingStore, type TrainingRepository } from './training.ts';
 import { VariantStore } from './variants.ts';
 import { DigestError } from '../errors.ts';
 
+export { copyStore, type TableCount } from './copy.ts';
 export type { Dialect } from './driver.ts';
 export { isPostgresUrl, redactUrl } from './postgres.ts';
 export type { DeliveryTotals, PendingDelivery, SendRun, SendRunCounts, SendRunStatus } from './deliveries.ts';

@@ -19,7 +19,8 @@ import { tempDir } from './tmp.ts';
 export function postgresBin(): string {
   const root = '/usr/lib/postgresql';
   const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'initdb'))) : [];
-  if (!versions.length) throw new Error('PostgreSQL is not installed: run `npm test` (its pretest step installs it) or `apt-get install postgresql`');
+  if (!versions.length)
+    throw new Error('PostgreSQL is not installed: run `npm test` (its pretest step installs it) or `apt-get install postgresql`');
   versions.sort((a, b) => Number(b) - Number(a));
   return join(root, versions[0]!, 'bin');
 }
