@@ -15,10 +15,19 @@ export interface CommandContext extends Context {
   reloadConfig: () => Context['config'];
 }
 
+/**
+ * Where the store lives: `$DIGEST_STORE_URL` (when set, it wins: one
+ * configuration file can serve a test or a second machine), else
+ * `store.url` (PostgreSQL), else the SQLite file `store.path`.
+ */
+export function storeLocation(config: Context['config'], env: NodeJS.ProcessEnv = process.env): string {
+  return env.DIGEST_STORE_URL || config.store.url || resolve(config.store.path);
+}
+
 /** Open config and store. `DIGEST_NOW` (ISO) fixes the clock for tests and back-fills. */
 export function openContext(opts: { config?: string; json?: boolean }, log: (line: string) => void): CommandContext {
   const config = loadConfig(opts.config);
-  const store = openStore(resolve(config.store.path));
+  const store = openStore(storeLocation(config));
   const fixed = process.env.DIGEST_NOW ? new Date(process.env.DIGEST_NOW) : null;
   if (fixed && Number.isNaN(fixed.getTime())) throw new Error(`DIGEST_NOW="${process.env.DIGEST_NOW}" is not an ISO time`);
   const file = config.configPath;

@@ -159,7 +159,20 @@ export const configSchema = z.strictObject({
       maxRetries: z.number().int().nonnegative().default(3),
     })
     .prefault({}),
-  store: z.strictObject({ path: z.string().default('data/digest.db') }).prefault({}),
+  store: z
+    .strictObject({
+      /** The SQLite file (the embedded default). */
+      path: z.string().default('data/digest.db'),
+      /**
+       * A PostgreSQL database instead (several machines share it); the
+       * environment's DIGEST_STORE_URL, when set, wins over this.
+       */
+      url: z
+        .string()
+        .regex(/^postgres(ql)?:\/\//i, 'must be a PostgreSQL URL: postgres://user:password@host:5432/database')
+        .optional(),
+    })
+    .prefault({}),
   selection: z.strictObject({ maxAgeDays: z.number().positive().default(3) }).prefault({}),
   output: z
     .strictObject({

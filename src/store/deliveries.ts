@@ -7,6 +7,8 @@
 import { DigestError } from '../errors.ts';
 import type { Delivery, DeliveryStatus, IsoDate, Subscriber } from '../types.ts';
 import type { Db } from './db.ts';
+import type { Driver } from './driver.ts';
+import { toDriver } from './sqlite.ts';
 
 /** Tries of one ledger write against a busy database, each waiting the busy timeout (5 s): a lock held for ~15 s is waited out. */
 const BUSY_ATTEMPTS = 3;
@@ -17,7 +19,7 @@ const BUSY_ATTEMPTS = 3;
  * names the file and what to do, because a bare "database is locked" in the
  * middle of a send tells the operator neither.
  */
-function ledgerWrite<T>(db: Db, fn: () => T): T {
+function ledgerWrite<T>(db: Driver, fn: () => T): T {
   for (let attempt = 1; ; attempt++) {
     try {
       return fn();
@@ -25,13 +27,18 @@ function ledgerWrite<T>(db: Db, fn: () => T): T {
       const code = String((err as { code?: unknown }).code ?? '');
       if (code.startsWith('SQLITE_BUSY') && attempt < BUSY_ATTEMPTS) continue;
       if (!code.startsWith('SQLITE')) throw err;
-      const hint = code.startsWith('SQLITE_BUSY')
-        ? 'another process held the database for too long: find it (digest status, ps), let it finish, then run digest send again'
-        : code.startsWith('SQLITE_FULL') || code.startsWith('SQLITE_IOERR')
-          ? `free space on the disk of ${db.name} (its -wal file grows during a send), then run digest send again`
-          : code.startsWith('SQLITE_CORRUPT') || code.startsWith('SQLITE_NOTADB')
-            ? `restore ${db.name} from a backup (digest backup), or recover it: sqlite3 ${db.name} .recover | sqlite3 recovered.db`
-            : `check that ${db.name} and its folder are writable, then run digest send again`;
+      const hint =
+        db.dialect === 'postgres'
+          ? code.startsWith('SQLITE_BUSY')
+            ? 'another process held the rows for too long: find it (digest status, pg_stat_activity), let it finish, then run digest send again'
+            : `check that the PostgreSQL server (${db.name}) is running, reachable and has disk space, then run digest send again`
+          : code.startsWith('SQLITE_BUSY')
+            ? 'another process held the database for too long: find it (digest status, ps), let it finish, then run digest send again'
+            : code.startsWith('SQLITE_FULL') || code.startsWith('SQLITE_IOERR')
+              ? `free space on the disk of ${db.name} (its -wal file grows during a send), then run digest send again`
+              : code.startsWith('SQLITE_CORRUPT') || code.startsWith('SQLITE_NOTADB')
+                ? `restore ${db.name} from a backup (digest backup), or recover it: sqlite3 ${db.name} .recover | sqlite3 recovered.db`
+                : `check that ${db.name} and its folder are writable, then run digest send again`;
       throw new DigestError(
         `the delivery ledger in ${db.name} cannot be written (${code}: ${(err as Error).message}); the send stopped, nobody accepted is sent again`,
         hint,
@@ -111,8 +118,11 @@ export class DeliveryStore {
   private readonly sendingStmt;
   private readonly doneStmt;
   private readonly runCountsStmt;
+  private readonly db: Driver;
 
-  constructor(private readonly db: Db) {
+  constructor(handle: Db | Driver) {
+    const db = toDriver(handle);
+    this.db = db;
     this.sendingStmt = db.prepare(
       "UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = ? WHERE issue_date = ? AND subscriber_id = ? AND status = 'pending'",
     );
@@ -136,7 +146,7 @@ export class DeliveryStore {
     return this.db.transaction(() => {
       this.skipPaused(issueDate, now);
       return this.planActive(issueDate, messageIdDomain, now);
-    })();
+    });
   }
 
   /**
@@ -158,17 +168,23 @@ export class DeliveryStore {
       .prepare(
         `INSERT INTO deliveries (issue_date, subscriber_id, email, status, attempts, message_id, error, updated_at)
          SELECT @date, s.id, s.email, 'skipped', 0, '', 'paused by the subscriber', @now
-         FROM subscribers s WHERE s.id IN (SELECT value FROM json_each(@ids))`,
+         FROM subscribers s WHERE s.id IN (${
+           this.db.dialect === 'postgres'
+             ? 'SELECT CAST(value AS INTEGER) FROM json_array_elements_text(CAST(@ids AS json))'
+             : 'SELECT value FROM json_each(@ids)'
+         })`,
       )
       .run({ date: issueDate, now, ids: JSON.stringify(ids.map((r) => r.id)) });
   }
 
   private planActive(issueDate: IsoDate, messageIdDomain: string, now: string): number {
+    // Eight random hex digits make the Message-ID unguessable.
+    const random = this.db.dialect === 'postgres' ? 'substr(md5(random()::text), 1, 8)' : 'lower(hex(randomblob(4)))';
     const r = this.db
       .prepare(
         `INSERT INTO deliveries (issue_date, subscriber_id, email, status, attempts, message_id, updated_at)
          SELECT @date, s.id, s.email, 'pending', 0,
-                '<digest-' || @date || '-' || s.id || '-' || lower(hex(randomblob(4))) || '@' || @domain || '>', @now
+                '<digest-' || @date || '-' || s.id || '-' || ${random} || '@' || @domain || '>', @now
          FROM subscribers s
          WHERE s.status = 'active'
            AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.issue_date = @date AND d.subscriber_id = s.id)`,
@@ -209,8 +225,8 @@ export class DeliveryStore {
   pending(issueDate: IsoDate, afterId: number, limit: number): PendingDelivery[] {
     return this.db
       .prepare(
-        `SELECT d.subscriber_id AS subscriberId, d.email AS email, s.name AS name, s.status AS subscriberStatus,
-                s.sections AS sections, d.message_id AS messageId, d.attempts AS attempts
+        `SELECT d.subscriber_id AS "subscriberId", d.email AS email, s.name AS name, s.status AS "subscriberStatus",
+                s.sections AS sections, d.message_id AS "messageId", d.attempts AS attempts
          FROM deliveries d LEFT JOIN subscribers s ON s.id = d.subscriber_id
          WHERE d.issue_date = ? AND d.status = 'pending' AND d.subscriber_id > ?
          ORDER BY d.subscriber_id LIMIT ?`,
@@ -245,7 +261,7 @@ export class DeliveryStore {
       this.db.transaction(() => {
         this.doneStmt.run(status, error, response, now, issueDate, subscriberId);
         this.runCountsStmt.run({ ...run.counts, id: run.id });
-      })(),
+      }),
     );
   }
 
@@ -293,12 +309,11 @@ export class DeliveryStore {
       this.db
         .prepare("UPDATE send_runs SET status = 'interrupted', finished_at = ? WHERE issue_date = ? AND status = 'running'")
         .run(now, issueDate);
-      return Number(
-        this.db
-          .prepare("INSERT INTO send_runs (issue_date, transport, started_at, status) VALUES (?, ?, ?, 'running')")
-          .run(issueDate, transport, now).lastInsertRowid,
-      );
-    })();
+      const row = this.db
+        .prepare("INSERT INTO send_runs (issue_date, transport, started_at, status) VALUES (?, ?, ?, 'running') RETURNING id")
+        .get(issueDate, transport, now) as { id: number };
+      return row.id;
+    });
   }
 
   /** Save a run's counters so far (called as it goes, so a crash keeps them). */
@@ -324,7 +339,7 @@ export class DeliveryStore {
   runs(issueDate: IsoDate): SendRun[] {
     return this.db
       .prepare(
-        `SELECT id, issue_date AS issueDate, transport, started_at AS startedAt, finished_at AS finishedAt, status, planned, submitted,
+        `SELECT id, issue_date AS "issueDate", transport, started_at AS "startedAt", finished_at AS "finishedAt", status, planned, submitted,
                 retried, failed, skipped, resumed, remaining, error
          FROM send_runs WHERE issue_date = ? ORDER BY id`,
       )
