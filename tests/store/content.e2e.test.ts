@@ -330,4 +330,27 @@ describe.each(BACKENDS)('$name store', (backend) => {
       consecutiveFailures: 2,
     });
   });
+
+  test('merged copies: kept whole once, listed first merged first, found behind an outlet, removed on split', async (t) => {
+    const { store } = await openFresh(backend, t);
+    const later = item('b', { sourceId: 'news', outlet: '新京报', link: 'https://b.example/1', firstSeenAt: '2024-07-14T10:00:00.000Z' });
+    const earlier = item('c', { sourceId: 'wire', outlet: '人民网', link: 'https://c.example/1', attachments: ['附件.pdf'] });
+    store.merged.keep('a', later);
+    store.merged.keep('a', earlier);
+    store.merged.keep('a', { ...later, title: '又一次' }); // seen again: the first copy stays
+    assert.deepEqual(
+      store.merged.list('a').map((c) => [c.id, c.title, c.attachments]),
+      [
+        ['c', '标题c', ['附件.pdf']],
+        ['b', '标题b', []],
+      ],
+    );
+    assert.equal(store.merged.find('a', { sourceId: 'news', outlet: '新京报', link: 'https://b.example/1' })?.id, 'b');
+    store.merged.remove('a', 'b');
+    assert.deepEqual(
+      store.merged.list('a').map((c) => c.id),
+      ['c'],
+    );
+    assert.deepEqual(store.merged.list('other'), []);
+  });
 });
