@@ -11,7 +11,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { archiveEntry, renderArchive } from '../src/publish/archive.ts';
 import { loadTemplates } from '../src/render/index.ts';
-import { openStore } from '../src/store/index.ts';
+import { openSqliteStore } from '../src/store/index.ts';
 import { renderAtom } from '../src/publish/atom.ts';
 import { issueFeed, itemFeed, type FeedSettings } from '../src/publish/feeds.ts';
 import { renderJsonFeed } from '../src/publish/json-feed.ts';
@@ -103,7 +103,7 @@ const feeds = await medianMs(() => {
 // against the naive way of loading and parsing every issue's JSON.
 const archive: { issues: number; ms: number; naiveMs: number; heapMb: number }[] = [];
 for (const n of [30, 365, 1825]) {
-  const store = openStore(':memory:');
+  const store = openSqliteStore(':memory:');
   const save = store.db.transaction(() => {
     for (let i = 0; i < n; i++) store.issues.save(issueOn(i), '2020-01-01T00:00:00Z');
   });

@@ -33,7 +33,7 @@ import { evaluate, kFold, type Evaluation, type Mode } from '../src/section/eval
 import { labelledSet, splitLabelled, type LabelledItem } from '../src/ingest/labelled.ts';
 import { learnedFallback } from '../src/section/learned.ts';
 import { simulateLearning, type LearningRound } from '../src/section/simulate.ts';
-import { openStore } from '../src/store/index.ts';
+import { openSqliteStore } from '../src/store/index.ts';
 import { TrainingStore } from '../src/store/training.ts';
 import type { Issue, SectionConfig } from '../src/types.ts';
 import type { NamedLists } from '../src/config/index.ts';
@@ -208,7 +208,7 @@ const trainYear = await medianMs(() => (yearModel = trainClassifier(examples, li
 
 // Reading that history back from a real SQLite store (issue_json as the build saves it).
 const dir = join(tmpdir(), `digest-bench-sections-${process.pid}`);
-const store = openStore(join(dir, 'digest.db'));
+const store = openSqliteStore(join(dir, 'digest.db'));
 const one = buildIssue({ ...input, fallback });
 const insert = store.db.transaction(() => {
   for (let d = 0; d < DAYS; d++) {

@@ -161,9 +161,16 @@ export const configSchema = z.strictObject({
     .prefault({}),
   store: z
     .strictObject({
+      /** The SQLite file (the embedded default). */
       path: z.string().default('data/digest.db'),
-      /** postgres://user:pass@host:5432/db: PostgreSQL instead of the SQLite file, for senders on several machines (`digest worker`). */
-      url: z.string().min(1).optional(),
+      /**
+       * A PostgreSQL database instead (several machines share it); the
+       * environment's DIGEST_STORE_URL, when set, wins over this.
+       */
+      url: z
+        .string()
+        .regex(/^postgres(ql)?:\/\//i, 'must be a PostgreSQL URL: postgres://user:password@host:5432/database')
+        .optional(),
     })
     .prefault({}),
   selection: z.strictObject({ maxAgeDays: z.number().positive().default(3) }).prefault({}),

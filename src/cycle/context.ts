@@ -12,6 +12,8 @@ import type { Store } from '../store/index.ts';
 export interface Context {
   config: Config;
   store: Store;
+  /** The store's PostgreSQL URL (with its password), when it is on PostgreSQL: the job queue and the shared send rate connect to it. */
+  storeUrl?: string;
   /** The cycle's clock (fixed by `DIGEST_NOW` in tests and back-fills). */
   now: () => Date;
   /** One human-readable line (warnings); stderr in the CLI. */

@@ -23,13 +23,13 @@ import {
 } from '../deliver/index.ts';
 import { DigestError, errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { loadSendRate, type RateRule, type SendRateRepository, type SendRunCounts } from '../store/index.ts';
+import { loadSendRate, type PostgresStore, type RateRule, type SendRateRepository, type SendRunCounts } from '../store/index.ts';
 import type { Context } from './context.ts';
 import { prepareSend, sendAborted, type PreparedSend, type SendSummary } from './send-prepare.ts';
 
-/** Do sends go through the job queue? Yes with a PostgreSQL store (`store.url`). */
+/** Do sends go through the job queue? Yes with a PostgreSQL store (`store.url` or `$DIGEST_STORE_URL`). */
 export function usesJobQueue(ctx: Context): boolean {
-  return !!ctx.config.store.url;
+  return ctx.store.dialect === 'postgres';
 }
 
 /** A worker stops taking recipients of a job at this share of its expiry, so it never holds a block pg-boss gave to another. */
@@ -40,7 +40,7 @@ export interface QueueSender {
   readonly jobs: SendJobQueue;
   readonly pacer: SendPacer;
   readonly messenger: Messenger;
-  /** Statements sent to PostgreSQL by the queue and the rate limiter (the store counts its own). */
+  /** Statements sent to PostgreSQL by this process: the store's, the job queue's and the shared rate's. */
   roundTrips(): number;
   /** The composed issue of `date` (once per process). */
   prepared(date: string): Promise<PreparedSend>;
@@ -62,8 +62,8 @@ function rateRules(ctx: Context): RateRule[] {
  * `delivery.smtp.maxConnections`.
  */
 export async function openQueueSender(ctx: Context, opts: { concurrency?: number; log?: Logger } = {}): Promise<QueueSender> {
-  const url = ctx.config.store.url;
-  if (!url)
+  const url = ctx.storeUrl;
+  if (!url || !usesJobQueue(ctx))
     throw new DigestError('sending through the job queue needs a PostgreSQL store', 'set store.url to postgres://user:pass@host:5432/db');
   const { SendJobQueue } = await loadJobs();
   const onError = (err: Error) => opts.log?.warn('job queue: database error', { error: err.message });
@@ -87,7 +87,7 @@ export async function openQueueSender(ctx: Context, opts: { concurrency?: number
       jobs,
       pacer,
       messenger: m,
-      roundTrips: () => jobs.roundTrips + (r?.roundTrips ?? 0),
+      roundTrips: () => jobs.roundTrips + (r?.roundTrips ?? 0) + storeRoundTrips(ctx),
       prepared(date) {
         let p = issues.get(date);
         if (!p) {
@@ -110,6 +110,11 @@ export async function openQueueSender(ctx: Context, opts: { concurrency?: number
     await jobs.close();
     throw err;
   }
+}
+
+/** Statements the store has sent to PostgreSQL so far (its driver counts them). */
+function storeRoundTrips(ctx: Context): number {
+  return ctx.store.dialect === 'postgres' ? (ctx.store as PostgresStore).driver.roundTrips : 0;
 }
 
 /** Make sure every block of the issue with open deliveries has its job; how many were created and given back. */

@@ -289,6 +289,9 @@ const MIGRATIONS: string[] = [
   `,
 ];
 
+/** How many SQLite migrations there are (the schema version a migrated file has). */
+export const SQLITE_MIGRATIONS = MIGRATIONS.length;
+
 /**
  * A damaged database file named with the way back, for SQLITE_CORRUPT and
  * SQLITE_NOTADB (null for any other error): the subscriber list lives here.

@@ -7,6 +7,8 @@
 import { DigestError } from '../errors.ts';
 import type { Delivery, DeliveryStatus, IsoDate, Subscriber } from '../types.ts';
 import type { Db } from './db.ts';
+import type { Driver } from './driver.ts';
+import { toDriver } from './sqlite.ts';
 
 /** Tries of one ledger write against a busy database, each waiting the busy timeout (5 s): a lock held for ~15 s is waited out. */
 const BUSY_ATTEMPTS = 3;
@@ -17,7 +19,7 @@ const BUSY_ATTEMPTS = 3;
  * names the file and what to do, because a bare "database is locked" in the
  * middle of a send tells the operator neither.
  */
-function ledgerWrite<T>(db: Db, fn: () => T): T {
+function ledgerWrite<T>(db: Driver, fn: () => T): T {
   for (let attempt = 1; ; attempt++) {
     try {
       return fn();
@@ -25,13 +27,18 @@ function ledgerWrite<T>(db: Db, fn: () => T): T {
       const code = String((err as { code?: unknown }).code ?? '');
       if (code.startsWith('SQLITE_BUSY') && attempt < BUSY_ATTEMPTS) continue;
       if (!code.startsWith('SQLITE')) throw err;
-      const hint = code.startsWith('SQLITE_BUSY')
-        ? 'another process held the database for too long: find it (digest status, ps), let it finish, then run digest send again'
-        : code.startsWith('SQLITE_FULL') || code.startsWith('SQLITE_IOERR')
-          ? `free space on the disk of ${db.name} (its -wal file grows during a send), then run digest send again`
-          : code.startsWith('SQLITE_CORRUPT') || code.startsWith('SQLITE_NOTADB')
-            ? `restore ${db.name} from a backup (digest backup), or recover it: sqlite3 ${db.name} .recover | sqlite3 recovered.db`
-            : `check that ${db.name} and its folder are writable, then run digest send again`;
+      const hint =
+        db.dialect === 'postgres'
+          ? code.startsWith('SQLITE_BUSY')
+            ? 'another process held the rows for too long: find it (digest status, pg_stat_activity), let it finish, then run digest send again'
+            : `check that the PostgreSQL server (${db.name}) is running, reachable and has disk space, then run digest send again`
+          : code.startsWith('SQLITE_BUSY')
+            ? 'another process held the database for too long: find it (digest status, ps), let it finish, then run digest send again'
+            : code.startsWith('SQLITE_FULL') || code.startsWith('SQLITE_IOERR')
+              ? `free space on the disk of ${db.name} (its -wal file grows during a send), then run digest send again`
+              : code.startsWith('SQLITE_CORRUPT') || code.startsWith('SQLITE_NOTADB')
+                ? `restore ${db.name} from a backup (digest backup), or recover it: sqlite3 ${db.name} .recover | sqlite3 recovered.db`
+                : `check that ${db.name} and its folder are writable, then run digest send again`;
       throw new DigestError(
         `the delivery ledger in ${db.name} cannot be written (${code}: ${(err as Error).message}); the send stopped, nobody accepted is sent again`,
         hint,
@@ -80,6 +87,9 @@ export interface PendingDelivery {
   attempts: number;
 }
 
+/** The largest subscriber id (PostgreSQL's INTEGER): "no upper bound" in the range queries, a value both engines accept. */
+const LAST_ID = 2_147_483_647;
+
 /** Subscriber ids after `after` up to and including `upTo`: one job's share of an issue. */
 export interface SubscriberRange {
   after: number;
@@ -117,8 +127,11 @@ export class DeliveryStore {
   private readonly sendingStmt;
   private readonly doneStmt;
   private readonly runCountsStmt;
+  private readonly db: Driver;
 
-  constructor(private readonly db: Db) {
+  constructor(handle: Db | Driver) {
+    const db = toDriver(handle);
+    this.db = db;
     this.sendingStmt = db.prepare(
       "UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = ? WHERE issue_date = ? AND subscriber_id = ? AND status = 'pending'",
     );
@@ -142,7 +155,7 @@ export class DeliveryStore {
     return this.db.transaction(() => {
       this.skipPaused(issueDate, now);
       return this.planActive(issueDate, messageIdDomain, now);
-    })();
+    });
   }
 
   /**
@@ -164,17 +177,23 @@ export class DeliveryStore {
       .prepare(
         `INSERT INTO deliveries (issue_date, subscriber_id, email, status, attempts, message_id, error, updated_at)
          SELECT @date, s.id, s.email, 'skipped', 0, '', 'paused by the subscriber', @now
-         FROM subscribers s WHERE s.id IN (SELECT value FROM json_each(@ids))`,
+         FROM subscribers s WHERE s.id IN (${
+           this.db.dialect === 'postgres'
+             ? 'SELECT CAST(value AS INTEGER) FROM json_array_elements_text(CAST(@ids AS json))'
+             : 'SELECT value FROM json_each(@ids)'
+         })`,
       )
       .run({ date: issueDate, now, ids: JSON.stringify(ids.map((r) => r.id)) });
   }
 
   private planActive(issueDate: IsoDate, messageIdDomain: string, now: string): number {
+    // Eight random hex digits make the Message-ID unguessable.
+    const random = this.db.dialect === 'postgres' ? 'substr(md5(random()::text), 1, 8)' : 'lower(hex(randomblob(4)))';
     const r = this.db
       .prepare(
         `INSERT INTO deliveries (issue_date, subscriber_id, email, status, attempts, message_id, updated_at)
          SELECT @date, s.id, s.email, 'pending', 0,
-                '<digest-' || @date || '-' || s.id || '-' || lower(hex(randomblob(4))) || '@' || @domain || '>', @now
+                '<digest-' || @date || '-' || s.id || '-' || ${random} || '@' || @domain || '>', @now
          FROM subscribers s
          WHERE s.status = 'active'
            AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.issue_date = @date AND d.subscriber_id = s.id)`,
@@ -195,7 +214,7 @@ export class DeliveryStore {
         `UPDATE deliveries SET status = 'pending', error = 'interrupted during the SMTP transaction; sent again with the same Message-ID', updated_at = ?
          WHERE issue_date = ? AND status = 'sending' AND subscriber_id > ? AND subscriber_id <= ?`,
       )
-      .run(now, issueDate, range?.after ?? -1, range?.upTo ?? Number.MAX_SAFE_INTEGER).changes;
+      .run(now, issueDate, range?.after ?? -1, range?.upTo ?? LAST_ID).changes;
   }
 
   /**
@@ -231,11 +250,11 @@ export class DeliveryStore {
   }
 
   /** The next batch of `pending` deliveries after `afterId` (and up to `upToId`), in subscriber order, joined with the subscriber. */
-  pending(issueDate: IsoDate, afterId: number, limit: number, upToId = Number.MAX_SAFE_INTEGER): PendingDelivery[] {
+  pending(issueDate: IsoDate, afterId: number, limit: number, upToId = LAST_ID): PendingDelivery[] {
     return this.db
       .prepare(
-        `SELECT d.subscriber_id AS subscriberId, d.email AS email, s.name AS name, s.status AS subscriberStatus,
-                s.sections AS sections, d.message_id AS messageId, d.attempts AS attempts
+        `SELECT d.subscriber_id AS "subscriberId", d.email AS email, s.name AS name, s.status AS "subscriberStatus",
+                s.sections AS sections, d.message_id AS "messageId", d.attempts AS attempts
          FROM deliveries d LEFT JOIN subscribers s ON s.id = d.subscriber_id
          WHERE d.issue_date = ? AND d.status = 'pending' AND d.subscriber_id > ? AND d.subscriber_id <= ?
          ORDER BY d.subscriber_id LIMIT ?`,
@@ -270,7 +289,7 @@ export class DeliveryStore {
       this.db.transaction(() => {
         this.doneStmt.run(status, error, response, now, issueDate, subscriberId);
         this.runCountsStmt.run({ ...run.counts, id: run.id });
-      })(),
+      }),
     );
   }
 
@@ -318,12 +337,11 @@ export class DeliveryStore {
       this.db
         .prepare("UPDATE send_runs SET status = 'interrupted', finished_at = ? WHERE issue_date = ? AND status = 'running'")
         .run(now, issueDate);
-      return Number(
-        this.db
-          .prepare("INSERT INTO send_runs (issue_date, transport, started_at, status) VALUES (?, ?, ?, 'running')")
-          .run(issueDate, transport, now).lastInsertRowid,
-      );
-    })();
+      const row = this.db
+        .prepare("INSERT INTO send_runs (issue_date, transport, started_at, status) VALUES (?, ?, ?, 'running') RETURNING id")
+        .get(issueDate, transport, now) as { id: number };
+      return row.id;
+    });
   }
 
   /** Save a run's counters so far (called as it goes, so a crash keeps them). */
@@ -349,7 +367,7 @@ export class DeliveryStore {
   runs(issueDate: IsoDate): SendRun[] {
     return this.db
       .prepare(
-        `SELECT id, issue_date AS issueDate, transport, started_at AS startedAt, finished_at AS finishedAt, status, planned, submitted,
+        `SELECT id, issue_date AS "issueDate", transport, started_at AS "startedAt", finished_at AS "finishedAt", status, planned, submitted,
                 retried, failed, skipped, resumed, remaining, error
          FROM send_runs WHERE issue_date = ? ORDER BY id`,
       )

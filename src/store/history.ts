@@ -4,6 +4,8 @@
  * preview runs locally, so "who" is the OS user or `preview.editor`.
  */
 import type { Db } from './db.ts';
+import type { Driver } from './driver.ts';
+import { toDriver } from './sqlite.ts';
 
 /** One entry of the editors' history. */
 export interface HistoryEntry {
@@ -21,7 +23,11 @@ export interface HistoryEntry {
 
 /** Repository of the editors' history. */
 export class HistoryStore {
-  constructor(private readonly db: Db) {}
+  private readonly db: Driver;
+
+  constructor(handle: Db | Driver) {
+    this.db = toDriver(handle);
+  }
 
   /** Record one action. */
   record(entry: { at: string; editor: string; itemId: string | null; action: string; detail?: string }): void {
@@ -36,7 +42,7 @@ export class HistoryStore {
       .prepare(
         `SELECT h.*, CASE WHEN i.id IS NULL THEN NULL WHEN i.issuer IS NULL THEN i.title ELSE i.issuer || '：' || i.title END AS headline
            FROM editor_history h LEFT JOIN items i ON i.id = h.item_id
-          WHERE (? IS NULL OR h.item_id = ?) ORDER BY h.id DESC LIMIT ?`,
+          WHERE (CAST(? AS TEXT) IS NULL OR h.item_id = ?) ORDER BY h.id DESC LIMIT ?`,
       )
       .all(itemId ?? null, itemId ?? null, limit) as {
       id: number;

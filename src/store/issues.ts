@@ -5,6 +5,8 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Issue, IsoDate, RenderedIssue } from '../types.ts';
 import type { Db } from './db.ts';
+import type { Driver } from './driver.ts';
+import { toDriver } from './sqlite.ts';
 
 /** Lifecycle of an issue. */
 export type IssueStatus = 'draft' | 'approved' | 'sent';
@@ -45,9 +47,27 @@ export interface IssueProgress {
   unfinished: number;
 }
 
+/** archiveEntries' query in PostgreSQL's JSON functions (the SQLite one is beside the call). */
+const PG_ARCHIVE_ENTRIES = `
+  SELECT i.date, i.year, i.number, i.total_number AS "totalNumber",
+    (SELECT coalesce(json_agg(json_build_object('title', s.value->>'title', 'count', jsonb_array_length(s.value->'items')) ORDER BY s.n), '[]')::text
+       FROM jsonb_array_elements(i.issue_json::jsonb->'sections') WITH ORDINALITY AS s(value, n)
+      WHERE jsonb_array_length(s.value->'items') > 0) AS sections,
+    (SELECT coalesce(json_agg(coalesce(nullif(l.value->'items'->0->>'issuer', '') || '：', '') || (l.value->'items'->0->>'title') ORDER BY l.n), '[]')::text
+       FROM (SELECT e.value, e.n FROM jsonb_array_elements(i.issue_json::jsonb->'sections') WITH ORDINALITY AS e(value, n)
+              WHERE jsonb_array_length(e.value->'items') > 0 ORDER BY e.n LIMIT 3) AS l) AS leads,
+    (SELECT substr(f.value->'items'->0->>'text', 1, 300)
+       FROM jsonb_array_elements(i.issue_json::jsonb->'sections') WITH ORDINALITY AS f(value, n)
+      WHERE jsonb_array_length(f.value->'items') > 0 ORDER BY f.n LIMIT 1) AS excerpt
+  FROM issues i ORDER BY i.date DESC`;
+
 /** Repository of built issues (SQLite; a second backend implements the same public methods, see IssueRepository in index.ts). */
 export class IssueStore {
-  constructor(private readonly db: Db) {}
+  private readonly db: Driver;
+
+  constructor(handle: Db | Driver) {
+    this.db = toDriver(handle);
+  }
 
   get(date: IsoDate): StoredIssue | undefined {
     const row = this.db.prepare('SELECT * FROM issues WHERE date = ?').get(date) as IssueRow | undefined;
@@ -72,8 +92,8 @@ export class IssueStore {
 
   /**
    * What the archive shows of every issue, newest first: numbering and items
-   * per non-empty section, computed by SQLite's JSON functions so a year of
-   * issues is never loaded and parsed whole.
+   * per non-empty section, computed by the database's JSON functions so a
+   * year of issues is never loaded and parsed whole.
    */
   archiveEntries(): {
     date: IsoDate;
@@ -86,7 +106,9 @@ export class IssueStore {
   }[] {
     const rows = this.db
       .prepare(
-        `SELECT i.date, i.year, i.number, i.total_number AS totalNumber,
+        this.db.dialect === 'postgres'
+          ? PG_ARCHIVE_ENTRIES
+          : `SELECT i.date, i.year, i.number, i.total_number AS "totalNumber",
            (SELECT json_group_array(json_object('title', json_extract(s.value, '$.title'), 'count', json_array_length(s.value, '$.items')))
               FROM json_each(i.issue_json, '$.sections') s
              WHERE json_array_length(s.value, '$.items') > 0) AS sections,
@@ -120,7 +142,7 @@ export class IssueStore {
   countsBefore(date: IsoDate): { inYear: number; total: number } {
     const year = Number(date.slice(0, 4));
     const row = this.db
-      .prepare('SELECT count(*) AS total, sum(CASE WHEN year = ? THEN 1 ELSE 0 END) AS inYear FROM issues WHERE date < ?')
+      .prepare('SELECT count(*) AS total, sum(CASE WHEN year = ? THEN 1 ELSE 0 END) AS "inYear" FROM issues WHERE date < ?')
       .get(year, date) as { total: number; inYear: number | null };
     return { inYear: row.inYear ?? 0, total: row.total };
   }
@@ -137,8 +159,8 @@ export class IssueStore {
          VALUES (@date, @year, @number, @total, 'draft', @now, @json)
          ON CONFLICT(date) DO UPDATE SET issue_json = excluded.issue_json, number = excluded.number,
            total_number = excluded.total_number,
-           status = CASE WHEN status = 'approved' AND issue_json != excluded.issue_json THEN 'draft' ELSE status END,
-           approved_at = CASE WHEN status = 'approved' AND issue_json != excluded.issue_json THEN NULL ELSE approved_at END`,
+           status = CASE WHEN issues.status = 'approved' AND issues.issue_json != excluded.issue_json THEN 'draft' ELSE issues.status END,
+           approved_at = CASE WHEN issues.status = 'approved' AND issues.issue_json != excluded.issue_json THEN NULL ELSE issues.approved_at END`,
       )
       .run({
         date: issue.date,
@@ -196,7 +218,7 @@ export class IssueStore {
   pending(): PendingIssue[] {
     return this.db
       .prepare(
-        `SELECT date, status, created_at AS createdAt, approved_at AS approvedAt FROM issues WHERE status <> 'sent' ORDER BY date DESC`,
+        `SELECT date, status, created_at AS "createdAt", approved_at AS "approvedAt" FROM issues WHERE status <> 'sent' ORDER BY date DESC`,
       )
       .all() as PendingIssue[];
   }

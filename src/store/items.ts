@@ -2,9 +2,10 @@
  * Items in SQLite: insert, dedupe look-ups (including the keys of items that
  * were merged into another one), and the candidates for an issue.
  */
-import type { Statement } from 'better-sqlite3';
 import type { Item, IsoDate, OtherOutlet } from '../types.ts';
 import type { Db } from './db.ts';
+import type { Driver, Statement } from './driver.ts';
+import { toDriver } from './sqlite.ts';
 
 interface ItemRow {
   id: string;
@@ -85,23 +86,30 @@ export function guidKey(sourceId: string, guid: string): string {
 
 /** Repository of stored items. */
 export class ItemStore {
-  private readonly statements = new Map<string, Statement>();
+  private readonly db: Driver;
 
-  constructor(private readonly db: Db) {}
+  constructor(handle: Db | Driver) {
+    this.db = toDriver(handle);
+  }
 
-  /** A prepared statement, compiled once per store (ingest runs these per item). */
+  /**
+   * The alias key of a guid. PostgreSQL text cannot hold NUL, the separator
+   * of a feed-scoped guid key, so there it is U+001F (XML, where guids come
+   * from, allows neither, so keys stay distinct; `digest store copy` maps it).
+   */
+  private aliasGuid(sourceId: string, guid: string): string {
+    const key = guidKey(sourceId, guid);
+    return this.db.dialect === 'postgres' ? key.replace('\u0000', '\u001f') : key;
+  }
+
+  /** A prepared statement, compiled once per store by the driver (ingest runs these per item). */
   private sql(text: string): Statement {
-    let s = this.statements.get(text);
-    if (!s) {
-      s = this.db.prepare(text);
-      this.statements.set(text, s);
-    }
-    return s;
+    return this.db.prepare(text);
   }
 
   /** Run `fn` in one transaction (one fsync for a whole feed instead of one per item). */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return this.db.transaction(fn);
   }
 
   /** Insert a new item. */
@@ -162,14 +170,14 @@ export class ItemStore {
     this.db.transaction(() => {
       this.sql('UPDATE items SET other_outlets = ? WHERE id = ?').run(JSON.stringify(list), id);
       if (removed.link) this.sql("DELETE FROM item_aliases WHERE item_id = ? AND kind = 'link' AND key = ?").run(id, removed.link);
-    })();
+    });
     return removed;
   }
 
   /** Point the keys of a merged copy at the item it was merged into. */
   private addAliases(itemId: string, key: DuplicateKey): void {
-    const add = this.sql('INSERT OR IGNORE INTO item_aliases (kind, key, item_id, source_id) VALUES (?, ?, ?, ?)');
-    if (key.guid) add.run('guid', guidKey(key.sourceId, key.guid), itemId, key.sourceId);
+    const add = this.sql('INSERT INTO item_aliases (kind, key, item_id, source_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
+    if (key.guid) add.run('guid', this.aliasGuid(key.sourceId, key.guid), itemId, key.sourceId);
     if (key.link) add.run('link', key.link, itemId, key.sourceId);
     add.run('fingerprint', key.fingerprint, itemId, key.sourceId);
   }
@@ -195,7 +203,7 @@ export class ItemStore {
       : this.sql('SELECT 1 FROM items WHERE guid = ? AND source_id = ? LIMIT 1').get(guid, sourceId);
     return (
       direct !== undefined ||
-      this.sql("SELECT 1 FROM item_aliases WHERE kind = 'guid' AND key = ?").get(guidKey(sourceId, guid)) !== undefined
+      this.sql("SELECT 1 FROM item_aliases WHERE kind = 'guid' AND key = ?").get(this.aliasGuid(sourceId, guid)) !== undefined
     );
   }
 
@@ -227,7 +235,7 @@ export class ItemStore {
     ];
     for (const [by, value, direct] of lookups) {
       if (!value) continue;
-      const row = direct() ?? this.aliased(by, by === 'guid' ? guidKey(key.sourceId, value) : value);
+      const row = direct() ?? this.aliased(by, by === 'guid' ? this.aliasGuid(key.sourceId, value) : value);
       if (row) return { item: fromRow(row), by };
     }
     return undefined;
@@ -295,7 +303,7 @@ export class ItemStore {
     this.db.transaction(() => {
       release.run(date);
       for (const id of ids) assign.run(date, id);
-    })();
+    });
   }
 
   /** How many items are stored. */

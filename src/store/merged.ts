@@ -10,6 +10,8 @@
  */
 import type { Item, OtherOutlet } from '../types.ts';
 import type { Db } from './db.ts';
+import type { Driver } from './driver.ts';
+import { toDriver } from './sqlite.ts';
 
 interface CopyRow {
   item_id: string;
@@ -55,7 +57,11 @@ export function copyMatches(copy: Item, other: OtherOutlet): boolean {
 
 /** Repository of the reports merged into other items. */
 export class MergedCopyStore {
-  constructor(private readonly db: Db) {}
+  private readonly db: Driver;
+
+  constructor(handle: Db | Driver) {
+    this.db = toDriver(handle);
+  }
 
   /** Keep the report `copy` (as ingest built it) merged into item `itemId`; a copy kept already stays as it is. */
   keep(itemId: string, copy: Item): void {

@@ -7,6 +7,8 @@
  */
 import type { Override } from '../types.ts';
 import type { Db } from './db.ts';
+import type { Driver } from './driver.ts';
+import { toDriver } from './sqlite.ts';
 
 interface OverrideRow {
   item_id: string;
@@ -56,7 +58,14 @@ const toOverride = (r: OverrideRow): Override => ({
 
 /** Repository of overrides. */
 export class OverrideStore {
-  constructor(private readonly db: Db) {}
+  private readonly db: Driver;
+  /** Case-insensitive matching as SQLite's LIKE does it (PostgreSQL's LIKE is case-sensitive). */
+  private readonly like: string;
+
+  constructor(handle: Db | Driver) {
+    this.db = toDriver(handle);
+    this.like = this.db.dialect === 'postgres' ? 'ILIKE' : 'LIKE';
+  }
 
   /** All overrides by item id. */
   all(): Map<string, Override> {
@@ -131,7 +140,7 @@ export class OverrideStore {
     const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const rows = this.db
       .prepare(
-        `${select} WHERE title LIKE ? ESCAPE '\\' OR (coalesce(issuer, '') || '：' || title) LIKE ? ESCAPE '\\' ORDER BY first_seen_at DESC, id LIMIT ?`,
+        `${select} WHERE title ${this.like} ? ESCAPE '\\' OR (coalesce(issuer, '') || '：' || title) ${this.like} ? ESCAPE '\\' ORDER BY first_seen_at DESC, id LIMIT ?`,
       )
       .all(like, like, limit) as Row[];
     return rows.map(toRef);
@@ -150,7 +159,7 @@ export class OverrideStore {
     );
     this.db.transaction(() => {
       for (const [rank, id] of itemIds.entries()) put.run(id, rank, now);
-    })();
+    });
   }
 
   /** Forget the editor's order of these items. */
@@ -158,7 +167,7 @@ export class OverrideStore {
     const del = this.db.prepare('DELETE FROM item_order WHERE item_id = ?');
     this.db.transaction(() => {
       for (const id of itemIds) del.run(id);
-    })();
+    });
   }
 
   /** Ids of the stored items an editor added to the issue of `date`. */
@@ -190,7 +199,9 @@ export class OverrideStore {
     const args: unknown[] = [];
     const pattern = (w: string) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     for (const word of (query.words ?? '').split(/\s+/).filter(Boolean)) {
-      where.push("(title LIKE ? ESCAPE '\\' OR coalesce(issuer, '') LIKE ? ESCAPE '\\' OR text LIKE ? ESCAPE '\\')");
+      where.push(
+        `(title ${this.like} ? ESCAPE '\\' OR coalesce(issuer, '') ${this.like} ? ESCAPE '\\' OR text ${this.like} ? ESCAPE '\\')`,
+      );
       args.push(pattern(word), pattern(word), pattern(word));
     }
     if (query.sourceId) {

@@ -5,6 +5,8 @@
  * and undo deletes the newest so the one before (or the original) returns.
  */
 import type { Db } from './db.ts';
+import type { Driver } from './driver.ts';
+import { toDriver } from './sqlite.ts';
 
 /** The fields an editor may revise; absent fields keep the source's value. */
 export interface RevisionFields {
@@ -45,7 +47,11 @@ const toRevision = (r: Row): ItemRevision => ({
 
 /** Repository of item revisions. */
 export class RevisionStore {
-  constructor(private readonly db: Db) {}
+  private readonly db: Driver;
+
+  constructor(handle: Db | Driver) {
+    this.db = toDriver(handle);
+  }
 
   /** The revision in force for every revised item, by item id. */
   current(): Map<string, ItemRevision> {
@@ -63,10 +69,10 @@ export class RevisionStore {
 
   /** Store a new revision (the whole set of revised fields) in force from now on. */
   add(itemId: string, fields: RevisionFields, editor: string, now: string): ItemRevision {
-    const info = this.db
-      .prepare('INSERT INTO item_revisions (item_id, fields, editor, created_at) VALUES (?, ?, ?, ?)')
-      .run(itemId, JSON.stringify(fields), editor, now);
-    return { id: Number(info.lastInsertRowid), itemId, fields, editor, createdAt: now };
+    const row = this.db
+      .prepare('INSERT INTO item_revisions (item_id, fields, editor, created_at) VALUES (?, ?, ?, ?) RETURNING id')
+      .get(itemId, JSON.stringify(fields), editor, now) as { id: number };
+    return { id: row.id, itemId, fields, editor, createdAt: now };
   }
 
   /** Undo the newest revision of an item; returns the one now in force (undefined: the original). False when there was none. */

@@ -6,6 +6,8 @@
  */
 import type { IsoDate } from '../types.ts';
 import type { Db } from './db.ts';
+import type { Driver } from './driver.ts';
+import { toDriver } from './sqlite.ts';
 
 /**
  * How a run ended: `ok` (built and/or sent), `skipped` (nothing or too little
@@ -67,7 +69,11 @@ export interface RunRepository {
 
 /** The run log in SQLite. */
 export class RunStore implements RunRepository {
-  constructor(private readonly db: Db) {}
+  private readonly db: Driver;
+
+  constructor(handle: Db | Driver) {
+    this.db = toDriver(handle);
+  }
 
   /** Record the start of a run. */
   start(run: { id: string; kind: RunKind; issueDate: IsoDate | null; startedAt: string; summary?: Record<string, unknown> }): void {
@@ -106,7 +112,7 @@ export class RunStore implements RunRepository {
    */
   markAbandoned(now: string, exceptId?: string): number {
     return this.db
-      .prepare(`UPDATE runs SET status = 'interrupted', finished_at = ? WHERE status = 'running' AND id IS NOT ?`)
+      .prepare(`UPDATE runs SET status = 'interrupted', finished_at = ? WHERE status = 'running' AND id IS DISTINCT FROM ?`)
       .run(now, exceptId ?? null).changes;
   }
 }

@@ -4,6 +4,8 @@
  * conditional GET, and whether the source is disabled (410).
  */
 import type { Db } from './db.ts';
+import type { Driver } from './driver.ts';
+import { toDriver } from './sqlite.ts';
 
 /** What we remember about a source between runs. */
 export interface SourceState {
@@ -38,7 +40,11 @@ interface SourceRow {
 
 /** Repository of source state. */
 export class SourceStore {
-  constructor(private readonly db: Db) {}
+  private readonly db: Driver;
+
+  constructor(handle: Db | Driver) {
+    this.db = toDriver(handle);
+  }
 
   /** The stored state of a source, if it was ever ingested. */
   get(id: string): SourceState | undefined {

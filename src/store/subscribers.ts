@@ -7,6 +7,8 @@ import { createHash } from 'node:crypto';
 import { DigestError } from '../errors.ts';
 import type { Subscriber } from '../types.ts';
 import type { Db } from './db.ts';
+import type { Driver } from './driver.ts';
+import { toDriver } from './sqlite.ts';
 
 // Pragmatic check: an ASCII local part (RFC 5322 atext and dots, no SMTPUTF8)
 // and a dotted ASCII domain (write internationalized domains as xn--…).
@@ -99,7 +101,21 @@ function sectionsJson(sections: readonly string[] | null): string | null {
 
 /** Repository of subscribers. */
 export class SubscriberStore {
-  constructor(private readonly db: Db) {}
+  private readonly db: Driver;
+  /**
+   * Addresses match whatever their case: SQLite compares the column with
+   * COLLATE NOCASE (and uses its index); PostgreSQL has a unique index on
+   * lower(email), which this expression uses.
+   */
+  private readonly emailIs: string;
+  private readonly emailKey: string;
+
+  constructor(handle: Db | Driver) {
+    this.db = toDriver(handle);
+    const pg = this.db.dialect === 'postgres';
+    this.emailIs = pg ? 'lower(email) = lower(?)' : 'email = ?';
+    this.emailKey = pg ? '(lower(email))' : '(email)';
+  }
 
   /**
    * Add an address, or update the name of an existing one. An address that
@@ -140,7 +156,7 @@ export class SubscriberStore {
     this.db
       .prepare(
         `INSERT INTO subscribers (email, name, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT(email) DO UPDATE SET name = coalesce(excluded.name, name), status = excluded.status, updated_at = excluded.updated_at`,
+         ON CONFLICT ${this.emailKey} DO UPDATE SET name = coalesce(excluded.name, subscribers.name), status = excluded.status, updated_at = excluded.updated_at`,
       )
       .run(address, name, status, now, now);
     return status;
@@ -163,9 +179,11 @@ export class SubscriberStore {
     if (!existing) {
       if (this.isSuppressed(address)) return { outcome: 'suppressed' };
       const r = this.db
-        .prepare("INSERT INTO subscribers (email, name, status, sections, created_at, updated_at) VALUES (?, ?, 'pending', ?, ?, ?)")
-        .run(address, name, sectionsJson(sections), now, now);
-      return { outcome: 'new', subscriber: this.byId(Number(r.lastInsertRowid)) };
+        .prepare(
+          "INSERT INTO subscribers (email, name, status, sections, created_at, updated_at) VALUES (?, ?, 'pending', ?, ?, ?) RETURNING id",
+        )
+        .get(address, name, sectionsJson(sections), now, now) as { id: number };
+      return { outcome: 'new', subscriber: this.byId(r.id) };
     }
     if (existing.status === 'bounced' || existing.status === 'complained') return { outcome: 'blocked', subscriber: existing };
     if (existing.status === 'active') return { outcome: 'active', subscriber: existing };
@@ -226,11 +244,13 @@ export class SubscriberStore {
    * never consulted; taking the write lock first waits for it instead.
    */
   batch<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    return this.db.transaction(fn, true);
   }
 
   find(email: string): Subscriber | undefined {
-    return fromRow(this.db.prepare(`SELECT ${COLUMNS} FROM subscribers WHERE email = ?`).get(email.trim()) as SubscriberRow | undefined);
+    return fromRow(
+      this.db.prepare(`SELECT ${COLUMNS} FROM subscribers WHERE ${this.emailIs}`).get(email.trim()) as SubscriberRow | undefined,
+    );
   }
 
   byId(id: number): Subscriber | undefined {
@@ -241,7 +261,7 @@ export class SubscriberStore {
   unsubscribe(email: string, now: string): boolean {
     const r = this.db
       .prepare(
-        "UPDATE subscribers SET status = 'unsubscribed', updated_at = ? WHERE email = ? AND status NOT IN ('unsubscribed', 'bounced', 'complained')",
+        `UPDATE subscribers SET status = 'unsubscribed', updated_at = ? WHERE ${this.emailIs} AND status NOT IN ('unsubscribed', 'bounced', 'complained')`,
       )
       .run(now, email.trim());
     return r.changes > 0;
@@ -282,7 +302,7 @@ export class SubscriberStore {
   ): boolean {
     const res = this.db
       .prepare(
-        'INSERT OR IGNORE INTO bounce_reports (subscriber_id, kind, status, detail, report_message_id, received_at) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT INTO bounce_reports (subscriber_id, kind, status, detail, report_message_id, received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
       )
       .run(r.subscriberId, r.kind, r.status, r.detail?.slice(0, 500) ?? null, r.reportMessageId, now);
     return res.changes > 0;
@@ -296,7 +316,7 @@ export class SubscriberStore {
   /** Everything stored about an address, or undefined when it is not on the list. */
   exportRecord(email: string): SubscriberRecord | undefined {
     const row = this.db
-      .prepare(`SELECT ${COLUMNS}, failures, pending_email, created_at, updated_at, confirmed_at FROM subscribers WHERE email = ?`)
+      .prepare(`SELECT ${COLUMNS}, failures, pending_email, created_at, updated_at, confirmed_at FROM subscribers WHERE ${this.emailIs}`)
       .get(email.trim()) as
       | (SubscriberRow & {
           failures: number;
@@ -317,12 +337,12 @@ export class SubscriberStore {
     };
     const deliveries = this.db
       .prepare(
-        `SELECT issue_date AS issueDate, status, message_id AS messageId, attempts, error, updated_at AS updatedAt
+        `SELECT issue_date AS "issueDate", status, message_id AS "messageId", attempts, error, updated_at AS "updatedAt"
          FROM deliveries WHERE subscriber_id = ? ORDER BY issue_date`,
       )
       .all(row.id) as SubscriberRecord['deliveries'];
     const bounceReports = this.db
-      .prepare('SELECT kind, status, detail, received_at AS receivedAt FROM bounce_reports WHERE subscriber_id = ? ORDER BY id')
+      .prepare('SELECT kind, status, detail, received_at AS "receivedAt" FROM bounce_reports WHERE subscriber_id = ? ORDER BY id')
       .all(row.id) as SubscriberRecord['bounceReports'];
     return { subscriber, deliveries, bounceReports };
   }
@@ -337,14 +357,14 @@ export class SubscriberStore {
     return this.db.transaction(() => {
       const s = this.find(address);
       this.db
-        .prepare("INSERT OR IGNORE INTO suppressions (hash, reason, created_at) VALUES (?, 'forgotten', ?)")
+        .prepare("INSERT INTO suppressions (hash, reason, created_at) VALUES (?, 'forgotten', ?) ON CONFLICT DO NOTHING")
         .run(suppressionHash(address), now);
       if (!s) return false;
       this.db.prepare('DELETE FROM deliveries WHERE subscriber_id = ?').run(s.id);
       this.db.prepare('DELETE FROM bounce_reports WHERE subscriber_id = ?').run(s.id);
       this.db.prepare('DELETE FROM subscribers WHERE id = ?').run(s.id);
       return true;
-    })();
+    });
   }
 
   /** A page of subscribers with id > `afterId` (keyset pagination: never loads the whole list). */

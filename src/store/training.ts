@@ -7,6 +7,8 @@
  */
 import type { Correction, IsoDate, PastPlacement } from '../types.ts';
 import type { Db } from './db.ts';
+import type { Driver } from './driver.ts';
+import { toDriver } from './sqlite.ts';
 
 interface PlacementRow {
   item_id: string;
@@ -38,7 +40,11 @@ export interface TrainingRepository {
 
 /** Training data in SQLite. */
 export class TrainingStore implements TrainingRepository {
-  constructor(private readonly db: Db) {}
+  private readonly db: Driver;
+
+  constructor(handle: Db | Driver) {
+    this.db = toDriver(handle);
+  }
 
   /** Placements in the `limit` newest issues before `date`, newest first. */
   pastPlacements(before: IsoDate, limit: number): PastPlacement[] {

@@ -7,10 +7,16 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { IsoDate, RenderedIssue } from '../types.ts';
 import type { Db } from './db.ts';
+import type { Driver } from './driver.ts';
+import { toDriver } from './sqlite.ts';
 
 /** Repository of per-section-set renders. */
 export class VariantStore {
-  constructor(private readonly db: Db) {}
+  private readonly db: Driver;
+
+  constructor(handle: Db | Driver) {
+    this.db = toDriver(handle);
+  }
 
   /** The render of `date` for `sectionsKey` if it was rendered from `renderKey`. */
   rendered(date: IsoDate, sectionsKey: string, renderKey: string): RenderedIssue | undefined {

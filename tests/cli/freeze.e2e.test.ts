@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'vitest';
-import { openStore } from '../../src/store/index.ts';
+import { openSqliteStore } from '../../src/store/index.ts';
 import { runCli } from '../helpers/cli.ts';
 import { sampleConfig } from '../helpers/config.ts';
 
@@ -22,7 +22,7 @@ test('rebuilding is refused once one delivery is sent; test copies never freeze'
   assert.equal(after.code, 0, `a test copy does not freeze the issue: ${after.stderr}`);
 
   // One subscriber has it (as after a kill mid-send): the issue is frozen.
-  const store = openStore(join(dir, 'digest.db'));
+  const store = openSqliteStore(join(dir, 'digest.db'));
   const now = new Date().toISOString();
   store.deliveries.plan(DATE, 'example.org', now);
   const alice = store.subscribers.find('alice@example.org')!;

@@ -9,7 +9,7 @@ import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { openStore } from '../../src/store/index.ts';
+import { openSqliteStore } from '../../src/store/index.ts';
 import { ROOT, runCli } from '../helpers/cli.ts';
 import { sampleConfig } from '../helpers/config.ts';
 
@@ -32,7 +32,7 @@ function outboxSubjects(dir: string): string[] {
 
 /** Replace the stored render's subject, keeping its key: only a send that reuses the render shows it. */
 function markStoredRender(db: string, subject: string): void {
-  const store = openStore(db);
+  const store = openSqliteStore(db);
   try {
     const row = store.db.prepare('SELECT render_key, issue_json FROM issue_renders JOIN issues USING (date) WHERE date = ?').get(DATE) as
       | { render_key: string; issue_json: string }

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'vitest';
-import { openStore, suppressionHash } from '../../src/store/index.ts';
+import { openSqliteStore, suppressionHash } from '../../src/store/index.ts';
 import { runCli } from '../helpers/cli.ts';
 import { sampleConfig } from '../helpers/config.ts';
 import { writeFileSync } from 'node:fs';
@@ -20,7 +20,7 @@ test('list shows statuses and sections; export prints everything; forget erases 
   };
   await cli('subscribers', 'add', 'keep@example.org');
   await cli('subscribers', 'add', 'erase@example.org', '甲');
-  let store = openStore(join(dir, 'digest.db'));
+  let store = openSqliteStore(join(dir, 'digest.db'));
   const now = '2024-07-15T00:00:00Z';
   const erase = store.subscribers.find('erase@example.org')!;
   store.subscribers.setPreferences(erase.id, { sections: ['intl', 'hot'], pausedIssues: 2 }, now);
@@ -45,7 +45,7 @@ test('list shows statuses and sections; export prints everything; forget erases 
 
   const forgot = await cli('subscribers', 'forget', 'Erase@Example.org');
   assert.match(forgot.stderr + forgot.stdout, /erased/);
-  store = openStore(join(dir, 'digest.db'));
+  store = openSqliteStore(join(dir, 'digest.db'));
   assert.equal(store.subscribers.find('erase@example.org'), undefined);
   const rows = store.db.prepare('SELECT hash FROM suppressions').all() as { hash: string }[];
   assert.deepEqual(rows, [{ hash: suppressionHash('erase@example.org') }]);

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { test } from 'vitest';
-import { openStore } from '../../src/store/index.ts';
+import { openSqliteStore } from '../../src/store/index.ts';
 import { runCli } from '../helpers/cli.ts';
 import { sampleConfig } from '../helpers/config.ts';
 
@@ -21,7 +21,7 @@ test('one render per distinct set of sections, made at build; send renders none 
   const db = join(dir, 'digest.db');
   const who = ['all', 'intl', 'intl2', 'hotintl', 'paused', 'none'];
   for (const w of who) assert.equal((await runCli(['subscribers', 'add', `${w}@example.org`, '--config', file], { env })).code, 0);
-  let store = openStore(db);
+  let store = openSqliteStore(db);
   const id = (w: string) => store.subscribers.find(`${w}@example.org`)!.id;
   const now = '2024-07-15T00:00:00Z';
   store.subscribers.setPreferences(id('intl'), { sections: ['intl'], pausedIssues: 0 }, now);
@@ -33,7 +33,7 @@ test('one render per distinct set of sections, made at build; send renders none 
 
   const build = await runCli(['run', '--no-send', '--config', file], { env });
   assert.equal(build.code, 0, build.stderr);
-  store = openStore(db);
+  store = openSqliteStore(db);
   assert.equal((store.db.prepare('SELECT count(*) AS n FROM issue_variant_renders').get() as { n: number }).n, 2, 'intl, hot+intl');
   const issue = store.issues.get(DATE)!.issue;
   store.close();
@@ -69,7 +69,7 @@ test('one render per distinct set of sections, made at build; send renders none 
   );
   assert.match(everything.text!, /订阅设置：\S+\/preferences\?u=\d+&t=[\w-]{32}/, 'so does the text part');
 
-  store = openStore(db);
+  store = openSqliteStore(db);
   assert.equal(store.subscribers.find('paused@example.org')!.pausedIssues, 0, 'one issue skipped, counted once');
   assert.equal(store.deliveries.get(DATE, id('paused'))!.status, 'skipped');
   store.close();

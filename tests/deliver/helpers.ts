@@ -9,7 +9,7 @@ import { IssueMessage } from '../../src/deliver/mime.ts';
 import { SmtpMessenger, type SmtpSettings } from '../../src/deliver/smtp.ts';
 import { signedUnsubscribeUrl } from '../../src/deliver/unsubscribe.ts';
 import { TOKENS } from '../../src/render/view.ts';
-import { openStore, type SqliteStore as Store } from '../../src/store/index.ts';
+import { openSqliteStore, type SqliteStore as Store } from '../../src/store/index.ts';
 import type { RenderedIssue } from '../../src/types.ts';
 import { fixedClock } from '../helpers/tmp.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -36,7 +36,7 @@ export const LIST = {
 /** A fresh store (in a temp dir, removed after the file) with `n` subscribers r1@… rn@…. */
 export function storeWith(n: number): { store: Store; path: string } {
   const path = join(tempDir(), 'digest.db');
-  const store = openStore(path);
+  const store = openSqliteStore(path);
   const now = new Date().toISOString();
   store.subscribers.batch(() => {
     for (let i = 1; i <= n; i++) store.subscribers.add(`r${i}@example.org`, i % 2 ? `读者${i}` : null, now);

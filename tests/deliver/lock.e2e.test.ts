@@ -3,11 +3,11 @@ import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { test } from 'vitest';
 import { acquireSendLock } from '../../src/deliver/lock.ts';
-import { openStore } from '../../src/store/index.ts';
+import { openSqliteStore } from '../../src/store/index.ts';
 import { LockStore } from '../../src/store/locks.ts';
 
 test('one sender per issue: a live holder is refused by name, a dead one replaced, a released lock free again', () => {
-  const store = openStore(':memory:');
+  const store = openSqliteStore(':memory:');
   const first = acquireSendLock(store.locks, '2024-07-15');
   assert.throws(() => acquireSendLock(store.locks, '2024-07-15'), /another process is sending the issue of 2024-07-15 \(.+:\d+, since /);
   // Another issue has its own lock.

@@ -16,11 +16,11 @@ import { RateLimiter } from '../../src/deliver/rate.ts';
 import { type PacerClock, SharedRateLimiter } from '../../src/deliver/shared-rate.ts';
 import type { SendPacer } from '../../src/deliver/send.ts';
 import { signedUnsubscribeUrl } from '../../src/deliver/unsubscribe.ts';
-import { loadSendRate, type RateRule } from '../../src/store/index.ts';
+import { loadSendRate, openStore, type RateRule } from '../../src/store/index.ts';
 import { freshDatabase } from '../helpers/postgres.ts';
 import { startSmtp } from '../helpers/smtp.ts';
 import { fixedClock } from '../helpers/tmp.ts';
-import { ENDPOINT, ISSUE, LIST, RENDERED, SECRET, smtp, storeWith } from './helpers.ts';
+import { ENDPOINT, ISSUE, LIST, RENDERED, SECRET, smtp } from './helpers.ts';
 
 /** Virtual time for `participants` workers: it advances only when all of them sleep, to the earliest wake-up. */
 class VirtualTime {
@@ -76,13 +76,19 @@ const RULES: RateRule[] = [
 async function sendWithThreeWorkers(
   t: TestContext,
   time: VirtualTime,
+  url: string,
   pacerFor: (i: number) => Promise<SendPacer>,
 ): Promise<{ accepted: number[]; perRecipient: Map<string, string[]> }> {
   const accepted: number[] = [];
   const server = await startSmtp({ parse: false, onAccepted: () => accepted.push(time.now) });
   t.onTestFinished(() => server.close());
-  const { store } = storeWith(WORKERS * BLOCK);
+  // The ledger on PostgreSQL too, as on several machines (each worker here shares this process's store).
+  const store = openStore(url);
   t.onTestFinished(() => store.close());
+  const now = new Date().toISOString();
+  store.subscribers.batch(() => {
+    for (let i = 1; i <= WORKERS * BLOCK; i++) store.subscribers.add(`r${i}@example.org`, null, now);
+  });
   store.deliveries.plan(ISSUE, 'example.org', new Date().toISOString());
   await Promise.all(
     Array.from({ length: WORKERS }, async (_, i) => {
@@ -120,7 +126,7 @@ test('three workers sharing the limit through the database never exceed it in an
   const url = await freshDatabase();
   const time = new VirtualTime(WORKERS);
   const { openSendRate } = await loadSendRate();
-  const { accepted, perRecipient } = await sendWithThreeWorkers(t, time, async () => {
+  const { accepted, perRecipient } = await sendWithThreeWorkers(t, time, url, async () => {
     const rate = await openSendRate(url);
     t.onTestFinished(() => rate.close());
     return new SharedRateLimiter(rate, RULES, time.clock, true);
@@ -137,6 +143,11 @@ test('three workers sharing the limit through the database never exceed it in an
 
 test('the same workers with one limiter each (no shared rate) send three times the limit: what the shared limiter prevents', async (t) => {
   const time = new VirtualTime(WORKERS);
-  const { accepted } = await sendWithThreeWorkers(t, time, async () => new RateLimiter(RULES, time.clock.now, time.clock.sleep));
+  const { accepted } = await sendWithThreeWorkers(
+    t,
+    time,
+    await freshDatabase(),
+    async () => new RateLimiter(RULES, time.clock.now, time.clock.sleep),
+  );
   assert.equal(maxInWindow(accepted, 1000), 3 * 20);
 });

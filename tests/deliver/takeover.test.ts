@@ -10,12 +10,12 @@ import { test } from 'vitest';
 import { checkNotTakenOver } from '../../src/cycle/send.ts';
 import { acquireSendLock } from '../../src/deliver/lock.ts';
 import type { DigestError } from '../../src/errors.ts';
-import { openStore } from '../../src/store/index.ts';
+import { openSqliteStore } from '../../src/store/index.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 test('a send whose lease another process took over fails naming the takeover (issue 15 item 12)', async (t) => {
-  const store = openStore(':memory:');
+  const store = openSqliteStore(':memory:');
   const lock = acquireSendLock(store.locks, '2024-07-15', 3000);
   t.onTestFinished(() => {
     lock.release();
@@ -41,7 +41,7 @@ test('a corrupt database file is named with the recovery (issue 15 item 12)', (t
   writeFileSync(path, Buffer.alloc(8192, 'not a database '));
   assert.throws(
     () => {
-      const s = openStore(path);
+      const s = openSqliteStore(path);
       t.onTestFinished(() => s.close());
     },
     (err: DigestError) =>

@@ -33,7 +33,7 @@ beforeAll(async () => {
   pgUrl = await freshDatabase();
 });
 
-/** A config on a new store (SQLite ledger until the PostgreSQL store is in; the queue on PostgreSQL) sending to `smtp`. */
+/** A config on the PostgreSQL store `store` (ledger and job queue) sending to `smtp`. */
 function configFor(smtp: TestSmtp, store: { path: string; url: string }): string {
   return sampleConfig({
     store,
@@ -48,7 +48,7 @@ function configFor(smtp: TestSmtp, store: { path: string; url: string }): string
   }).file;
 }
 
-/** A fresh database and store with the issue built. */
+/** A fresh PostgreSQL database with the issue built (`path`: the SQLite file the config names but never opens). */
 async function builtIssue(): Promise<{ path: string; url: string }> {
   const url = await freshDatabase();
   const { dir } = sampleConfig();

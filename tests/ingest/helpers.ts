@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterFile } from '../helpers/cleanup.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import type { IngestDeps } from '../../src/ingest/index.ts';
-import { openStore, type SqliteStore as Store } from '../../src/store/index.ts';
+import { openSqliteStore, type SqliteStore as Store } from '../../src/store/index.ts';
 import { FIXED_NOW, tempDir } from '../helpers/tmp.ts';
 
 /** A request handler for one path. */
@@ -118,7 +118,7 @@ export function rss(title: string, entries: TestEntry[], encoding = 'UTF-8'): st
 /** Ingest dependencies over a fresh store in a temp dir; `config` is merged into a minimal valid config. */
 export function ingestDeps(config: Record<string, unknown>, now: Date = FIXED_NOW): IngestDeps & { store: Store } {
   const dir = tempDir('digest-ingest-');
-  const store = openStore(join(dir, 'digest.db'));
+  const store = openSqliteStore(join(dir, 'digest.db'));
   afterFile(() => store.close());
   const parsed = parseConfig(
     {

@@ -10,7 +10,7 @@ import { stringify } from 'yaml';
 import { loadConfig } from '../../src/config/load.ts';
 import { ingestStep, type Context } from '../../src/cycle/index.ts';
 import { startPreview, type RunningPreview } from '../../src/preview/index.ts';
-import { openStore, type SqliteStore } from '../../src/store/index.ts';
+import { openSqliteStore, type SqliteStore } from '../../src/store/index.ts';
 import { ROOT } from '../helpers/cli.ts';
 import { sampleSources, TEST_SECRET } from '../helpers/config.ts';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.ts';
@@ -75,7 +75,7 @@ export async function startFixture(
   const logs: string[] = [];
   const ctx: Context & { store: SqliteStore } = {
     config,
-    store: openStore(config.store.path),
+    store: openSqliteStore(config.store.path),
     now: fixedClock(),
     log: (l) => logs.push(l),
   };

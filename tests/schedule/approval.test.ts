@@ -6,13 +6,13 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'vitest';
 import { approveIssue } from '../../src/cycle/approve.ts';
-import { openStore, type SqliteStore as Store } from '../../src/store/index.ts';
+import { openSqliteStore, type SqliteStore as Store } from '../../src/store/index.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const NOW = new Date('2024-07-15T01:00:00Z');
 
 function withIssues(statuses: Record<string, 'draft' | 'approved' | 'sent'>): Store {
-  const store = openStore(join(tempDir(), 'digest.db'));
+  const store = openSqliteStore(join(tempDir(), 'digest.db'));
   for (const [date, status] of Object.entries(statuses)) {
     store.db
       .prepare(`INSERT INTO issues (date, year, number, total_number, status, created_at, issue_json) VALUES (?, 2024, 1, 1, ?, ?, '{}')`)

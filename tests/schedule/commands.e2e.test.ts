@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'vitest';
-import { openStore } from '../../src/store/index.ts';
+import { openSqliteStore } from '../../src/store/index.ts';
 import { LockStore } from '../../src/store/locks.ts';
 import { ROOT, runCli } from '../helpers/cli.ts';
 import { sampleConfig } from '../helpers/config.ts';
@@ -18,7 +18,7 @@ const env = { DIGEST_NOW: '2024-07-15T00:30:00Z' };
 
 test('digest run: refused while another process holds the cycle lock; minItems skips; --force publishes; each run logged', async () => {
   const { dir, file } = sampleConfig({ schedule: { minItems: 1000 } });
-  const store = openStore(join(dir, 'digest.db'));
+  const store = openSqliteStore(join(dir, 'digest.db'));
   new LockStore(store.db).tryAcquire('cycle', 'other-host:4242:beef', 60_000);
   const refused = await runCli(['run', '--config', file], { env });
   assert.equal(refused.code, 1);
@@ -40,7 +40,7 @@ test('digest run: refused while another process holds the cycle lock; minItems s
   assert.equal(f.send.submitted, 2);
   assert.match(f.runId, /^\d{8}T\d{6}-[0-9a-f]{6}$/);
 
-  const after = openStore(join(dir, 'digest.db'));
+  const after = openSqliteStore(join(dir, 'digest.db'));
   const runs = after.db.prepare('SELECT id, kind, issue_date AS date, status, summary FROM runs ORDER BY started_at, rowid').all() as {
     id: string;
     kind: string;
@@ -123,7 +123,7 @@ test("digest schedule catches up today's issue at start (and does not with catch
     else await seen(/"trigger":"check"/);
     child.kill('SIGINT');
     assert.equal(await exit, 0, stderr);
-    const store = openStore(join(dir, 'digest.db'));
+    const store = openSqliteStore(join(dir, 'digest.db'));
     const runs = store.db.prepare('SELECT status, summary FROM runs').all() as { status: string; summary: string }[];
     store.close();
     return { dir, runs, stderr };

@@ -9,7 +9,7 @@ import { test } from 'vitest';
 import { createLogger } from '../../src/log.ts';
 import { Scheduler, type CycleActions, type SchedulerSettings } from '../../src/schedule/runner.ts';
 import type { RunOutcome } from '../../src/schedule/track.ts';
-import { openStore, type SqliteStore as Store } from '../../src/store/index.ts';
+import { openSqliteStore, type SqliteStore as Store } from '../../src/store/index.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { waitFor } from '../helpers/wait.ts';
 
@@ -62,7 +62,7 @@ function gate() {
 
 function setup() {
   const path = join(tempDir(), 'digest.db');
-  return { path, store: openStore(path) };
+  return { path, store: openSqliteStore(path) };
 }
 
 test('a tick while a run is going is skipped: one build, not two', async () => {
@@ -86,7 +86,7 @@ test('a tick while a run is going is skipped: one build, not two', async () => {
 
 test('two schedulers on one store: the lock lets only one of them build', async () => {
   const { path, store } = setup();
-  const other = openStore(path);
+  const other = openSqliteStore(path);
   const g = gate();
   const a = recordingActions(store, { gate: g.promise });
   const b = recordingActions(other, { gate: g.promise });

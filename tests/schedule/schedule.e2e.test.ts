@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, test } from 'vitest';
 import { SMTPServer } from 'smtp-server';
-import { openStore } from '../../src/store/index.ts';
+import { openSqliteStore } from '../../src/store/index.ts';
 import { ROOT, runCli } from '../helpers/cli.ts';
 import { sampleConfig, TEST_SECRET } from '../helpers/config.ts';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.ts';
@@ -76,7 +76,7 @@ async function moreWakeUps(daemon: { stderr: () => string }, n = 2): Promise<voi
 
 /** What the store holds after the run. */
 function storeFacts(dir: string) {
-  const store = openStore(join(dir, 'digest.db'));
+  const store = openSqliteStore(join(dir, 'digest.db'));
   try {
     const q = <T>(sql: string) => store.db.prepare(sql).all() as T[];
     return {

@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'vitest';
 import { collectStatus } from '../../src/schedule/status.ts';
-import { openStore } from '../../src/store/index.ts';
+import { openSqliteStore } from '../../src/store/index.ts';
 import { LockStore } from '../../src/store/locks.ts';
 import { RunStore } from '../../src/store/runs.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 test('status: runs, next run, pending issues, totals, lock and missed days', () => {
-  const store = openStore(join(tempDir(), 'digest.db'));
+  const store = openSqliteStore(join(tempDir(), 'digest.db'));
   const issue = store.db.prepare(
     `INSERT INTO issues (date, year, number, total_number, status, created_at, issue_json) VALUES (?, 2024, 1, 1, ?, ?, '{}')`,
   );

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'vitest';
 import { buildIssue } from '../../src/section/build.ts';
 import { defaultSections } from '../../src/config/index.ts';
-import { openStore } from '../../src/store/index.ts';
+import { openSqliteStore } from '../../src/store/index.ts';
 import { TrainingStore } from '../../src/store/training.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { input, item } from './helpers.ts';
@@ -16,7 +16,7 @@ import { input, item } from './helpers.ts';
 const NOW = '2024-07-15T00:00:00.000Z';
 
 function fixture(t: TestContext) {
-  const store = openStore(join(tempDir(), 'digest.db'));
+  const store = openSqliteStore(join(tempDir(), 'digest.db'));
   t.onTestFinished(() => store.close());
   const items = [item('国务院：明确将给予央企创投基金更大支持'), item('日媒：中国风电专利竞争力跃居世界第一'), item('北京：出台硬核举措')];
   for (const i of items) store.items.insert(i);

@@ -7,7 +7,7 @@ import { subscriptionDeps } from '../../src/cli/commands/serve.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { preferencesUrl } from '../../src/deliver/index.ts';
 import { startServer } from '../../src/serve/index.ts';
-import { openStore, type SqliteStore } from '../../src/store/index.ts';
+import { openSqliteStore, type SqliteStore } from '../../src/store/index.ts';
 import { sampleConfig } from '../helpers/config.ts';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.ts';
 
@@ -39,7 +39,7 @@ export async function serving(t: TestContext, extra: Record<string, unknown> = {
     ...extra,
   });
   const config = loadConfig(file, {});
-  const store = openStore(config.store.path);
+  const store = openSqliteStore(config.store.path);
   const clock = { now: new Date('2024-07-15T00:30:00.000Z') };
   const logs: string[] = [];
   const ctx = { config, store, now: () => clock.now, log: (l: string) => logs.push(l), json: false, reloadConfig: () => config };

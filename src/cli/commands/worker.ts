@@ -42,7 +42,7 @@ export const command: Command = {
       } finally {
         await sender.close();
       }
-      // Statements this worker sent to PostgreSQL (job queue and shared rate): what `npm run bench scale` adds up.
+      // Statements this worker sent to PostgreSQL (store, job queue, shared rate): what `npm run bench scale` adds up.
       log.info('worker stopped', { ...done, roundTrips: sender.roundTrips() });
       return { summary: { worker: done }, lines: [`worker stopped after ${done.jobs} job(s), ${done.submitted} message(s) submitted`] };
     } finally {
