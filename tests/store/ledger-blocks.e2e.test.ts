@@ -1,0 +1,48 @@
+/**
+ * The ledger queries a send over the job queue uses, on every backend: the
+ * blocks of subscriber ids with open deliveries (numbers, whatever the engine
+ * returns for integer division and count), pending deliveries within one
+ * block, and rows left `sending` put back within one block only.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'vitest';
+import { BACKENDS, openFresh } from './backends.ts';
+
+const DATE = '2024-07-15';
+const NOW = '2024-07-15T00:30:00.000Z';
+
+describe.each(BACKENDS)('$name store', (backend) => {
+  test('open blocks, pending within a block, in-doubt rows resumed within a block only', async (t) => {
+    const { store } = await openFresh(backend, t);
+    store.subscribers.batch(() => {
+      for (let i = 1; i <= 12; i++) store.subscribers.add(`r${i}@example.org`, null, NOW);
+    });
+    assert.equal(store.deliveries.plan(DATE, 'example.org', NOW), 12);
+    // Blocks of 5: ids 1–5, 6–10, 11–12.
+    assert.deepEqual(store.deliveries.openBlocks(DATE, 5), [
+      { block: 0, open: 5 },
+      { block: 1, open: 5 },
+      { block: 2, open: 2 },
+    ]);
+    for (const id of [1, 2, 3, 4, 5]) store.deliveries.markDone(DATE, id, 'sent', null, NOW);
+    assert.equal(store.deliveries.markSending(DATE, 7, NOW), true);
+    assert.equal(store.deliveries.markSending(DATE, 11, NOW), true);
+    assert.deepEqual(store.deliveries.openBlocks(DATE, 5), [
+      { block: 1, open: 5 },
+      { block: 2, open: 2 },
+    ]);
+    assert.deepEqual(
+      store.deliveries.pending(DATE, 5, 100, 10).map((d) => d.subscriberId),
+      [6, 8, 9, 10],
+      'pending of block 1 only (7 is in flight)',
+    );
+    assert.equal(store.deliveries.resumeInterrupted(DATE, NOW, { after: 5, upTo: 10 }), 1, 'only block 1 is resumed');
+    assert.equal(store.deliveries.get(DATE, 7)?.status, 'pending');
+    assert.equal(store.deliveries.get(DATE, 11)?.status, 'sending', "another block's row in flight is left alone");
+    assert.deepEqual(
+      store.deliveries.pending(DATE, 0, 100).map((d) => d.subscriberId),
+      [6, 7, 8, 9, 10, 12],
+      'no upper bound by default',
+    );
+  });
+});
