@@ -75,20 +75,30 @@ export class DeliveryQueue {
     }
   }
 
+  /** Can `next` answer without waiting: a due retry, or a pending delivery (reading the next batch if needed)? */
+  ready(): boolean {
+    if (this.retries.length && this.retries[0]!.dueAt <= this.clock()) return true;
+    if (this.index < this.batch.length) return true;
+    if (this.exhausted) return false;
+    this.fill();
+    return this.index < this.batch.length;
+  }
+
   private nextFresh(): QueuedDelivery | null {
     if (this.index >= this.batch.length) {
       if (this.exhausted) return null;
-      this.batch = this.deliveries
-        .pending(this.issueDate, this.after, this.batchSize, this.range?.upTo)
-        .map((d) => ({ ...d, failures: 0 }));
-      this.index = 0;
-      this.onBatch();
-      if (!this.batch.length) {
-        this.exhausted = true;
-        return null;
-      }
-      this.after = this.batch[this.batch.length - 1]!.subscriberId;
+      this.fill();
+      if (this.exhausted) return null;
     }
     return this.batch[this.index++]!;
+  }
+
+  /** Read the next batch of pending deliveries (none left: exhausted). */
+  private fill(): void {
+    this.batch = this.deliveries.pending(this.issueDate, this.after, this.batchSize, this.range?.upTo).map((d) => ({ ...d, failures: 0 }));
+    this.index = 0;
+    this.onBatch();
+    if (!this.batch.length) this.exhausted = true;
+    else this.after = this.batch[this.batch.length - 1]!.subscriberId;
   }
 }

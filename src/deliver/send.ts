@@ -62,10 +62,17 @@ export interface SendTotals extends SendRunCounts {
 
 const HOUR = 3_600_000;
 
+/** One connection's sender in the send loop: a `sent` outcome it holds to write with its next claim. */
+interface Lane {
+  held: { item: QueuedDelivery; response: string | null } | null;
+}
+
 /** What paces the sends: the one-process sliding windows (rate.ts) or the limiter shared through the database (shared-rate.ts). */
 export interface SendPacer {
   /** Wait for the next send slot; false when `signal` aborted first (the slot is given up). */
   take(signal?: AbortSignal): Promise<boolean>;
+  /** Is there a limit (so `take` may wait)? */
+  readonly limited?: boolean;
 }
 
 /** Send (or resume sending) an issue. Never sends a `sent` delivery again. */
@@ -146,7 +153,7 @@ export async function sendBatch(
   const counts: SendRunCounts = { planned: 0, submitted: 0, retried: 0, failed: 0, skipped: 0, resumed: 0, remaining: 0 };
   counts.resumed = deliveries.resumeInterrupted(opts.issueDate, opts.now().toISOString(), opts.range);
   const queue = new DeliveryQueue(deliveries, opts.issueDate, opts.batchSize ?? 500, undefined, undefined, opts.range);
-  const outcome = await deliverQueued(opts, deps, queue, opts.pacer, counts, null, Number.NaN);
+  const outcome = await deliverQueued(opts, deps, queue, opts.pacer, counts, null, Number.NaN, true);
   outcome.recordUnrecorded();
   if (outcome.crashed) throw outcome.crashed;
   counts.remaining = deliveries.pending(opts.issueDate, opts.range.after, opts.range.upTo - opts.range.after, opts.range.upTo).length;
@@ -168,6 +175,12 @@ async function deliverQueued(
   /** The run whose counters are saved with each outcome (null: a job's block) and how many it has to do. */
   runId: number | null,
   total: number,
+  /**
+   * Write a message's `sent` together with the claim of the connection's
+   * next message (one round trip instead of two: the queue's workers on
+   * PostgreSQL). The one-process send keeps two writes, exactly as before.
+   */
+  combineWrites = false,
 ): Promise<{ fatal: string | null; crashed: unknown; recordUnrecorded: () => void }> {
   const { deliveries, subscribers, messenger } = deps;
   const iso = () => opts.now().toISOString();
@@ -208,7 +221,28 @@ async function deliverQueued(
       throw err;
     }
   };
-  const handle = (item: QueuedDelivery, outcome: SendOutcome, response: string | null) => {
+  /**
+   * Write a lane's held `sent` outcome now (before anything else it records,
+   * and before it may wait). Accepted but not recorded if the store fails.
+   */
+  const flush = (lane: Lane) => {
+    const held = lane.held;
+    if (!held) return;
+    lane.held = null;
+    try {
+      record(held.item, 'sent', null, 'submitted', held.response);
+    } catch (err) {
+      unrecorded.push(held);
+      throw err;
+    }
+  };
+  const handle = (item: QueuedDelivery, outcome: SendOutcome, response: string | null, lane: Lane) => {
+    if (outcome.ok && combineWrites) {
+      // Written with this lane's next claim, one round trip for both (markSentThenSending).
+      lane.held = { item, response };
+      streak = 0;
+      return finish();
+    }
     if (outcome.ok) {
       try {
         record(item, 'sent', null, 'submitted', response);
@@ -245,13 +279,15 @@ async function deliverQueued(
     }
   };
 
-  const deliver = async (item: QueuedDelivery) => {
+  const deliver = async (item: QueuedDelivery, lane: Lane) => {
     // A retry may come minutes later: look at the subscriber again.
     const status = item.failures ? (subscribers.byId(item.subscriberId)?.status ?? null) : item.subscriberStatus;
     if (status !== 'active') {
+      flush(lane);
       record(item, 'skipped', `not sent: the subscriber is ${status ?? 'deleted'}`, 'skipped');
       return finish();
     }
+    if (pacer.limited) flush(lane); // a rate limit may keep it waiting: record the last one first
     if (!(await pacer.take(signal))) return; // stopped while waiting for a slot: stays pending
     let message: OutgoingMessage | null;
     try {
@@ -268,21 +304,55 @@ async function deliverQueued(
         opts.now(),
       );
     } catch (err) {
-      return handle(item, { ok: false, kind: 'permanent', error: `cannot compose the message: ${(err as Error).message}` }, null);
+      flush(lane);
+      return handle(item, { ok: false, kind: 'permanent', error: `cannot compose the message: ${(err as Error).message}` }, null, lane);
     }
     if (!message) {
+      flush(lane);
       record(item, 'skipped', 'not sent: nothing in the chosen sections', 'skipped');
       return finish();
     }
     // The ledger says `sending` from here until the reply is recorded: the only window a crash leaves in doubt.
     // Taken by another sender since this one read it (this process was stopped past its lease): not ours to send.
-    if (!deliveries.markSending(issueDate, item.subscriberId, iso())) return finish();
+    if (!claim(item, lane)) return finish();
     const outcome = await messenger.send(message, { issueDate, name: String(item.subscriberId).padStart(6, '0') });
-    handle(item, outcome, outcome.ok ? outcome.response.slice(0, 500) : null);
+    handle(item, outcome, outcome.ok ? outcome.response.slice(0, 500) : null, lane);
+  };
+  /** Mark `item` in flight, writing the lane's held outcome in the same round trip; false if another sender has it. */
+  const claim = (item: QueuedDelivery, lane: Lane): boolean => {
+    const held = lane.held;
+    if (!held) return deliveries.markSending(issueDate, item.subscriberId, iso());
+    lane.held = null;
+    let claimed: boolean;
+    try {
+      claimed = deliveries.markSentThenSending(issueDate, held.item.subscriberId, held.response, item.subscriberId, iso());
+    } catch (err) {
+      unrecorded.push(held);
+      throw err;
+    }
+    counts.submitted++;
+    return claimed;
   };
 
   const worker = async () => {
-    for (let item = await queue.next(signal); item; item = await queue.next(signal)) await deliver(item);
+    const lane: Lane = { held: null };
+    try {
+      for (;;) {
+        // The next recipient is not at hand (the rest wait for a retry): record the last one before waiting.
+        if (lane.held && !queue.ready()) flush(lane);
+        const item = await queue.next(signal);
+        if (!item) break;
+        await deliver(item, lane);
+      }
+    } catch (err) {
+      try {
+        flush(lane);
+      } catch {
+        // kept in `unrecorded`, written by recordUnrecorded if the store allows
+      }
+      throw err;
+    }
+    flush(lane);
   };
   // A worker that throws (the store failing) stops the others at their next
   // recipient; all finish what they have in flight before the run is recorded.

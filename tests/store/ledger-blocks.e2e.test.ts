@@ -2,7 +2,8 @@
  * The ledger queries a send over the job queue uses, on every backend: the
  * blocks of subscriber ids with open deliveries (numbers, whatever the engine
  * returns for integer division and count), pending deliveries within one
- * block, and rows left `sending` put back within one block only.
+ * block, rows left `sending` put back within one block only, and one
+ * message recorded `sent` with the next claimed in one round trip.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'vitest';
@@ -44,5 +45,23 @@ describe.each(BACKENDS)('$name store', (backend) => {
       [6, 7, 8, 9, 10, 12],
       'no upper bound by default',
     );
+  });
+
+  test('sent and the next claimed in one write; a next that is not pending any more is not claimed', async (t) => {
+    const { store } = await openFresh(backend, t);
+    store.subscribers.batch(() => {
+      for (let i = 1; i <= 3; i++) store.subscribers.add(`r${i}@example.org`, null, NOW);
+    });
+    store.deliveries.plan(DATE, 'example.org', NOW);
+    assert.equal(store.deliveries.markSending(DATE, 1, NOW), true);
+    assert.equal(store.deliveries.markSentThenSending(DATE, 1, '250 2.0.0 Ok: queued', 2, NOW), true);
+    assert.equal(store.deliveries.get(DATE, 1)?.status, 'sent');
+    assert.equal(store.deliveries.get(DATE, 2)?.status, 'sending');
+    assert.equal(store.deliveries.get(DATE, 2)?.attempts, 1);
+    // Another sender took 3 meanwhile: 2 is still recorded, 3 is not claimed.
+    store.deliveries.markDone(DATE, 3, 'sent', null, NOW);
+    assert.equal(store.deliveries.markSentThenSending(DATE, 2, '250 ok', 3, NOW), false);
+    assert.equal(store.deliveries.get(DATE, 2)?.status, 'sent');
+    assert.deepEqual(store.deliveries.totals(DATE), { pending: 0, sending: 0, sent: 3, failed: 0, skipped: 0 });
   });
 });
