@@ -17,9 +17,11 @@
  * instead (tests' virtual clocks). A limit is named by its size and window
  * (`1000ms:10`), so changing a limit in the configuration starts a new ring.
  *
- * Until the PostgreSQL store owns migrations, the tables and the function are
- * created here, idempotently, under a transaction-scoped advisory lock (several
- * processes start at once). They belong in the store's PostgreSQL migrations.
+ * The tables and the function are created here, idempotently, under a
+ * transaction-scoped advisory lock (several processes start at once), on an
+ * async pool of its own: this was written before the PostgreSQL store had
+ * migrations. They belong in the store's PostgreSQL migrations (pg-schema.ts),
+ * and the reservation — one statement — could then run on the store's driver.
  */
 import pg from 'pg';
 
