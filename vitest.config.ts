@@ -42,6 +42,8 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: [E2E],
+          // As for unit tests: the servers, processes and browsers a file starts are its own and end with it.
+          isolate: false,
           testTimeout: 180_000,
           hookTimeout: 180_000,
           maxWorkers: 2,

@@ -21,17 +21,19 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../tests/helpers/net.ts';
 // Everything else is imported after the child modes below, so that a child
 // measures only what it loads itself.
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const DATE = '2024-07-15';
-const SECRET = 'bench-secret';
+// As strong as digest requires of any secret used over SMTP (32 bytes or more, not guessable).
+const SECRET = 'bench-secret-kQ7vN2xR9pL4wT8zB6mC3hJ5sD1fG0aY';
 const ENDPOINT = 'https://example.org/digest/unsubscribe';
 const SINK = '/usr/sbin/smtp-sink';
 const SOURCE = '/usr/sbin/smtp-source';
@@ -119,14 +121,6 @@ const cleanup = () => {
   rmSync(work, { recursive: true, force: true });
 };
 process.on('exit', cleanup);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 async function startSink(): Promise<number> {
   const port = await freePort();

@@ -75,7 +75,7 @@ writeFileSync(
     subscribers: [],
     delivery: {
       from: '信息摘编 <digest@example.org>',
-      unsubscribeSecret: 'bench-secret',
+      unsubscribeSecret: 'bench-secret-kQ7vN2xR9pL4wT8zB6mC3hJ5sD1fG0aY',
       smtp: { url: `smtp://127.0.0.1:${port}`, maxConnections: CONNECTIONS, maxMessages: 1000 },
     },
   }),

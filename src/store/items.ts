@@ -7,7 +7,8 @@ import type { Db } from './db.ts';
 import type { Driver, Statement } from './driver.ts';
 import { toDriver } from './sqlite.ts';
 
-interface ItemRow {
+/** An `items` row (also the shape merged copies are read in, src/store/merged.ts). */
+export interface ItemRow {
   id: string;
   source_id: string;
   guid: string | null;
@@ -27,7 +28,8 @@ interface ItemRow {
   issue_date: string | null;
 }
 
-function fromRow(row: ItemRow): Item {
+/** The item an `items` row holds. */
+export function fromRow(row: ItemRow): Item {
   return {
     id: row.id,
     sourceId: row.source_id,

@@ -23,14 +23,16 @@ export interface LockHolder {
 /** The outcome of an attempt to take a lock. */
 export type AcquireResult = { ok: true; stolenFrom: LockHolder | null } | { ok: false; holder: LockHolder };
 
-interface LockRow {
+/** A `locks` row (both backends keep one per held lock). */
+export interface LockRow {
   name: string;
   owner: string;
   acquired_at: string;
   expires_at: string;
 }
 
-const fromRow = (r: LockRow): LockHolder => ({ name: r.name, owner: r.owner, acquiredAt: r.acquired_at, expiresAt: r.expires_at });
+/** The holder a `locks` row names. */
+export const fromRow = (r: LockRow): LockHolder => ({ name: r.name, owner: r.owner, acquiredAt: r.acquired_at, expiresAt: r.expires_at });
 
 /** Repository of leases: what any store backend provides for locking. */
 export interface LockRepository {

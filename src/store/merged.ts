@@ -9,46 +9,10 @@
  * no SQLite functions): the PostgreSQL backend runs the same statements.
  */
 import type { Item, OtherOutlet } from '../types.ts';
+import { fromRow, type ItemRow } from './items.ts';
 import type { Db } from './db.ts';
 import type { Driver } from './driver.ts';
 import { toDriver } from './sqlite.ts';
-
-interface CopyRow {
-  item_id: string;
-  copy_id: string;
-  source_id: string;
-  guid: string | null;
-  link: string | null;
-  title: string;
-  issuer: string | null;
-  outlet: string | null;
-  published_at: string | null;
-  first_seen_at: string;
-  text: string;
-  html: string;
-  attachments: string;
-  fingerprint: string;
-  categories: string;
-}
-
-const toItem = (r: CopyRow): Item => ({
-  id: r.copy_id,
-  sourceId: r.source_id,
-  guid: r.guid,
-  link: r.link,
-  title: r.title,
-  issuer: r.issuer,
-  outlet: r.outlet,
-  publishedAt: r.published_at,
-  firstSeenAt: r.first_seen_at,
-  text: r.text,
-  html: r.html,
-  attachments: JSON.parse(r.attachments) as string[],
-  fingerprint: r.fingerprint,
-  otherOutlets: [],
-  pinnedSection: null,
-  categories: JSON.parse(r.categories) as string[],
-});
 
 /** Does this stored copy stand behind that entry of an item's other outlets? */
 export function copyMatches(copy: Item, other: OtherOutlet): boolean {
@@ -93,8 +57,15 @@ export class MergedCopyStore {
 
   /** The reports merged into `itemId`, first merged first, as items of their own (their own ids). */
   list(itemId: string): Item[] {
-    const rows = this.db.prepare('SELECT * FROM merged_copies WHERE item_id = ? ORDER BY first_seen_at, copy_id').all(itemId) as CopyRow[];
-    return rows.map(toItem);
+    // Read as an items row: a kept copy is an item of its own, not yet merged with others or placed.
+    const rows = this.db
+      .prepare(
+        `SELECT copy_id AS id, source_id, guid, link, title, issuer, outlet, published_at, first_seen_at, text, html, attachments,
+                fingerprint, '[]' AS other_outlets, NULL AS pinned_section, categories, NULL AS issue_date
+         FROM merged_copies WHERE item_id = ? ORDER BY first_seen_at, copy_id`,
+      )
+      .all(itemId) as ItemRow[];
+    return rows.map(fromRow);
   }
 
   /** The kept report behind one of the item's other outlets, if it was kept (merges before schema 8 were not). */

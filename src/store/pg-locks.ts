@@ -6,17 +6,8 @@
  * `digest status` and the "locked" error). The same LockRepository contract
  * as the SQLite lease (locks.ts): a lock is ours, free, or someone else's.
  */
-import type { AcquireResult, LockHolder, LockRepository } from './locks.ts';
+import { type AcquireResult, fromRow, type LockHolder, type LockRepository, type LockRow } from './locks.ts';
 import { PgStoreError, type PostgresDriver } from './postgres.ts';
-
-interface LockRow {
-  name: string;
-  owner: string;
-  acquired_at: string;
-  expires_at: string;
-}
-
-const fromRow = (r: LockRow): LockHolder => ({ name: r.name, owner: r.owner, acquiredAt: r.acquired_at, expiresAt: r.expires_at });
 
 // The lock's key: a 64-bit hash of its name, computed by the server.
 const KEY = 'hashtextextended($1, 0)';

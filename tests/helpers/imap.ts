@@ -6,12 +6,12 @@
  */
 import { spawn } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import type { TestContext } from 'vitest';
 import { tempDir } from './tmp.ts';
 import { waitFor } from './wait.ts';
+import { freePort } from './net.ts';
 
 /** A running test IMAP server. */
 export interface TestImap {
@@ -21,14 +21,6 @@ export interface TestImap {
   port: number;
   /** A logged-in client (closed with the server). */
   client(): Promise<ImapFlow>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
 }
 
 /** The uid/gid of a system user from /etc/passwd. */

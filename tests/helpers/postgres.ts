@@ -9,11 +9,11 @@
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterFile } from './cleanup.ts';
 import { tempDir } from './tmp.ts';
+import { freePort } from './net.ts';
 
 /** The folder of Debian's PostgreSQL binaries (newest installed major version). */
 export function postgresBin(): string {
@@ -23,14 +23,6 @@ export function postgresBin(): string {
     throw new Error('PostgreSQL is not installed: run `npm test` (its pretest step installs it) or `apt-get install postgresql`');
   versions.sort((a, b) => Number(b) - Number(a));
   return join(root, versions[0]!, 'bin');
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
 }
 
 /** A running throwaway cluster. */

@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { SCREENSHOTS } from './fixture.ts';
 import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium.ts';
 
@@ -34,4 +34,18 @@ export async function launchBrowser(): Promise<TestBrowser> {
       rmSync(profile, { recursive: true, force: true, maxRetries: 3 });
     },
   };
+}
+
+/** Open the preview at `url` and wait until its live-reload connection says 实时. */
+export async function openPreviewPage(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.locator('#live', { hasText: '实时' }).waitFor();
+}
+
+/** Submit a form by `click` and wait for the answer's page (a 303 back to the preview) to load. */
+export async function submitAndLoad(page: Page, click: () => Promise<void>): Promise<void> {
+  const navigated = page.waitForEvent('framenavigated', (f) => f === page.mainFrame());
+  await click();
+  await navigated;
+  await page.waitForLoadState('load');
 }

@@ -14,7 +14,7 @@ import { parse } from 'yaml';
 import { buildStep, composeIssue } from '../../src/cycle/index.ts';
 import type { IssueItem } from '../../src/types.ts';
 import { ROOT } from '../helpers/cli.ts';
-import { launchBrowser, type TestBrowser } from './browser.ts';
+import { launchBrowser, openPreviewPage, submitAndLoad, type TestBrowser } from './browser.ts';
 import { SCREENSHOTS, startFixture, type PreviewFixture } from './fixture.ts';
 
 const DATE = '2024-07-15';
@@ -61,18 +61,8 @@ afterAll(async () => {
   await fx?.close();
 });
 
-async function openPreview(path = ''): Promise<void> {
-  await page.goto(fx.running.url + path);
-  await page.locator('#live', { hasText: '实时' }).waitFor();
-}
-
-/** Submit by `click` and wait for the answer's page (a 303 back to the preview) to load. */
-async function submit(click: () => Promise<void>): Promise<void> {
-  const navigated = page.waitForEvent('framenavigated', (f) => f === page.mainFrame());
-  await click();
-  await navigated;
-  await page.waitForLoadState('load');
-}
+const openPreview = (path = '') => openPreviewPage(page, fx.running.url + path);
+const submit = (click: () => Promise<void>) => submitAndLoad(page, click);
 
 const flash = () => page.locator('.flash').innerText();
 const sectionIds = (sectionId: string) =>

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, test } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { launchBrowser, type TestBrowser } from './browser.ts';
+import { launchBrowser, openPreviewPage, submitAndLoad, type TestBrowser } from './browser.ts';
 import { SCREENSHOTS, startFixture, type PreviewFixture } from './fixture.ts';
 
 /** The little of the DOM the functions run in the page use (the tests compile without the DOM library). */
@@ -64,18 +64,8 @@ afterAll(async () => {
   await fx?.close();
 });
 
-async function openPreview(path = ''): Promise<void> {
-  await page.goto(fx.running.url + path);
-  await page.locator('#live', { hasText: '实时' }).waitFor();
-}
-
-/** Submit by `click` and wait for the answer's page (a 303 back to the preview) to load. */
-async function submit(click: () => Promise<void>): Promise<void> {
-  const navigated = page.waitForEvent('framenavigated', (f) => f === page.mainFrame());
-  await click();
-  await navigated;
-  await page.waitForLoadState('load');
-}
+const openPreview = (path = '') => openPreviewPage(page, fx.running.url + path);
+const submit = (click: () => Promise<void>) => submitAndLoad(page, click);
 
 const flash = () => page.locator('.flash').innerText();
 
