@@ -20,13 +20,14 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { runFileCleanups } from '../tests/helpers/cleanup.ts';
+import { freePort } from '../tests/helpers/net.ts';
 import { freshDatabase, startPostgres } from '../tests/helpers/postgres.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -44,14 +45,6 @@ process.on('exit', () => {
   sink?.kill();
   rmSync(work, { recursive: true, force: true });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 async function startSink(): Promise<number> {
   const port = await freePort();
