@@ -266,6 +266,14 @@ export const PG_MIGRATIONS: string[] = [
     PRIMARY KEY (item_id, copy_id)
   );
   `,
+  // 3 (PostgreSQL only): a ledger row's status changes twice per message. With no index on status and room
+  // left on each page, that change is a HOT update — no index entry is written — which measured 3.2× cheaper
+  // per write (528 → 163 µs on loopback). The ledger's lookups (an issue's totals, open blocks, pending rows)
+  // go by the primary key's issue_date prefix instead.
+  `
+  DROP INDEX IF EXISTS deliveries_status;
+  ALTER TABLE deliveries SET (fillfactor = 70);
+  `,
 ];
 
 /** Bring the database's schema up to date (safe when several processes do it at once). */
