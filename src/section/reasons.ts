@@ -49,7 +49,7 @@ const zhCN: ReasonTexts = {
   lang: 'zh-CN',
   excluded: '编辑已排除',
   moved: '编辑移入本栏',
-  givenSection: '编辑稿件指定的栏目（section:）',
+  givenSection: '编辑稿件指定的栏目（稿件头部的 section 字段）',
   staleOverride: (s) => `编辑指定的栏目“${s}”未配置；`,
   staleFrontMatter: (s) => `稿件指定的栏目“${s}”未配置；`,
   noRule: '没有规则匹配，也未配置兜底规则',

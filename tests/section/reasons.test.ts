@@ -61,7 +61,7 @@ describe('placement reasons in the publication language', () => {
     assert.deepEqual(where.get('出台新政策'), ['hot', '规则 hot.bodies（发布机构 国务院，关键词「政策」）']);
     assert.deepEqual(where.get('召开年会'), [null, '编辑已排除']);
     assert.deepEqual(where.get('举办发布会'), ['intl', '编辑移入本栏']);
-    assert.deepEqual(where.get('公布数据')?.[1], '编辑稿件指定的栏目（section:）');
+    assert.deepEqual(where.get('公布数据')?.[1], '编辑稿件指定的栏目（稿件头部的 section 字段）');
   });
 
   test('en: the same placements, in English', () => {
