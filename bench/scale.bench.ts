@@ -20,20 +20,18 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { runFileCleanups } from '../tests/helpers/cleanup.ts';
-import { freePort } from '../tests/helpers/net.ts';
 import { freshDatabase, startPostgres } from '../tests/helpers/postgres.ts';
+import { startSmtpSink } from './smtp-sink.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const DATE = '2024-07-15';
 const SECRET = 'q7VJ3kz0Rt9wXb2LmN8pHc5YdF1gAe6uTs4oKi0Ww+E=';
-const SINK = '/usr/sbin/smtp-sink';
 const SUBSCRIBERS = Number(process.env.BENCH_SCALE_SUBSCRIBERS ?? 20_000);
 const CONCURRENCY = 4;
 const WORKER_COUNTS = [1, 2, 4];
@@ -47,22 +45,9 @@ process.on('exit', () => {
 });
 
 async function startSink(): Promise<number> {
-  const port = await freePort();
-  const user = process.getuid?.() === 0 ? ['-u', 'postfix'] : [];
-  sink = spawn(SINK, [...user, `127.0.0.1:${port}`, '1024'], { stdio: 'ignore' });
-  sink.unref();
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1', () => {
-        s.end();
-        resolve(true);
-      });
-      s.on('error', () => resolve(false));
-    });
-    if (ok) return port;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`smtp-sink did not start on port ${port}`);
+  const started = await startSmtpSink();
+  sink = started.process;
+  return started.port;
 }
 
 /** Run the CLI to completion; throws with its stderr on a non-zero exit. */

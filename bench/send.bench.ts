@@ -21,12 +21,11 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../tests/helpers/net.ts';
+import { startSmtpSink } from './smtp-sink.ts';
 // Everything else is imported after the child modes below, so that a child
 // measures only what it loads itself.
 
@@ -35,7 +34,6 @@ const DATE = '2024-07-15';
 // As strong as digest requires of any secret used over SMTP (32 bytes or more, not guessable).
 const SECRET = 'bench-secret-kQ7vN2xR9pL4wT8zB6mC3hJ5sD1fG0aY';
 const ENDPOINT = 'https://example.org/digest/unsubscribe';
-const SINK = '/usr/sbin/smtp-sink';
 const SOURCE = '/usr/sbin/smtp-source';
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
@@ -123,23 +121,9 @@ const cleanup = () => {
 process.on('exit', cleanup);
 
 async function startSink(): Promise<number> {
-  const port = await freePort();
-  // smtp-sink drops privileges when started as root (it insists on -u then).
-  const user = process.getuid?.() === 0 ? ['-u', 'postfix'] : [];
-  sink = spawn(SINK, [...user, `127.0.0.1:${port}`, '1024'], { stdio: 'ignore' });
-  sink.unref(); // killed on exit; it must not keep this process alive
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1', () => {
-        s.end();
-        resolve(true);
-      });
-      s.on('error', () => resolve(false));
-    });
-    if (ok) return port;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`smtp-sink did not start on port ${port}`);
+  const started = await startSmtpSink();
+  sink = started.process;
+  return started.port;
 }
 
 // ── The issue: the bundled samples, ingested and built as `digest run` would. ──
