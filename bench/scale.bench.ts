@@ -28,6 +28,7 @@ import { stringify } from 'yaml';
 import { runFileCleanups } from '../tests/helpers/cleanup.ts';
 import { freshDatabase, startPostgres } from '../tests/helpers/postgres.ts';
 import { startSmtpSink } from './smtp-sink.ts';
+import { sampleSources } from '../tests/helpers/config.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const DATE = '2024-07-15';
@@ -95,12 +96,7 @@ function prepare(name: string, url?: string): string {
       output: { dir: join(dir, 'out') },
       render: { templates: join(ROOT, 'templates') },
       selection: { maxAgeDays: 3650 },
-      sources: [
-        { id: 'policy', type: 'rss', url: join(ROOT, 'config/samples/feeds/policy.rss') },
-        { id: 'world', type: 'rss', url: join(ROOT, 'config/samples/feeds/world-gbk.rss') },
-        { id: 'regions', type: 'rss', url: join(ROOT, 'config/samples/feeds/regions.atom') },
-        { id: 'inbox', type: 'inbox', path: join(ROOT, 'config/samples/inbox') },
-      ],
+      sources: sampleSources(join(ROOT, 'config/samples')),
       subscribers: [],
       delivery: {
         from: '信息摘编 <digest@example.org>',

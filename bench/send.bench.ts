@@ -25,7 +25,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { startSmtpSink } from './smtp-sink.ts';
 // Everything else is imported after the child modes below, so that a child
 // measures only what it loads itself.
 
@@ -121,6 +120,7 @@ const cleanup = () => {
 process.on('exit', cleanup);
 
 async function startSink(): Promise<number> {
+  const { startSmtpSink } = await import('./smtp-sink.ts');
   const started = await startSmtpSink();
   sink = started.process;
   return started.port;
@@ -129,17 +129,13 @@ async function startSink(): Promise<number> {
 // ── The issue: the bundled samples, ingested and built as `digest run` would. ──
 process.env.DIGEST_NOW = '2024-07-15T00:30:00Z';
 const configFile = join(work, 'digest.yaml');
+const { sampleSources } = await import('../tests/helpers/config.ts');
 const config = {
   store: { path: join(work, 'digest.db') },
   output: { dir: join(work, 'out') },
   render: { templates: join(ROOT, 'templates') },
   selection: { maxAgeDays: 3650 },
-  sources: [
-    { id: 'policy', type: 'rss', url: join(ROOT, 'config/samples/feeds/policy.rss') },
-    { id: 'world', type: 'rss', url: join(ROOT, 'config/samples/feeds/world-gbk.rss') },
-    { id: 'regions', type: 'rss', url: join(ROOT, 'config/samples/feeds/regions.atom') },
-    { id: 'inbox', type: 'inbox', path: join(ROOT, 'config/samples/inbox') },
-  ],
+  sources: sampleSources(join(ROOT, 'config/samples')),
   subscribers: [],
   delivery: { from: '信息摘编 <digest@example.org>', unsubscribeSecret: SECRET },
 };
