@@ -13,6 +13,7 @@ import { headlineBigrams, jaccard, NEAR_DUPLICATE_THRESHOLD, NEAR_DUPLICATE_WIND
 import type { Item } from '../../src/types.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { ingestDeps, rss, startFeedServer, type TestEntry } from './helpers.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const DAY = 'Fri, 12 Jul 2024 08:00:00 +0800';
 
@@ -234,12 +235,14 @@ test('which copy is kept follows config order, not network timing', async () => 
     rss(outlet, [
       { title: '证监会：发布“科创板八条” 为新质生产力营造良好投融资环境', link: `https://${n}.example.org/x`, source: outlet, date: DAY },
     ]);
+  let fastDone = false;
   const server = await startFeedServer({
     '/slow': async (_q, res) => {
-      await new Promise((r) => setTimeout(r, 150));
+      // Answer only once the later source has been answered in full.
+      await waitFor(() => fastDone, 'the fast source answered');
       res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(story('人民网', 1));
     },
-    '/fast': (_q, res) => void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(story('证券时报', 2)),
+    '/fast': (_q, res) => void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(story('证券时报', 2), () => (fastDone = true)),
   });
   const deps = ingestDeps({
     sources: [

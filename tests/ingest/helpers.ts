@@ -21,6 +21,8 @@ export interface FeedServer {
   url(path: string): string;
   /** Requests seen, in order. */
   requests: { path: string; headers: IncomingMessage['headers'] }[];
+  /** Requests in flight now. */
+  inFlight: number;
   /** Most requests that were in flight at once. */
   maxInFlight: number;
   /** Replace or add a route. */
@@ -31,10 +33,10 @@ export interface FeedServer {
 /** Start an HTTP server on 127.0.0.1:0; unknown paths answer 404. Closed after the test file. */
 export async function startFeedServer(routes: Record<string, Handler> = {}): Promise<FeedServer> {
   const table = new Map(Object.entries(routes));
-  let inFlight = 0;
   const state: FeedServer = {
     url: () => '',
     requests: [],
+    inFlight: 0,
     maxInFlight: 0,
     route: (path, handler) => void table.set(path, handler),
     close: () => Promise.resolve(),
@@ -42,9 +44,9 @@ export async function startFeedServer(routes: Record<string, Handler> = {}): Pro
   const server = createServer(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     state.requests.push({ path, headers: req.headers });
-    inFlight++;
-    state.maxInFlight = Math.max(state.maxInFlight, inFlight);
-    res.on('close', () => inFlight--);
+    state.inFlight++;
+    state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
+    res.on('close', () => state.inFlight--);
     const handler = table.get(path);
     if (!handler) {
       res.writeHead(404).end('not found');

@@ -11,6 +11,7 @@ import { createServer as createNetServer, type AddressInfo, type Socket } from '
 import { ingestAll } from '../../src/ingest/index.ts';
 import { fetchFeed } from '../../src/ingest/fetch.ts';
 import { ingestDeps, rss, startFeedServer, withValidators } from './helpers.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const FEED = rss('测试源', [
   { title: '工信部：印发《锂离子电池行业规范条件》', link: 'https://example.org/a', date: 'Fri, 12 Jul 2024 08:00:00 +0800' },
@@ -226,7 +227,11 @@ test('concurrency across sources is bounded by ingest.concurrency, and reports k
   const routes: Record<string, (q: unknown, res: import('node:http').ServerResponse) => Promise<void>> = {};
   for (let i = 0; i < 8; i++) {
     routes[`/f${i}`] = async (_q, res) => {
-      await new Promise((r) => setTimeout(r, 60 - i * 5));
+      // Hold each answer until the client has as many requests open as it
+      // may (or has asked for all eight), so the bound is reached however
+      // slowly the requests arrive; then finish later sources first.
+      await waitFor(() => server.inFlight >= 3 || server.requests.length === 8, 'three requests in flight');
+      await new Promise((r) => setTimeout(r, 8 - i));
       res
         .writeHead(200, { 'content-type': XML })
         .end(rss(`源${i}`, [{ title: `第${i}条新闻：测试标题${i}`, link: `https://example.org/${i}` }]));
