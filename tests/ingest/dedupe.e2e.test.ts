@@ -242,7 +242,8 @@ test('which copy is kept follows config order, not network timing', async () => 
       await waitFor(() => fastDone, 'the fast source answered');
       res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(story('人民网', 1));
     },
-    '/fast': (_q, res) => void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(story('证券时报', 2), () => (fastDone = true)),
+    '/fast': (_q, res) =>
+      void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(story('证券时报', 2), () => (fastDone = true)),
   });
   const deps = ingestDeps({
     sources: [

@@ -2,11 +2,10 @@
  * Headless Chromium for the preview tests: Debian's /usr/bin/chromium driven
  * by playwright-core, with a fresh profile per launch.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { SCREENSHOTS } from './fixture.ts';
 import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium.ts';
 
 /** A browser with a fresh user-data-dir; `close` also removes the profile. */
@@ -17,7 +16,6 @@ export interface TestBrowser {
 
 /** Launch at a desktop size where the items and both email frames fit side by side. */
 export async function launchBrowser(): Promise<TestBrowser> {
-  mkdirSync(SCREENSHOTS, { recursive: true });
   const profile = mkdtempSync(join(tmpdir(), 'digest-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,

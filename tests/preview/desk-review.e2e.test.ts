@@ -15,7 +15,8 @@ import { buildStep, composeIssue } from '../../src/cycle/index.ts';
 import type { IssueItem } from '../../src/types.ts';
 import { ROOT } from '../helpers/cli.ts';
 import { launchBrowser, openPreviewPage, submitAndLoad, type TestBrowser } from './browser.ts';
-import { SCREENSHOTS, startFixture, type PreviewFixture } from './fixture.ts';
+import { startFixture, type PreviewFixture } from './fixture.ts';
+import { screenshot } from '../helpers/chromium.ts';
 
 const DATE = '2024-07-15';
 /** An item no rule places: the classifier can only guess, and says so (review). */
@@ -104,7 +105,7 @@ test('a doubtful placement is listed first in its section with its runner-up, an
   const runnerTitle = fx.ctx.config.sections.find((s) => s.id === runnerUp)!.title;
   const button = row.locator('form.runner-up button');
   assert.match(await button.innerText(), new RegExp(runnerTitle));
-  await page.locator(`#items section[data-section-id="${placed.sectionId}"]`).screenshot({ path: join(SCREENSHOTS, 'desk-doubtful.png') });
+  await screenshot(page.locator(`#items section[data-section-id="${placed.sectionId}"]`), 'desk-doubtful.png');
 
   await submit(() => button.click());
   assert.ok((await sectionIds(runnerUp)).includes(DOUBT_ID), 'listed in the runner-up section');
@@ -182,7 +183,7 @@ test('write a 图书推荐 book entry: Chinese validation, stored as an editor i
     sections: { id: string; items: { id: string }[] }[];
   };
   assert.ok(json.sections.find((s) => s.id === 'books')!.items.some((i) => i.id === id));
-  await page.locator('#items section[data-section-id="books"]').screenshot({ path: join(SCREENSHOTS, 'desk-book.png') });
+  await screenshot(page.locator('#items section[data-section-id="books"]'), 'desk-book.png');
 
   await submit(() => page.locator(`li[data-item="${id}"] button[formaction="/undo"]`).click());
   assert.match(await page.frameLocator('iframe.web').locator('.book', { hasText: '数字中国' }).innerText(), /入门读物/);

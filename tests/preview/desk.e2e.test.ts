@@ -4,17 +4,17 @@
  * keyboard, 获取最新 with per-source results including a failure, write a new
  * item, find a stored item and add it, split a merged outlet, the history of
  * who changed what, axe-core's accessibility check, and the English interface.
- * Screenshots go to out/screenshots/desk-*.png.
+ * With $DIGEST_SCREENSHOTS set, screenshots go there as desk-*.png.
  */
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, test } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { launchBrowser, openPreviewPage, submitAndLoad, type TestBrowser } from './browser.ts';
-import { SCREENSHOTS, startFixture, type PreviewFixture } from './fixture.ts';
+import { startFixture, type PreviewFixture } from './fixture.ts';
+import { screenshot } from '../helpers/chromium.ts';
 
 /** The little of the DOM the functions run in the page use (the tests compile without the DOM library). */
 interface PageElement {
@@ -88,7 +88,7 @@ test('edit the text: stored as a revision beside the original, shown as edited, 
   assert.equal(await form.locator('output').getAttribute('class'), 'over');
   await text.fill('压缩后的摘要。');
   await form.locator('output', { hasText: '7 / 220 字' }).waitFor();
-  await page.screenshot({ path: join(SCREENSHOTS, 'desk-edit.png') });
+  await screenshot(page, 'desk-edit.png');
   await submit(() => form.locator('button.move').click());
 
   const edited = page.locator(`li[data-item="${id}"]`);
@@ -151,7 +151,7 @@ test('获取最新 runs the ingest with progress and lists each source, failures
   const broken = page.locator('#fetch tr[data-source="broken"]');
   assert.match(await broken.innerText(), /失败/);
   assert.match(await broken.locator('td').last().innerText(), /broken.*127\.0\.0\.1:9/);
-  await page.locator('#fetch').screenshot({ path: join(SCREENSHOTS, 'desk-fetch.png') });
+  await screenshot(page.locator('#fetch'), 'desk-fetch.png');
   await fx.running.preview.fetchSettled();
 });
 
@@ -230,11 +230,11 @@ test('accessibility: axe-core finds no serious or critical violation; screenshot
   });
   const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   assert.deepEqual(serious, [], JSON.stringify(violations));
-  await page.screenshot({ path: join(SCREENSHOTS, 'desk-desktop.png') });
+  await screenshot(page, 'desk-desktop.png');
   await page.setViewportSize({ width: 375, height: 800 });
   await openPreview();
-  await page.screenshot({ path: join(SCREENSHOTS, 'desk-375.png') });
-  await page.screenshot({ path: join(SCREENSHOTS, 'desk-375-full.png'), fullPage: true });
+  await screenshot(page, 'desk-375.png');
+  await screenshot(page, 'desk-375-full.png', { fullPage: true });
   await page.setViewportSize({ width: 1920, height: 1080 });
 });
 
@@ -249,5 +249,5 @@ test('publication.language en: the same page in English', async () => {
   assert.equal(await page.locator('#fetch-button').innerText(), 'Fetch latest');
   assert.match(await page.locator('.status').innerText(), /Monday, 15 July 2024/);
   assert.match(await page.locator('#history table').innerText(), /edited text/);
-  await page.screenshot({ path: join(SCREENSHOTS, 'desk-en.png') });
+  await screenshot(page, 'desk-en.png');
 });

@@ -16,9 +16,6 @@ import { sampleSources, TEST_SECRET } from '../helpers/config.ts';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.ts';
 import { fixedClock } from '../helpers/tmp.ts';
 
-/** Where the e2e tests save screenshots (gitignored). */
-export const SCREENSHOTS = process.env.DIGEST_SCREENSHOTS ?? join(ROOT, 'out/screenshots');
-
 /** The test addresses "Send test" goes to. */
 export const TEST_RECIPIENTS = ['editor@example.org', 'chief@example.org'];
 

@@ -2,7 +2,7 @@
  * The editors' preview in headless Chromium: open it, move an item through
  * the UI and see it moved (in the list, the email and the store), send a test
  * to a real SMTP server, live-reload on template/config/inbox edits, approve.
- * Screenshots go to out/screenshots/preview-*.png.
+ * With $DIGEST_SCREENSHOTS set, screenshots go there as preview-*.png.
  */
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -13,8 +13,9 @@ import { parse, stringify } from 'yaml';
 import { subjectLine } from '../../src/render/view.ts';
 import { openStore } from '../../src/store/index.ts';
 import { launchBrowser, type TestBrowser } from './browser.ts';
-import { SCREENSHOTS, startFixture, TEST_RECIPIENTS, type PreviewFixture } from './fixture.ts';
+import { startFixture, TEST_RECIPIENTS, type PreviewFixture } from './fixture.ts';
 import { assertInOrder } from '../helpers/wait.ts';
+import { screenshot } from '../helpers/chromium.ts';
 
 let browser: TestBrowser;
 let fx: PreviewFixture;
@@ -70,9 +71,9 @@ test('the preview shows the next issue without changing any state', async () => 
   assert.match(await page.locator('pre.plain').innerText(), /信息摘编/);
   assert.match(await page.frameLocator('iframe.web').locator('body').innerText(), /信息摘编/);
 
-  await page.screenshot({ path: join(SCREENSHOTS, 'preview-overview.png') });
-  await page.locator('.frames').screenshot({ path: join(SCREENSHOTS, 'preview-email-frames.png') });
-  await page.screenshot({ path: join(SCREENSHOTS, 'preview-full.png'), fullPage: true });
+  await screenshot(page, 'preview-overview.png');
+  await screenshot(page.locator('.frames'), 'preview-email-frames.png');
+  await screenshot(page, 'preview-full.png', { fullPage: true });
 
   // Looking built nothing: no issue saved, no item assigned, no override.
   assert.equal(count('SELECT count(*) AS n FROM issues'), 0);
@@ -111,7 +112,7 @@ test('moving an item through the UI moves it in the list, the email and the stor
     await page.locator('iframe.email-800').getAttribute('src'),
     `/frame/email?g=${await page.locator('body').getAttribute('data-generation')}#item-${position}`,
   );
-  await page.screenshot({ path: join(SCREENSHOTS, 'preview-moved.png') });
+  await screenshot(page, 'preview-moved.png');
 
   // Pin another item first in that section, then exclude it: the list follows each change.
   const other = page.locator(`#items section[data-section-id="${toId}"] li.item`).last();
@@ -150,7 +151,7 @@ test('send test mails every test recipient through SMTP with [TEST] and records 
   assert.ok(got[0]!.parsed.text!.includes(item.title));
   assert.equal(count('SELECT count(*) AS n FROM deliveries'), 0);
   assert.equal(count('SELECT count(*) AS n FROM issues'), 0);
-  await page.screenshot({ path: join(SCREENSHOTS, 'preview-test-sent.png') });
+  await screenshot(page, 'preview-test-sent.png');
 });
 
 test('live reload: template, config and inbox edits show without a restart', async () => {
@@ -172,7 +173,7 @@ test('live reload: template, config and inbox edits show without a restart', asy
   await page.locator('.render-error').waitFor();
   assert.match(await page.locator('.render-error').innerText(), /Parse error/);
   assert.match(await page.locator('.problem').innerText(), /templates:\s+\S*issue\.txt\.hbs: Parse error on line \d+/);
-  await page.screenshot({ path: join(SCREENSHOTS, 'preview-template-error.png') });
+  await screenshot(page, 'preview-template-error.png');
   load = reloaded();
   writeFileSync(textTemplate, original);
   await load;
@@ -201,7 +202,7 @@ test('live reload: template, config and inbox edits show without a restart', asy
   await load;
   await page.locator('#items section.section h3', { hasText: '（已改名）' }).waitFor();
   assert.match(await page.frameLocator('iframe.email-375').locator('body').innerText(), /（已改名）/);
-  await page.screenshot({ path: join(SCREENSHOTS, 'preview-live-reload.png') });
+  await screenshot(page, 'preview-live-reload.png');
 
   // A change made by another process (digest override in a terminal) shows too.
   const victim = (await page.locator('#items section.section li.item').first().getAttribute('data-item'))!;
@@ -232,7 +233,7 @@ test('approve (schedule.requireApproval): the draft is saved as previewed and ap
   assert.deepEqual(saved, listed, 'the approved issue is the one the editor saw');
   assert.match(await page.locator('.status').innerText(), /已审定/);
   assert.equal(await page.locator('#approve').count(), 0);
-  await page.screenshot({ path: join(SCREENSHOTS, 'preview-approved.png') });
+  await screenshot(page, 'preview-approved.png');
 
   // A change after the draft was saved: the page says the draft differs, and "Update draft" saves it.
   assert.equal(await page.locator('form[action="/draft"]').count(), 0);

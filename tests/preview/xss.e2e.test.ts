@@ -11,7 +11,8 @@ import { afterAll, beforeAll, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { buildItem } from '../../src/ingest/item.ts';
 import { launchBrowser, type TestBrowser } from './browser.ts';
-import { SCREENSHOTS, startFixture, type PreviewFixture } from './fixture.ts';
+import { startFixture, type PreviewFixture } from './fixture.ts';
+import { screenshot } from '../helpers/chromium.ts';
 
 const TITLE = `<img src=x onerror="fetch('/pwned-title')">`;
 const ISSUER = `<script>fetch('/pwned-issuer')</script>`;
@@ -93,5 +94,5 @@ test('an item and a template carrying script render inert in the UI and in the f
   assert.ok(requests.includes('/probe-template'), 'the web frame loaded to its end (the probe image at the bottom)');
   assert.deepEqual(dialogs, []);
   await row.scrollIntoViewIfNeeded();
-  await page.screenshot({ path: join(SCREENSHOTS, 'preview-xss.png') });
+  await screenshot(page, 'preview-xss.png');
 });

@@ -3,21 +3,20 @@
  * Chromium via playwright-core) at a phone width (375 px) and a desktop
  * width (800 px): no horizontal scroll, every section heading visible, body
  * text at least 16px, table-of-contents links land on their section, and the
- * web page works with JavaScript off. Screenshots go to out/screenshots/ (or
- * $DIGEST_SCREENSHOTS) for a human to judge the design.
+ * web page works with JavaScript off. Screenshots go to $DIGEST_SCREENSHOTS
+ * when set (tests/helpers/chromium.ts), for a human to judge the design.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, test } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { renderIssue, type RenderResult } from '../../src/render/index.ts';
 import { personalize } from '../../src/render/personalize.ts';
 import { loadTemplates } from '../../src/render/templates.ts';
 import { issueOfSize, loadIssue, renderOptions, TEMPLATES_DIR } from './fixtures.ts';
-import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium.ts';
+import { CHROMIUM, CHROMIUM_ARGS, screenshot } from '../helpers/chromium.ts';
 
 // Browser globals used inside page.evaluate callbacks (which run in Chromium); tsconfig has Node's types only.
 interface El {
@@ -35,7 +34,6 @@ declare const document: {
 declare const window: { scrollTo(x: number, y: number): void };
 declare function getComputedStyle(el: El): { display: string; fontSize: string; backgroundColor: string; color: string };
 
-const SCREENSHOTS = process.env.DIGEST_SCREENSHOTS ?? fileURLToPath(new URL('../../out/screenshots/', import.meta.url));
 const WIDTHS = [375, 800];
 
 let context: BrowserContext;
@@ -56,7 +54,6 @@ beforeAll(async () => {
   write('email.html', personalize(seed, recipient).html);
   write('email-200.html', personalize(big, recipient).html);
   write('index.html', seed.webHtml);
-  mkdirSync(SCREENSHOTS, { recursive: true });
   profile = mkdtempSync(join(tmpdir(), 'digest-chromium-'));
   context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -121,7 +118,7 @@ async function assertHeadingsVisible(page: Page, selector: string, label: string
 for (const width of WIDTHS) {
   test(`email at ${width}px: no horizontal scroll, every section heading visible, 16px text, TOC links work`, async () => {
     const page = await open(files['email.html']!, width);
-    await page.screenshot({ path: join(SCREENSHOTS, `email-${width}.png`), fullPage: true, clip: { x: 0, y: 0, width, height: 2600 } });
+    await screenshot(page, `email-${width}.png`, { fullPage: true, clip: { x: 0, y: 0, width, height: 2600 } });
     await assertNoHorizontalScroll(page, `email ${width}`);
     await assertHeadingsVisible(page, 'h2[id^="section-"]', `email ${width}`);
     // The summary: the paragraph after the headline's outlet-and-date line.
@@ -132,7 +129,7 @@ for (const width of WIDTHS) {
     await page.locator('a[href="#section-intl"]').click();
     const top = await page.locator('#section-intl').evaluate((el) => el.getBoundingClientRect().top);
     assert.ok(Math.abs(top) < 5, `#section-intl is at ${top}px after following its link`);
-    await page.screenshot({ path: join(SCREENSHOTS, `email-${width}-section.png`) });
+    await screenshot(page, `email-${width}-section.png`);
     // 回到目录 at the end of the section brings the contents back.
     await page.locator('#section-intl ~ p a[href="#toc"]').first().click();
     const toc = await page.locator('#toc').evaluate((el) => el.getBoundingClientRect().top);
@@ -147,7 +144,7 @@ for (const width of WIDTHS) {
 
   test(`web version at ${width}px, without JavaScript: no horizontal scroll, every section heading visible, full text`, {}, async () => {
     const page = await open(files['index.html']!, width);
-    await page.screenshot({ path: join(SCREENSHOTS, `web-${width}.png`), fullPage: true, clip: { x: 0, y: 0, width, height: 2600 } });
+    await screenshot(page, `web-${width}.png`, { fullPage: true, clip: { x: 0, y: 0, width, height: 2600 } });
     await assertNoHorizontalScroll(page, `web ${width}`);
     await assertHeadingsVisible(page, 'section > h2', `web ${width}`);
     // All 67 items of the seed, the four 图书推荐 entries among them.
@@ -168,7 +165,7 @@ test('dark mode: the email switches to dark backgrounds with light text', async 
   });
   assert.equal(colours.card, 'rgb(29, 29, 31)');
   assert.equal(colours.text, 'rgb(232, 228, 220)');
-  await page.screenshot({ path: join(SCREENSHOTS, 'email-375-dark.png'), fullPage: true, clip: { x: 0, y: 0, width: 375, height: 2600 } });
+  await screenshot(page, 'email-375-dark.png', { fullPage: true, clip: { x: 0, y: 0, width: 375, height: 2600 } });
   await page.close();
 });
 
@@ -182,6 +179,6 @@ test('a 200-item email stays usable at 375px', async () => {
       .first()
       .isVisible(),
   );
-  await page.screenshot({ path: join(SCREENSHOTS, 'email-200-375.png'), fullPage: true, clip: { x: 0, y: 0, width: 375, height: 2600 } });
+  await screenshot(page, 'email-200-375.png', { fullPage: true, clip: { x: 0, y: 0, width: 375, height: 2600 } });
   await page.close();
 });
