@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'vitest';
+import { parse, stringify } from 'yaml';
 import Database from 'better-sqlite3';
 import type { OptionValues } from '../../src/cli/command.ts';
 import { command as subscribers } from '../../src/cli/commands/subscribers.ts';
@@ -131,10 +132,14 @@ test('digest send --to without SMTP writes the copy to outbox/<date>-test/', asy
 test('weak unsubscribe secrets: refused (exit 2) wherever signed links leave the machine; the outbox keeps the default', async (t) => {
   const smtp = await startSmtp();
   t.onTestFinished(() => smtp.close());
+  // One store for all four secrets (the issue is built once; the config file changes): a send of a built issue is what must be refused.
+  const { file } = sampleConfig();
   for (const weak of ['', 'x', 'change-me-digest-unsubscribe-secret', 'a'.repeat(40)]) {
-    const { file } = sampleConfig({
-      delivery: { from: '信息摘编 <digest@example.org>', unsubscribeSecret: weak, smtp: { url: smtp.url } },
-    });
+    const config = parse(readFileSync(file, 'utf8'));
+    writeFileSync(
+      file,
+      stringify({ ...config, delivery: { from: '信息摘编 <digest@example.org>', unsubscribeSecret: weak, smtp: { url: smtp.url } } }),
+    );
     assert.equal((await runCli(['run', '--no-send', '--config', file], { env })).code, 0, 'building needs no secret');
     for (const args of [['send'], ['send', '--to', 'editor@example.org'], ['run']]) {
       const r = await runCli([...args, '--config', file], { env });
