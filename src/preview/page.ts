@@ -62,6 +62,8 @@ function frameAnchor(snap: PreviewSnapshot, focus: string | undefined): string {
   return view ? `#${encodeURIComponent(view.anchor)}` : '';
 }
 
+// The web version sits below the email and the text part: it loads when the editor scrolls to it
+// (loading="lazy"), so the reload after each change lays out two copies of the issue, not three.
 function framesPanel(snap: PreviewSnapshot, focus: string | undefined): SafeHtml {
   const { m } = snap;
   const g = snap.generation;
@@ -83,7 +85,7 @@ function framesPanel(snap: PreviewSnapshot, focus: string | undefined): SafeHtml
 </section>
 <section id="web" class="panel">
   <h2>${m.frames.web}</h2>
-  <iframe class="web" title="${m.frames.webTitle}" height="900" sandbox="allow-popups allow-popups-to-escape-sandbox" src="/frame/web?g=${g}${at}"></iframe>
+  <iframe class="web" title="${m.frames.webTitle}" height="900" loading="lazy" sandbox="allow-popups allow-popups-to-escape-sandbox" src="/frame/web?g=${g}${at}"></iframe>
 </section>`;
 }
 

@@ -165,6 +165,7 @@ test('write a 图书推荐 book entry: Chinese validation, stored as an editor i
   );
   assert.match(fx.ctx.store.history.recent(1)[0]!.action, /^new-book$/);
   // The web version in the page shows it as a book card.
+  await page.locator('iframe.web').scrollIntoViewIfNeeded(); // it loads when scrolled to
   const card = page.frameLocator('iframe.web').locator('.book', { hasText: '数字中国' });
   assert.match(await card.innerText(), /内容简介\s*本书系统介绍/);
 
@@ -173,6 +174,7 @@ test('write a 图书推荐 book entry: Chinese validation, stored as an editor i
   const form = page.locator(`li[data-item="${id}"] form.edit`);
   await form.locator('textarea[name="text"]').fill(stored.text.replace('入门读物', '必读书'));
   await submit(() => form.locator('button.move').click());
+  await page.locator('iframe.web').scrollIntoViewIfNeeded(); // it loads when scrolled to
   assert.match(await page.frameLocator('iframe.web').locator('.book', { hasText: '数字中国' }).innerText(), /必读书/);
 
   // The built issue prints the book card with the revised reason.
@@ -186,5 +188,6 @@ test('write a 图书推荐 book entry: Chinese validation, stored as an editor i
   await screenshot(page.locator('#items section[data-section-id="books"]'), 'desk-book.png');
 
   await submit(() => page.locator(`li[data-item="${id}"] button[formaction="/undo"]`).click());
+  await page.locator('iframe.web').scrollIntoViewIfNeeded(); // it loads when scrolled to
   assert.match(await page.frameLocator('iframe.web').locator('.book', { hasText: '数字中国' }).innerText(), /入门读物/);
 });

@@ -69,6 +69,7 @@ test('the preview shows the next issue without changing any state', async () => 
   const emailText = await page.frameLocator('iframe.email-800').locator('body').innerText();
   assert.match(emailText, /信息摘编/);
   assert.match(await page.locator('pre.plain').innerText(), /信息摘编/);
+  await page.locator('iframe.web').scrollIntoViewIfNeeded(); // it loads when scrolled to
   assert.match(await page.frameLocator('iframe.web').locator('body').innerText(), /信息摘编/);
 
   await screenshot(page, 'preview-overview.png');

@@ -83,6 +83,7 @@ test('an item and a template carrying script render inert in the UI and in the f
   assert.equal(await page.locator('pre.plain *').count(), 0, 'the text part is text');
 
   // The frames load their images (so the probes work); any onerror handler would fire right after.
+  await page.locator('iframe.web').scrollIntoViewIfNeeded(); // it loads when scrolled to
   await page.frameLocator('iframe.web').locator('body').waitFor();
   for (let i = 0; i < 100 && !requests.includes('/probe-template'); i++) await page.waitForTimeout(50);
   await page.waitForTimeout(500);
