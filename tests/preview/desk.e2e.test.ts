@@ -14,7 +14,7 @@ import { afterAll, beforeAll, test } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { launchBrowser, openPreviewPage, submitAndLoad, type TestBrowser } from './browser.ts';
 import { startFixture, type PreviewFixture } from './fixture.ts';
-import { screenshot } from '../helpers/chromium.ts';
+import { SCREENSHOTS, screenshot } from '../helpers/chromium.ts';
 
 /** The little of the DOM the functions run in the page use (the tests compile without the DOM library). */
 interface PageElement {
@@ -211,7 +211,7 @@ test('history: who changed what when, in the page', async () => {
   assert.match(history, /7月15日 \d\d:\d\d/);
 });
 
-test('accessibility: axe-core finds no serious or critical violation; screenshots at 375 px and desktop', async () => {
+test('accessibility: axe-core finds no serious or critical violation (screenshots at 375 px and desktop with $DIGEST_SCREENSHOTS)', async () => {
   const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
   const id = (await (async () => {
     await openPreview();
@@ -231,11 +231,13 @@ test('accessibility: axe-core finds no serious or critical violation; screenshot
   const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   assert.deepEqual(serious, [], JSON.stringify(violations));
   await screenshot(page, 'desk-desktop.png');
-  await page.setViewportSize({ width: 375, height: 800 });
-  await openPreview();
-  await screenshot(page, 'desk-375.png');
-  await screenshot(page, 'desk-375-full.png', { fullPage: true });
-  await page.setViewportSize({ width: 1920, height: 1080 });
+  if (SCREENSHOTS) {
+    await page.setViewportSize({ width: 375, height: 800 });
+    await openPreview();
+    await screenshot(page, 'desk-375.png');
+    await screenshot(page, 'desk-375-full.png', { fullPage: true });
+    await page.setViewportSize({ width: 1920, height: 1080 });
+  }
 });
 
 test('publication.language en: the same page in English', async () => {
