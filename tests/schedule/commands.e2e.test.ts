@@ -14,6 +14,7 @@ import { openStore } from '../../src/store/index.ts';
 import { ROOT, runCli } from '../helpers/cli.ts';
 import { CLI_STORES } from '../helpers/cli-stores.ts';
 import { sampleConfig } from '../helpers/config.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 // 08:30 on 2024-07-15 in Shanghai: after that day's 07:00.
 const NOW = { DIGEST_NOW: '2024-07-15T00:30:00Z' };
@@ -113,12 +114,8 @@ describe.each(CLI_STORES)('$store store', ({ location }) => {
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       const exit = new Promise<number | null>((r) => child.on('exit', r));
-      const seen = async (re: RegExp) => {
-        for (const end = Date.now() + 30_000; !re.test(stderr); ) {
-          if (Date.now() > end) throw new Error(`timed out waiting for ${re}: ${stderr}`);
-          await new Promise((r) => setTimeout(r, 100));
-        }
-      };
+      // Waited for, not timed: on PostgreSQL, on a loaded machine, the first check can take longer than a fixed 30 s.
+      const seen = (re: RegExp) => waitFor(() => re.test(stderr), String(re), 150_000, 100);
       // With catch-up the first check runs the cycle at once; without, the first check decides to wait (logged at debug).
       if (catchUp) await seen(/"msg":"waiting for the next run"/);
       else await seen(/"trigger":"check"/);
