@@ -5,6 +5,7 @@
  */
 import { acquireSendLock, loadMail, sendIssue, type Messenger } from '../deliver/index.ts';
 import { DigestError } from '../errors.ts';
+import type { Logger } from '../log.ts';
 import type { Context } from './context.ts';
 import { prepareSend, sendAborted, type SendSummary } from './send-prepare.ts';
 
@@ -33,16 +34,18 @@ export function checkNotTakenOver(lost: AbortSignal, requested: AbortSignal | un
  * it with an error, the rest left pending for the next `digest send`. With a
  * PostgreSQL store the send goes through the job queue (send-queue.ts): this
  * process plans and enqueues, then works the queue beside any `digest worker`
- * until the issue is done (`wait: false`: returns once enqueued).
+ * until the issue is done (`wait: false`: returns once enqueued); `log`
+ * gets what happens to its jobs (a job that failed, or outlived its expiry
+ * while this process was stopped and went to another sender).
  */
 export async function sendStep(
   ctx: Context,
   date: string,
   onProgress?: (done: number, total: number) => void,
   signal?: AbortSignal,
-  opts: { wait?: boolean } = {},
+  opts: { wait?: boolean; log?: Logger } = {},
 ): Promise<SendSummary> {
-  if (usesJobQueue(ctx)) return sendThroughQueue(ctx, date, { onProgress, signal, wait: opts.wait ?? true });
+  if (usesJobQueue(ctx)) return sendThroughQueue(ctx, date, { onProgress, signal, wait: opts.wait ?? true, log: opts.log });
   const { config, store } = ctx;
   const prepared = await prepareSend(ctx, date, { publish: true });
   const lock = acquireSendLock(store.locks, date);

@@ -6,32 +6,19 @@
  * On both stores: the SQLite file, and PostgreSQL ($DIGEST_STORE_URL).
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { describe, test } from 'vitest';
 import { openStore } from '../../src/store/index.ts';
 import { runCli } from '../helpers/cli.ts';
+import { CLI_STORES } from '../helpers/cli-stores.ts';
 import { sampleConfig } from '../helpers/config.ts';
-import { freshDatabase } from '../helpers/postgres.ts';
 
 const NOW = { DIGEST_NOW: '2024-07-15T00:30:00Z' };
 const DATE = '2024-07-15';
 
-/** Where the CLI keeps its store: the configured SQLite file, or a fresh PostgreSQL database. */
-const STORES = [
-  { store: 'sqlite', location: async (dir: string) => ({ where: join(dir, 'digest.db'), env: NOW }) },
-  {
-    store: 'postgres',
-    location: async () => {
-      const url = await freshDatabase();
-      return { where: url, env: { ...NOW, DIGEST_STORE_URL: url } };
-    },
-  },
-];
-
-describe.each(STORES)('$store store', ({ location }) => {
+describe.each(CLI_STORES)('$store store', ({ location }) => {
   test('rebuilding is refused once one delivery is sent; test copies never freeze', async () => {
     const { dir, file } = sampleConfig();
-    const { where, env } = await location(dir);
+    const { where, env } = await location(dir, NOW);
     assert.equal((await runCli(['run', '--no-send', '--config', file], { env })).code, 0);
     assert.equal((await runCli(['send', '--to', 'editor@example.org', '--config', file], { env })).code, 0);
     const after = await runCli(['build', '--date', DATE, '--config', file], { env });

@@ -10,7 +10,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
-import { freshDatabase } from '../helpers/postgres.ts';
+import { CLI_STORES } from '../helpers/cli-stores.ts';
 import { sampleConfig, TEST_SECRET } from '../helpers/config.ts';
 import { subjectOf } from '../helpers/subject.ts';
 import { startSmtp } from '../helpers/smtp.ts';
@@ -18,20 +18,14 @@ import { startSmtp } from '../helpers/smtp.ts';
 // 08:30 on 2024-07-15 in Shanghai: after the 07:00 cut-off of that day.
 const NOW = { DIGEST_NOW: '2024-07-15T00:30:00Z' };
 
-/** The stores the cycle runs on: the configured SQLite file, or a fresh PostgreSQL database. */
-const STORES = [
-  { store: 'sqlite', env: async () => NOW },
-  { store: 'postgres', env: async () => ({ ...NOW, DIGEST_STORE_URL: await freshDatabase() }) },
-];
-
-describe.each(STORES)('$store store', ({ store, env: storeEnv }) => {
+describe.each(CLI_STORES)('$store store', ({ store, location }) => {
   test('digest run: ingest, build, publish and send over SMTP, exactly once', async (t) => {
-    const env = await storeEnv();
     const smtp = await startSmtp();
     t.onTestFinished(() => smtp.close());
     const { dir, file } = sampleConfig({
       delivery: { from: '信息摘编 <digest@example.org>', unsubscribeSecret: TEST_SECRET, smtp: { url: smtp.url, pool: false } },
     });
+    const { env } = await location(dir, NOW);
 
     const first = await runCli(['run', '--config', file, '--json'], { env });
     assert.equal(first.code, 0, first.stderr);
@@ -96,8 +90,8 @@ describe.each(STORES)('$store store', ({ store, env: storeEnv }) => {
   });
 
   test('digest run without SMTP writes the outbox', async () => {
-    const env = await storeEnv();
     const { dir, file } = sampleConfig();
+    const { env } = await location(dir, NOW);
     const r = await runCli(['run', '--config', file], { env });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /热点关注: \d+/);

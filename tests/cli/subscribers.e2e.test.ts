@@ -10,23 +10,11 @@ import { join } from 'node:path';
 import { describe, test } from 'vitest';
 import { openSqliteStore, openStore, suppressionHash } from '../../src/store/index.ts';
 import { runCli } from '../helpers/cli.ts';
+import { CLI_STORES } from '../helpers/cli-stores.ts';
 import { sampleConfig } from '../helpers/config.ts';
-import { freshDatabase } from '../helpers/postgres.ts';
 import { existsSync, writeFileSync } from 'node:fs';
 
-/** Where the CLI keeps its store: the configured SQLite file, or a fresh PostgreSQL database. */
-const STORES = [
-  { store: 'sqlite', location: async (dir: string) => ({ where: join(dir, 'digest.db'), env: {} }) },
-  {
-    store: 'postgres',
-    location: async () => {
-      const url = await freshDatabase();
-      return { where: url, env: { DIGEST_STORE_URL: url } };
-    },
-  },
-];
-
-describe.each(STORES)('$store store', ({ store: kind, location }) => {
+describe.each(CLI_STORES)('$store store', ({ store: kind, location }) => {
   test('list shows statuses and sections; export prints everything; forget erases and suppresses', async () => {
     const { dir, file } = sampleConfig({ subscribers: [] });
     const { where, env } = await location(dir);

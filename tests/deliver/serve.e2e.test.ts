@@ -1,14 +1,16 @@
 /**
  * The unsubscribe endpoint: RFC 8058 one-click POST, a GET confirmation page
  * that does not unsubscribe by itself (clicked through in headless Chromium),
- * forged and incomplete links, and `digest serve` as a real process.
+ * forged and incomplete links, and `digest serve` as a real process — the
+ * last on both stores (the unsubscribe it writes read back from the SQLite file
+ * or from PostgreSQL, $DIGEST_STORE_URL).
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'vitest';
+import { describe, test } from 'vitest';
 import type { TestContext } from 'vitest';
 import { chromium } from 'playwright-core';
 import { loadSubscriptionTemplates } from '../../src/deliver/index.ts';
@@ -18,6 +20,7 @@ import { maskEmail } from '../../src/serve/unsubscribe.ts';
 import type { Store } from '../../src/store/index.ts';
 import { openStore } from '../../src/store/index.ts';
 import { ROOT, runCli } from '../helpers/cli.ts';
+import { CLI_STORES } from '../helpers/cli-stores.ts';
 import { sampleConfig, TEST_SECRET } from '../helpers/config.ts';
 import { SECRET, storeWith } from './helpers.ts';
 import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium.ts';
@@ -163,33 +166,39 @@ test('in a browser: the page does nothing until the button is pressed', async (t
   assert.equal(store.subscribers.find('r3@example.org')!.status, 'unsubscribed');
 });
 
-test('digest serve: a real process on a free port; stops cleanly on SIGTERM; refuses the shipped secret', async (t) => {
-  const { dir, file } = sampleConfig({ delivery: { from: '信息摘编 <digest@example.org>', unsubscribeSecret: TEST_SECRET } });
-  const add = await runCli(['subscribers', 'add', 'reader@example.org', '读者', '--config', file]);
-  assert.equal(add.code, 0, add.stderr);
-  const child = spawn(process.execPath, [`${ROOT}bin/digest.js`, 'serve', '--port', '0', '--config', file], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  t.onTestFinished(() => void child.kill('SIGKILL'));
-  let stderr = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stderr!.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)\/unsubscribe/.exec(stderr);
-      if (m) resolve(m[1]!);
+describe.each(CLI_STORES)('$store store', ({ location }) => {
+  test('digest serve: a real process on a free port unsubscribes in the store; stops cleanly on SIGTERM', async (t) => {
+    const { dir, file } = sampleConfig({ delivery: { from: '信息摘编 <digest@example.org>', unsubscribeSecret: TEST_SECRET } });
+    const { where, env } = await location(dir);
+    const add = await runCli(['subscribers', 'add', 'reader@example.org', '读者', '--config', file], { env });
+    assert.equal(add.code, 0, add.stderr);
+    const child = spawn(process.execPath, [`${ROOT}bin/digest.js`, 'serve', '--port', '0', '--config', file], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child.on('exit', () => reject(new Error(`digest serve exited: ${stderr}`)));
+    t.onTestFinished(() => void child.kill('SIGKILL'));
+    let stderr = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stderr!.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)\/unsubscribe/.exec(stderr);
+        if (m) resolve(m[1]!);
+      });
+      child.on('exit', () => reject(new Error(`digest serve exited: ${stderr}`)));
+    });
+    const store = openStore(where);
+    t.onTestFinished(() => store.close());
+    const reader = store.subscribers.find('reader@example.org')!;
+    const res = await oneClick(signedUnsubscribeUrl(`${url}/unsubscribe`, TEST_SECRET, reader.id, reader.email));
+    assert.equal(res.status, 200);
+    assert.equal(store.subscribers.find('reader@example.org')!.status, 'unsubscribed');
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
   });
-  const store = openStore(join(dir, 'digest.db'));
-  const reader = store.subscribers.find('reader@example.org')!;
-  const res = await oneClick(signedUnsubscribeUrl(`${url}/unsubscribe`, TEST_SECRET, reader.id, reader.email));
-  assert.equal(res.status, 200);
-  assert.equal(store.subscribers.find('reader@example.org')!.status, 'unsubscribed');
-  store.close();
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  child.kill('SIGTERM');
-  assert.equal(await exited, 0);
+});
 
+test('digest serve refuses the shipped secret, and empty or short ones', async () => {
   const shipped = sampleConfig({
     delivery: { from: '信息摘编 <digest@example.org>', unsubscribeSecret: 'change-me-digest-unsubscribe-secret' },
   });

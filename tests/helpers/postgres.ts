@@ -123,3 +123,24 @@ export async function freshDatabase(): Promise<string> {
   }
   return `postgres://postgres@127.0.0.1:${port}/${name}`;
 }
+
+/**
+ * A new database in this file's cluster holding a copy of the one at `url`
+ * (`CREATE DATABASE … TEMPLATE`: the server copies its files, nothing is
+ * re-inserted), so a test file builds an issue once and each test changes its
+ * own copy, as SQLite tests copy the .db file. Nobody may be connected to the
+ * original while it is copied.
+ */
+export async function copyDatabase(url: string): Promise<string> {
+  const { adminUrl, port } = await startPostgres();
+  const source = new URL(url).pathname.slice(1);
+  const name = `digest_${process.pid}_${++databases}`;
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name} TEMPLATE ${source}`);
+  } finally {
+    await client.end();
+  }
+  return `postgres://postgres@127.0.0.1:${port}/${name}`;
+}

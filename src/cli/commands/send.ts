@@ -4,7 +4,7 @@
  * stop it after the messages in flight, which are recorded.
  */
 import { DigestError, UsageError } from '../../errors.ts';
-import { createLogger } from '../../log.ts';
+import { createLogger, parseLogLevel } from '../../log.ts';
 import { onShutdownSignals } from '../../schedule/index.ts';
 import { parseIssueDate } from '../../util/time.ts';
 import type { Command } from '../command.ts';
@@ -48,7 +48,10 @@ export const command: Command = {
     const stop = new AbortController();
     const removeSignals = onShutdownSignals(() => stop.abort(), createLogger());
     try {
-      const send = await sendStep(ctx, date, progressReporter(ctx.json), stop.signal, { wait: !values['no-wait'] });
+      // With the job queue, what befalls its jobs (one failed, one outlived its expiry while this process was
+      // stopped) is logged; the per-block info lines only when DIGEST_LOG_LEVEL asks, beside the progress lines.
+      const log = createLogger({ level: parseLogLevel(process.env.DIGEST_LOG_LEVEL, 'warn') });
+      const send = await sendStep(ctx, date, progressReporter(ctx.json), stop.signal, { wait: !values['no-wait'], log });
       if (stop.signal.aborted && send.remaining) {
         throw new DigestError(
           `stopped: ${send.submitted} submitted, ${send.remaining} left pending for the issue of ${date}`,
