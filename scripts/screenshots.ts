@@ -20,7 +20,8 @@ const DOCS = fileURLToPath(new URL('../docs/', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'digest-shots-'));
 const issue = loadIssue('seed-2024-07-15');
 const opts = renderOptions();
-const rendered = await renderIssue(issue, loadTemplates(TEMPLATES_DIR), opts);
+const templates = loadTemplates(TEMPLATES_DIR);
+const rendered = await renderIssue(issue, templates, opts);
 const email = personalize(rendered, { name: '张三', unsubscribeUrl: 'https://example.org/digest/unsubscribe?s=1&t=abc' }).html;
 const files = { email: join(work, 'email.html'), web: join(work, 'index.html'), archive: join(work, 'archive.html') };
 writeFileSync(files.email, email);
@@ -28,7 +29,7 @@ writeFileSync(files.web, rendered.webHtml);
 const p = opts.publication;
 writeFileSync(
   files.archive,
-  renderArchive([archiveEntry(issue)], { title: p.title, description: p.description, language: p.language, itemFeed: true }),
+  renderArchive([archiveEntry(issue)], { title: p.title, description: p.description, language: p.language, itemFeed: true }, templates),
 );
 mkdirSync(DOCS, { recursive: true });
 const profile = mkdtempSync(join(tmpdir(), 'digest-chromium-'));
