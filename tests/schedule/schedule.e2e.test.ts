@@ -110,6 +110,15 @@ function storeFacts(where: string) {
 
 const recipients = (smtp: TestSmtp) => smtp.received.map((m) => m.envelopeTo[0]).sort();
 
+/** Wait for both subscribers' messages, let the daemon wake up twice more (nothing more may go out), stop it (exit 0). */
+async function bothSentThenStop(daemon: Daemon, smtp: TestSmtp): Promise<void> {
+  await until('both messages', () => smtp.received.length >= 2);
+  await moreWakeUps(daemon);
+  daemon.child.kill('SIGTERM');
+  assert.equal(await daemon.exit, 0, daemon.stderr());
+  assert.deepEqual(recipients(smtp), ['alice@example.org', 'bob@example.org']);
+}
+
 // Each test has its own store, SMTP server and processes; they mostly wait on ticks, so run them side by side.
 describe.each(CLI_STORES)('$store store', ({ location }) => {
   describe.concurrent('digest schedule', () => {
@@ -120,13 +129,8 @@ describe.each(CLI_STORES)('$store store', ({ location }) => {
       const { where, env } = await location(dir);
       const daemon = startSchedule(file, env);
       t.onTestFinished(() => void daemon.child.kill('SIGKILL'));
-      await until('both messages', () => smtp.received.length >= 2);
       // More ticks and checks must not build or send anything again.
-      await moreWakeUps(daemon);
-      daemon.child.kill('SIGTERM');
-      assert.equal(await daemon.exit, 0, daemon.stderr());
-
-      assert.deepEqual(recipients(smtp), ['alice@example.org', 'bob@example.org']);
+      await bothSentThenStop(daemon, smtp);
       const facts = storeFacts(where);
       assert.equal(facts.issues.length, 1);
       assert.equal(facts.issues[0]!.status, 'sent');
@@ -198,11 +202,7 @@ describe.each(CLI_STORES)('$store store', ({ location }) => {
       const approve = await runCli(['approve', '--config', file], { env });
       assert.equal(approve.code, 0, approve.stderr);
       assert.match(approve.stdout, /approved the issue of \d{4}-\d{2}-\d{2}/);
-      await until('both messages', () => smtp.received.length >= 2);
-      await moreWakeUps(daemon);
-      daemon.child.kill('SIGTERM');
-      assert.equal(await daemon.exit, 0, daemon.stderr());
-      assert.deepEqual(recipients(smtp), ['alice@example.org', 'bob@example.org']);
+      await bothSentThenStop(daemon, smtp);
       const facts = storeFacts(where);
       assert.deepEqual(
         facts.issues.map((i) => i.status),
