@@ -230,7 +230,7 @@ test('concurrency across sources is bounded by ingest.concurrency, and reports k
       // Hold each answer until the client has as many requests open as it
       // may (or has asked for all eight), so the bound is reached however
       // slowly the requests arrive; then finish later sources first.
-      await waitFor(() => server.inFlight >= 3 || server.requests.length === 8, 'three requests in flight');
+      await waitFor(() => server.inFlight >= 3 || server.requests.length >= 8, 'three requests in flight');
       await new Promise((r) => setTimeout(r, 8 - i));
       res
         .writeHead(200, { 'content-type': XML })
