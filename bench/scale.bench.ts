@@ -35,7 +35,8 @@ const DATE = '2024-07-15';
 const SECRET = 'q7VJ3kz0Rt9wXb2LmN8pHc5YdF1gAe6uTs4oKi0Ww+E=';
 const SUBSCRIBERS = Number(process.env.BENCH_SCALE_SUBSCRIBERS ?? 20_000);
 const CONCURRENCY = 4;
-const WORKER_COUNTS = [1, 2, 4];
+/** Worker counts of the PostgreSQL rounds (BENCH_SCALE_WORKERS=1 while iterating on one worker's rate). */
+const WORKER_COUNTS = (process.env.BENCH_SCALE_WORKERS ?? '1,2,4').split(',').map(Number);
 const env = { ...process.env, DIGEST_NOW: '2024-07-15T00:30:00Z' };
 
 const work = mkdtempSync(join(tmpdir(), 'digest-scale-bench-'));
