@@ -53,9 +53,10 @@ test('a claim waiting for the database leaves the event loop running, and resolv
   const claim = store.deliveries.markSendingAsync(DATE, 1, NOW).finally(() => {
     settled = true;
   });
-  // waitFor's timers run only if this thread is free while the statement waits on the server.
-  await waitFor(() => someoneWaitsForALock(other), 'the claim to wait for the locked row');
-  assert.equal(settled, false);
+  // waitFor's timers run only if this thread is free while the statement waits on the server
+  // (a blocking write would return only once its lock timeout failed it: settled).
+  await waitFor(() => settled || someoneWaitsForALock(other), 'the claim to wait for the locked row');
+  assert.equal(settled, false, 'the claim waits on the server while this thread goes on');
   other.driver.query('COMMIT');
   assert.equal(await claim, true);
   assert.equal(store.deliveries.get(DATE, 1)?.status, 'sending');
