@@ -14,7 +14,9 @@
  * message (all server processes of the throwaway cluster, from /proc). From
  * those: the projection to 1,000,000 subscribers and the arithmetic of 4
  * workers on 4 machines. Target: PostgreSQL with one worker ≥ 80% of SQLite's
- * messages/s. This machine has 2 cores shared with other work: the workers
+ * messages/s. The senders' own CPU per message (all their threads, from
+ * /proc/self's waited-for children) says what each costs where cores are
+ * scarce. This machine has 2 cores shared with other work: the workers
  * and the database compete for them, so ratios within the run are what count.
  * Writes out/bench/scale.json.
  */
@@ -57,6 +59,13 @@ function cli(args: string[]): string {
   const r = spawnSync(process.execPath, [join(ROOT, 'bin/digest.js'), ...args], { env, encoding: 'utf8', maxBuffer: 64 << 20 });
   if (r.status !== 0) throw new Error(`digest ${args.join(' ')} exited with ${r.status}: ${r.stderr.slice(-2000)}`);
   return r.stdout;
+}
+
+/** CPU seconds of this process's children that have ended and been waited for (the senders, once they exit). */
+function childrenCpuSeconds(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[13]) + Number(fields[14])) / 100;
 }
 
 /** CPU seconds used so far by every process of the PostgreSQL cluster (the postmaster and its children). */
@@ -119,6 +128,8 @@ interface Round {
   seconds: number;
   roundTripsPerMessage: number | null;
   postgresCpuMsPerMessage: number | null;
+  /** CPU of the sending processes (digest send, or the workers from start to exit, all their threads) per message. */
+  senderCpuMsPerMessage: number;
   enqueueSeconds?: number;
 }
 
@@ -127,8 +138,10 @@ let sqliteRounds = 0;
 function sqliteRound(): Round {
   const file = prepare(`sqlite-${++sqliteRounds}`);
   const t = performance.now();
+  const cpuBefore = childrenCpuSeconds();
   const out = JSON.parse(cli(['send', '--issue', DATE, '--json', '--config', file]));
   const seconds = (performance.now() - t) / 1000;
+  const senderCpu = childrenCpuSeconds() - cpuBefore;
   if (out.send.submitted !== SUBSCRIBERS) throw new Error(`sqlite round: ${JSON.stringify(out.send)}`);
   return {
     name: 'SQLite, one process',
@@ -137,6 +150,7 @@ function sqliteRound(): Round {
     seconds,
     roundTripsPerMessage: null,
     postgresCpuMsPerMessage: null,
+    senderCpuMsPerMessage: (senderCpu * 1000) / SUBSCRIBERS,
   };
 }
 
@@ -149,6 +163,7 @@ async function postgresRound(workers: number): Promise<Round> {
   const enqueueSeconds = (performance.now() - t) / 1000;
   if (queued.send.queue.created !== Math.ceil(SUBSCRIBERS / 500)) throw new Error(`enqueue: ${JSON.stringify(queued.send)}`);
   const cpuBefore = postgresCpuSeconds(dataDir);
+  const senderCpuBefore = childrenCpuSeconds();
   let submitted = 0;
   let roundTrips = 0;
   let stopped = 0;
@@ -193,6 +208,7 @@ async function postgresRound(workers: number): Promise<Round> {
   const cpu = postgresCpuSeconds(dataDir) - cpuBefore;
   for (const c of children) c.kill('SIGTERM');
   await Promise.all(children.map((c) => new Promise((r) => c.on('exit', r))));
+  const senderCpu = childrenCpuSeconds() - senderCpuBefore;
   if (stopped !== workers) throw new Error(`only ${stopped} of ${workers} workers reported their round trips`);
   return {
     name: `PostgreSQL, ${workers} worker${workers > 1 ? 's' : ''}`,
@@ -201,6 +217,7 @@ async function postgresRound(workers: number): Promise<Round> {
     seconds,
     roundTripsPerMessage: roundTrips / SUBSCRIBERS,
     postgresCpuMsPerMessage: (cpu * 1000) / SUBSCRIBERS,
+    senderCpuMsPerMessage: (senderCpu * 1000) / SUBSCRIBERS,
     enqueueSeconds,
   };
 }
@@ -210,17 +227,21 @@ console.log(`scale: ${fmt(SUBSCRIBERS)} subscribers, smtp-sink on 127.0.0.1:${po
 const rounds: Round[] = [];
 try {
   rounds.push(sqliteRound());
-  console.log(`  ${rounds.at(-1)!.name}: ${fmt(rounds.at(-1)!.perSecond)} msg/s`);
+  console.log(
+    `  ${rounds.at(-1)!.name}: ${fmt(rounds.at(-1)!.perSecond)} msg/s, ${fmt(rounds.at(-1)!.senderCpuMsPerMessage, 3)} ms of sender CPU per message`,
+  );
   for (const n of WORKER_COUNTS) {
     rounds.push(await postgresRound(n));
     const r = rounds.at(-1)!;
     console.log(
-      `  ${r.name}: ${fmt(r.perSecond)} msg/s, ${fmt(r.roundTripsPerMessage!, 3)} round trips and ${fmt(r.postgresCpuMsPerMessage!, 3)} ms of PostgreSQL CPU per message (enqueued in ${fmt(r.enqueueSeconds!, 1)} s)`,
+      `  ${r.name}: ${fmt(r.perSecond)} msg/s, ${fmt(r.roundTripsPerMessage!, 3)} round trips and ${fmt(r.postgresCpuMsPerMessage!, 3)} ms of PostgreSQL CPU and ${fmt(r.senderCpuMsPerMessage, 3)} ms of sender CPU per message (enqueued in ${fmt(r.enqueueSeconds!, 1)} s)`,
     );
   }
   // SQLite again at the end: the machine's other work varies during the run; the better of the two counts.
   const again = sqliteRound();
-  console.log(`  ${again.name} (again): ${fmt(again.perSecond)} msg/s`);
+  console.log(
+    `  ${again.name} (again): ${fmt(again.perSecond)} msg/s, ${fmt(again.senderCpuMsPerMessage, 3)} ms of sender CPU per message`,
+  );
   if (again.perSecond > rounds[0]!.perSecond) rounds[0] = again;
 } finally {
   await runFileCleanups();

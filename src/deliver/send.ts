@@ -156,7 +156,7 @@ export async function sendBatch(
   const outcome = await deliverQueued(opts, deps, queue, opts.pacer, counts, null, Number.NaN, true);
   outcome.recordUnrecorded();
   if (outcome.crashed) throw outcome.crashed;
-  counts.remaining = deliveries.pending(opts.issueDate, opts.range.after, opts.range.upTo - opts.range.after, opts.range.upTo).length;
+  counts.remaining = deliveries.pendingCount(opts.issueDate, opts.range.after, opts.range.upTo);
   const status = outcome.fatal ? 'aborted' : counts.remaining ? 'stopped' : 'completed';
   return { ...counts, status, error: outcome.fatal };
 }
@@ -314,18 +314,23 @@ async function deliverQueued(
     }
     // The ledger says `sending` from here until the reply is recorded: the only window a crash leaves in doubt.
     // Taken by another sender since this one read it (this process was stopped past its lease): not ours to send.
-    if (!claim(item, lane)) return finish();
+    if (!(await claim(item, lane))) return finish();
     const outcome = await messenger.send(message, { issueDate, name: String(item.subscriberId).padStart(6, '0') });
     handle(item, outcome, outcome.ok ? outcome.response.slice(0, 500) : null, lane);
   };
-  /** Mark `item` in flight, writing the lane's held outcome in the same round trip; false if another sender has it. */
-  const claim = (item: QueuedDelivery, lane: Lane): boolean => {
+  /**
+   * Mark `item` in flight, writing the lane's held outcome in the same round
+   * trip; false if another sender has it. Resolves once the claim is
+   * committed; the other lanes go on sending meanwhile (the non-blocking
+   * writes: on PostgreSQL a blocking one would stop them all).
+   */
+  const claim = async (item: QueuedDelivery, lane: Lane): Promise<boolean> => {
     const held = lane.held;
-    if (!held) return deliveries.markSending(issueDate, item.subscriberId, iso());
+    if (!held) return deliveries.markSendingAsync(issueDate, item.subscriberId, iso());
     lane.held = null;
     let claimed: boolean;
     try {
-      claimed = deliveries.markSentThenSending(issueDate, held.item.subscriberId, held.response, item.subscriberId, iso());
+      claimed = await deliveries.markSentThenSendingAsync(issueDate, held.item.subscriberId, held.response, item.subscriberId, iso());
     } catch (err) {
       unrecorded.push(held);
       throw err;

@@ -6,6 +6,7 @@
  */
 import { DigestError } from '../errors.ts';
 import type { Delivery, DeliveryStatus, IsoDate, Subscriber } from '../types.ts';
+import { ClaimWriter } from './claims.ts';
 import type { Db } from './db.ts';
 import type { Driver } from './driver.ts';
 import { toDriver } from './sqlite.ts';
@@ -24,27 +25,58 @@ function ledgerWrite<T>(db: Driver, fn: () => T): T {
     try {
       return fn();
     } catch (err) {
-      const code = String((err as { code?: unknown }).code ?? '');
-      if (code.startsWith('SQLITE_BUSY') && attempt < BUSY_ATTEMPTS) continue;
-      if (!code.startsWith('SQLITE')) throw err;
-      const hint =
-        db.dialect === 'postgres'
-          ? code.startsWith('SQLITE_BUSY')
-            ? 'another process held the rows for too long: find it (digest status, pg_stat_activity), let it finish, then run digest send again'
-            : `check that the PostgreSQL server (${db.name}) is running, reachable and has disk space, then run digest send again`
-          : code.startsWith('SQLITE_BUSY')
-            ? 'another process held the database for too long: find it (digest status, ps), let it finish, then run digest send again'
-            : code.startsWith('SQLITE_FULL') || code.startsWith('SQLITE_IOERR')
-              ? `free space on the disk of ${db.name} (its -wal file grows during a send), then run digest send again`
-              : code.startsWith('SQLITE_CORRUPT') || code.startsWith('SQLITE_NOTADB')
-                ? `restore ${db.name} from a backup (digest backup), or recover it: sqlite3 ${db.name} .recover | sqlite3 recovered.db`
-                : `check that ${db.name} and its folder are writable, then run digest send again`;
-      throw new DigestError(
-        `the delivery ledger in ${db.name} cannot be written (${code}: ${(err as Error).message}); the send stopped, nobody accepted is sent again`,
-        hint,
-      );
+      if (attempt < BUSY_ATTEMPTS && busy(err)) continue;
+      throw ledgerError(db, err);
     }
   }
+}
+
+/** `ledgerWrite` of a write that does not block (Driver.allAsync). */
+async function ledgerWriteAsync<T>(db: Driver, fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (attempt < BUSY_ATTEMPTS && busy(err)) continue;
+      throw ledgerError(db, err);
+    }
+  }
+}
+
+/** A synchronous write as a promise (its failure a rejection). */
+function settled<T>(write: () => T): Promise<T> {
+  try {
+    return Promise.resolve(write());
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+/** Is this the database being busy (worth trying again)? */
+function busy(err: unknown): boolean {
+  return String((err as { code?: unknown }).code ?? '').startsWith('SQLITE_BUSY');
+}
+
+/** A store failure of a ledger write as the error the operator sees (anything else as it is). */
+function ledgerError(db: Driver, err: unknown): unknown {
+  const code = String((err as { code?: unknown }).code ?? '');
+  if (!code.startsWith('SQLITE')) return err;
+  const hint =
+    db.dialect === 'postgres'
+      ? code.startsWith('SQLITE_BUSY')
+        ? 'another process held the rows for too long: find it (digest status, pg_stat_activity), let it finish, then run digest send again'
+        : `check that the PostgreSQL server (${db.name}) is running, reachable and has disk space, then run digest send again`
+      : code.startsWith('SQLITE_BUSY')
+        ? 'another process held the database for too long: find it (digest status, ps), let it finish, then run digest send again'
+        : code.startsWith('SQLITE_FULL') || code.startsWith('SQLITE_IOERR')
+          ? `free space on the disk of ${db.name} (its -wal file grows during a send), then run digest send again`
+          : code.startsWith('SQLITE_CORRUPT') || code.startsWith('SQLITE_NOTADB')
+            ? `restore ${db.name} from a backup (digest backup), or recover it: sqlite3 ${db.name} .recover | sqlite3 recovered.db`
+            : `check that ${db.name} and its folder are writable, then run digest send again`;
+  return new DigestError(
+    `the delivery ledger in ${db.name} cannot be written (${code}: ${(err as Error).message}); the send stopped, nobody accepted is sent again`,
+    hint,
+  );
 }
 
 interface DeliveryRow {
@@ -128,6 +160,8 @@ export class DeliveryStore {
   private readonly doneStmt;
   private readonly runCountsStmt;
   private readonly sentThenSendingStmt;
+  /** The send loop's non-blocking claims on PostgreSQL, written together (null: SQLite, which writes in process). */
+  private readonly claims: ClaimWriter | null;
   private readonly db: Driver;
 
   constructor(handle: Db | Driver) {
@@ -156,6 +190,7 @@ export class DeliveryStore {
              WHERE issue_date = ? AND subscriber_id = ? AND status = 'pending'`,
           )
         : null;
+    this.claims = db.dialect === 'postgres' ? new ClaimWriter(db, (write) => ledgerWriteAsync(db, write)) : null;
   }
 
   /**
@@ -275,6 +310,16 @@ export class DeliveryStore {
       .all(issueDate, afterId, upToId, limit) as PendingDelivery[];
   }
 
+  /** How many deliveries are `pending` after `afterId` up to `upToId`: what is left of a block. */
+  pendingCount(issueDate: IsoDate, afterId: number, upToId = LAST_ID): number {
+    const row = this.db
+      .prepare(
+        "SELECT count(*) AS n FROM deliveries WHERE issue_date = ? AND status = 'pending' AND subscriber_id > ? AND subscriber_id <= ?",
+      )
+      .get(issueDate, afterId, upToId) as { n: number | string };
+    return Number(row.n);
+  }
+
   /**
    * Claim a delivery and mark it in flight, just before its SMTP transaction
    * starts. Only a `pending` row can be claimed: false means another sender
@@ -300,6 +345,29 @@ export class DeliveryStore {
         return this.sendingStmt.run(now, issueDate, nextId).changes === 1;
       }),
     );
+  }
+
+  /**
+   * `markSending` and `markSentThenSending` without blocking the event loop
+   * while the database answers. Why they exist: on PostgreSQL every blocking
+   * statement stops the whole process for a round trip, so a sender's other
+   * SMTP connections would stand still while one of them writes its ledger
+   * row; the send loop awaits these instead, and the others keep sending —
+   * and writes that meet on the way go as one statement (claims.ts). The
+   * rules are those of the blocking ones: the claim is committed when the
+   * promise resolves (before the message may go), and the outcome with the
+   * next claim. On SQLite they are the synchronous writes, done before the
+   * promise is returned.
+   */
+  markSendingAsync(issueDate: IsoDate, subscriberId: number, now: string): Promise<boolean> {
+    if (this.claims) return this.claims.claim({ issueDate, sentId: null, response: null, nextId: subscriberId, now });
+    return settled(() => this.markSending(issueDate, subscriberId, now));
+  }
+
+  /** See `markSendingAsync`. */
+  markSentThenSendingAsync(issueDate: IsoDate, sentId: number, response: string | null, nextId: number, now: string): Promise<boolean> {
+    if (this.claims) return this.claims.claim({ issueDate, sentId, response, nextId, now });
+    return settled(() => this.markSentThenSending(issueDate, sentId, response, nextId, now));
   }
 
   /** Record the outcome of a delivery (`pending` again while it waits for a retry). */

@@ -39,5 +39,17 @@ export interface Driver {
    * for the row locks it needs. Nested calls join the outer transaction.
    */
   transaction<T>(fn: () => T, immediate?: boolean): T;
+  /**
+   * `statement.all(...args)` (a write with RETURNING, say) without blocking
+   * the calling thread while it waits for the database. Why it exists: on
+   * PostgreSQL each blocking statement stops the whole event loop for a round
+   * trip, so a sender's other SMTP connections would stand still while one
+   * writes its ledger row; the send loop's per-message writes use this
+   * instead. On SQLite a statement is a few microseconds in process: this is
+   * the synchronous `all`, done before the promise is returned. Not inside
+   * `transaction` (its statements block, and a failure here would end it
+   * unseen).
+   */
+  allAsync(statement: Statement, ...args: unknown[]): Promise<unknown[]>;
   close(): void;
 }

@@ -105,6 +105,11 @@ class PgStatement implements Statement {
     return { changes: this.driver.query(this.text, this.values(args), this.name).rowCount };
   }
 
+  /** `all` without blocking (PostgresDriver.allAsync). */
+  async allAsync(args: unknown[]): Promise<unknown[]> {
+    return (await this.driver.queryAsync(this.text, this.values(args), this.name)).rows;
+  }
+
   get(...args: unknown[]): unknown {
     return this.driver.query(this.text, this.values(args), this.name).rows[0];
   }
@@ -154,6 +159,22 @@ export class PostgresDriver implements Driver {
     } catch (err) {
       throw err instanceof PgQueryError ? new PgStoreError(err.failure) : err;
     }
+  }
+
+  /** Run one statement with `$n` placeholders without blocking (see Driver.allAsync). */
+  async queryAsync(text: string, values?: unknown[], name?: string): Promise<{ rows: Record<string, unknown>[]; rowCount: number }> {
+    try {
+      return await this.pg.queryAsync(text, values, name);
+    } catch (err) {
+      throw err instanceof PgQueryError ? new PgStoreError(err.failure) : err;
+    }
+  }
+
+  allAsync(statement: Statement, ...args: unknown[]): Promise<unknown[]> {
+    // Inside a transaction its failure would abort the transaction without the transaction's code seeing it.
+    if (this.depth > 0) return Promise.reject(new Error('allAsync inside a transaction: use all'));
+    if (!(statement instanceof PgStatement)) return Promise.reject(new Error('allAsync takes a statement of this driver (prepare)'));
+    return statement.allAsync(args);
   }
 
   prepare(sql: string): Statement {

@@ -35,6 +35,15 @@ export class SqliteDriver implements Driver {
     return immediate ? tx.immediate() : tx();
   }
 
+  /** The synchronous `all`, already done when the promise is returned (see Driver). */
+  allAsync(statement: Statement, ...args: unknown[]): Promise<unknown[]> {
+    try {
+      return Promise.resolve(statement.all(...args));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
   close(): void {
     this.db.close();
   }

@@ -2,8 +2,9 @@
  * The ledger queries a send over the job queue uses, on every backend: the
  * blocks of subscriber ids with open deliveries (numbers, whatever the engine
  * returns for integer division and count), pending deliveries within one
- * block, rows left `sending` put back within one block only, and one
- * message recorded `sent` with the next claimed in one round trip.
+ * block (and how many are left), rows left `sending` put back within one
+ * block only, and one message recorded `sent` with the next claimed in one
+ * round trip — blocking, and in the send loop's non-blocking form.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'vitest';
@@ -45,6 +46,26 @@ describe.each(BACKENDS)('$name store', (backend) => {
       [6, 7, 8, 9, 10, 12],
       'no upper bound by default',
     );
+    assert.equal(store.deliveries.pendingCount(DATE, 5, 10), 5, 'what is left of block 1');
+    assert.equal(store.deliveries.pendingCount(DATE, 10, 15), 1, 'block 2: 11 is in flight');
+    assert.equal(store.deliveries.pendingCount(DATE, 0), 6, 'no upper bound by default');
+  });
+
+  test('the non-blocking claims write what the blocking ones do', async (t) => {
+    const { store } = await openFresh(backend, t);
+    store.subscribers.batch(() => {
+      for (let i = 1; i <= 3; i++) store.subscribers.add(`r${i}@example.org`, null, NOW);
+    });
+    store.deliveries.plan(DATE, 'example.org', NOW);
+    assert.equal(await store.deliveries.markSendingAsync(DATE, 1, NOW), true);
+    assert.equal(await store.deliveries.markSendingAsync(DATE, 1, NOW), false, 'a row in flight is not claimed twice');
+    assert.equal(await store.deliveries.markSentThenSendingAsync(DATE, 1, '250 ok', 2, NOW), true);
+    assert.equal(store.deliveries.get(DATE, 1)?.status, 'sent');
+    assert.equal(store.deliveries.get(DATE, 2)?.status, 'sending');
+    assert.equal(store.deliveries.get(DATE, 2)?.attempts, 1);
+    store.deliveries.markDone(DATE, 3, 'sent', null, NOW);
+    assert.equal(await store.deliveries.markSentThenSendingAsync(DATE, 2, '250 ok', 3, NOW), false);
+    assert.deepEqual(store.deliveries.totals(DATE), { pending: 0, sending: 0, sent: 3, failed: 0, skipped: 0 });
   });
 
   test('sent and the next claimed in one write; a next that is not pending any more is not claimed', async (t) => {
