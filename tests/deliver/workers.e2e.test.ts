@@ -33,8 +33,8 @@ beforeAll(async () => {
   pgUrl = await freshDatabase();
 });
 
-/** A config on the PostgreSQL store `store` (ledger and job queue) sending to `smtp`. */
-function configFor(smtp: TestSmtp, store: { path: string; url: string }): string {
+/** A config on the PostgreSQL store `store` (ledger and job queue) sending to the SMTP server at `smtpUrl`. */
+function configFor(smtpUrl: string, store: { path: string; url: string }): string {
   return sampleConfig({
     store,
     subscribers,
@@ -42,7 +42,7 @@ function configFor(smtp: TestSmtp, store: { path: string; url: string }): string
       from: '信息摘编 <digest@example.org>',
       unsubscribeSecret: TEST_SECRET,
       retryDelaySeconds: 0.01,
-      smtp: { url: smtp.url, maxConnections: 2 },
+      smtp: { url: smtpUrl, maxConnections: 2 },
       queue: QUEUE,
     },
   }).file;
@@ -95,7 +95,7 @@ test('three workers, one killed -9 mid-block: everyone gets the issue, repeats o
   const b = await startSmtp({ parse: false });
   const c = await startSmtp({ parse: false });
   for (const s of [a, b, c]) t.onTestFinished(() => s.close());
-  const files = [a, b, c].map((s) => configFor(s, store));
+  const files = [a, b, c].map((s) => configFor(s.url, store));
 
   const first = await runCli(['send', '--no-wait', '--issue', DATE, '--json', '--config', files[0]!], { env });
   assert.equal(first.code, 0, first.stderr);
@@ -146,7 +146,7 @@ test('digest send with the PostgreSQL store and no worker sends everything itsel
   const store = await builtIssue();
   const smtp = await startSmtp({ parse: false });
   try {
-    const file = configFor(smtp, store);
+    const file = configFor(smtp.url, store);
     const r = await runCli(['send', '--issue', DATE, '--json', '--config', file], { env });
     assert.equal(r.code, 0, r.stderr);
     const send = JSON.parse(r.stdout).send;
@@ -171,24 +171,14 @@ test('the relay down: digest send exits 1 naming it and fails nobody; run again 
   const store = await builtIssue();
   const smtp = await startSmtp({ parse: false });
   try {
-    const down = sampleConfig({
-      store,
-      subscribers,
-      delivery: {
-        from: '信息摘编 <digest@example.org>',
-        unsubscribeSecret: TEST_SECRET,
-        retryDelaySeconds: 0.01,
-        smtp: { url: 'smtp://127.0.0.1:9', maxConnections: 2 },
-        queue: QUEUE,
-      },
-    }).file;
+    const down = configFor('smtp://127.0.0.1:9', store); // nothing listens on the discard port
     const r = await runCli(['send', '--issue', DATE, '--config', down], { env });
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /stopped: .*connection failures in a row/);
     assert.match(r.stderr, /nobody was marked failed/);
     assert.equal((await ledger(down)).failed, undefined, 'nobody failed');
 
-    const back = await runCli(['send', '--issue', DATE, '--json', '--config', configFor(smtp, store)], { env });
+    const back = await runCli(['send', '--issue', DATE, '--json', '--config', configFor(smtp.url, store)], { env });
     assert.equal(back.code, 0, back.stderr);
     assert.equal(JSON.parse(back.stdout).send.status, 'completed');
     assert.equal(smtp.messageIdsByRecipient().size, SUBSCRIBERS);
