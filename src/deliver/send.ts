@@ -238,7 +238,7 @@ async function deliverQueued(
   };
   const handle = (item: QueuedDelivery, outcome: SendOutcome, response: string | null, lane: Lane) => {
     if (outcome.ok && combineWrites) {
-      // Written with this lane's next claim, one round trip for both (markSentThenSending).
+      // Written with this lane's next claim, one round trip for both (markSentThenSendingAsync).
       lane.held = { item, response };
       streak = 0;
       return finish();

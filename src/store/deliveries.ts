@@ -159,7 +159,6 @@ export class DeliveryStore {
   private readonly sendingStmt;
   private readonly doneStmt;
   private readonly runCountsStmt;
-  private readonly sentThenSendingStmt;
   /** The send loop's non-blocking claims on PostgreSQL, written together (null: SQLite, which writes in process). */
   private readonly claims: ClaimWriter | null;
   private readonly db: Driver;
@@ -178,18 +177,6 @@ export class DeliveryStore {
       // Only an unfinished row takes an outcome: the late reply of a sender that was taken over never overwrites what the new one recorded.
       "UPDATE deliveries SET status = ?, error = ?, response = ?, updated_at = ? WHERE issue_date = ? AND subscriber_id = ? AND status IN ('pending', 'sending')",
     );
-    // PostgreSQL runs both updates in one statement (a data-modifying CTE); SQLite, in one transaction of the two above.
-    this.sentThenSendingStmt =
-      db.dialect === 'postgres'
-        ? db.prepare(
-            `WITH done AS (
-               UPDATE deliveries SET status = 'sent', error = NULL, response = ?, updated_at = ?
-               WHERE issue_date = ? AND subscriber_id = ? AND status IN ('pending', 'sending') RETURNING 1
-             )
-             UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = ?
-             WHERE issue_date = ? AND subscriber_id = ? AND status = 'pending'`,
-          )
-        : null;
     this.claims = db.dialect === 'postgres' ? new ClaimWriter(db, (write) => ledgerWriteAsync(db, write)) : null;
   }
 
@@ -331,24 +318,9 @@ export class DeliveryStore {
   }
 
   /**
-   * Record one delivery `sent` and claim the next (`markDone` then
-   * `markSending`) in one round trip: what a sender does between two messages
-   * on one connection, so the ledger costs one round trip per message instead
-   * of two. True when the next was claimed.
-   */
-  markSentThenSending(issueDate: IsoDate, sentId: number, response: string | null, nextId: number, now: string): boolean {
-    const combined = this.sentThenSendingStmt;
-    if (combined) return ledgerWrite(this.db, () => combined.run(response, now, issueDate, sentId, now, issueDate, nextId)).changes === 1;
-    return ledgerWrite(this.db, () =>
-      this.db.transaction(() => {
-        this.doneStmt.run('sent', null, response, now, issueDate, sentId);
-        return this.sendingStmt.run(now, issueDate, nextId).changes === 1;
-      }),
-    );
-  }
-
-  /**
-   * `markSending` and `markSentThenSending` without blocking the event loop
+   * `markSending`, and recording one delivery `sent` with the next claimed
+   * (what a sender does between two messages on one connection: one round
+   * trip per message instead of two), without blocking the event loop
    * while the database answers. Why they exist: on PostgreSQL every blocking
    * statement stops the whole process for a round trip, so a sender's other
    * SMTP connections would stand still while one of them writes its ledger
@@ -364,10 +336,17 @@ export class DeliveryStore {
     return settled(() => this.markSending(issueDate, subscriberId, now));
   }
 
-  /** See `markSendingAsync`. */
+  /** See `markSendingAsync`; true when the next was claimed. On SQLite, one transaction of `markDone` and `markSending`. */
   markSentThenSendingAsync(issueDate: IsoDate, sentId: number, response: string | null, nextId: number, now: string): Promise<boolean> {
     if (this.claims) return this.claims.claim({ issueDate, sentId, response, nextId, now });
-    return settled(() => this.markSentThenSending(issueDate, sentId, response, nextId, now));
+    return settled(() =>
+      ledgerWrite(this.db, () =>
+        this.db.transaction(() => {
+          this.doneStmt.run('sent', null, response, now, issueDate, sentId);
+          return this.sendingStmt.run(now, issueDate, nextId).changes === 1;
+        }),
+      ),
+    );
   }
 
   /** Record the outcome of a delivery (`pending` again while it waits for a retry). */

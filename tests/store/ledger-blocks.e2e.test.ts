@@ -75,13 +75,13 @@ describe.each(BACKENDS)('$name store', (backend) => {
     });
     store.deliveries.plan(DATE, 'example.org', NOW);
     assert.equal(store.deliveries.markSending(DATE, 1, NOW), true);
-    assert.equal(store.deliveries.markSentThenSending(DATE, 1, '250 2.0.0 Ok: queued', 2, NOW), true);
+    assert.equal(await store.deliveries.markSentThenSendingAsync(DATE, 1, '250 2.0.0 Ok: queued', 2, NOW), true);
     assert.equal(store.deliveries.get(DATE, 1)?.status, 'sent');
     assert.equal(store.deliveries.get(DATE, 2)?.status, 'sending');
     assert.equal(store.deliveries.get(DATE, 2)?.attempts, 1);
     // Another sender took 3 meanwhile: 2 is still recorded, 3 is not claimed.
     store.deliveries.markDone(DATE, 3, 'sent', null, NOW);
-    assert.equal(store.deliveries.markSentThenSending(DATE, 2, '250 ok', 3, NOW), false);
+    assert.equal(await store.deliveries.markSentThenSendingAsync(DATE, 2, '250 ok', 3, NOW), false);
     assert.equal(store.deliveries.get(DATE, 2)?.status, 'sent');
     assert.deepEqual(store.deliveries.totals(DATE), { pending: 0, sending: 0, sent: 3, failed: 0, skipped: 0 });
   });
