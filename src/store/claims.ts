@@ -36,6 +36,8 @@ interface Waiting extends ClaimWrite {
 export class ClaimWriter {
   private readonly waiting: Waiting[] = [];
   private writing = false;
+  /** The statement text per pair of counts (`sent:claims`), built once. */
+  private readonly statements = new Map<string, Statement>();
 
   constructor(
     private readonly db: Driver,
@@ -61,19 +63,27 @@ export class ClaimWriter {
    * measured, that cost more than the round trips saved.
    */
   private statement(sent: number, claims: number): Statement {
+    const key = `${sent}:${claims}`;
+    let statement = this.statements.get(key);
+    if (!statement) {
+      statement = this.db.prepare(this.sql(sent, claims));
+      this.statements.set(key, statement);
+    }
+    return statement;
+  }
+
+  private sql(sent: number, claims: number): string {
     const list = (n: number) => Array.from({ length: n }, () => '?').join(', ');
     const claim = `UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = ?
        WHERE issue_date = ? AND subscriber_id IN (${list(claims)}) AND status = 'pending'
        RETURNING subscriber_id AS id`;
-    if (!sent) return this.db.prepare(claim);
-    return this.db.prepare(
-      `WITH done AS (
+    if (!sent) return claim;
+    return `WITH done AS (
          UPDATE deliveries SET status = 'sent', error = NULL, updated_at = ?,
            response = CASE subscriber_id ${Array.from({ length: sent }, () => 'WHEN ? THEN ?').join(' ')} END
          WHERE issue_date = ? AND subscriber_id IN (${list(sent)}) AND status IN ('pending', 'sending') RETURNING 1
        )
-       ${claim}`,
-    );
+       ${claim}`;
   }
 
   /** Write what waits, one statement per issue at a time, until nothing does. */

@@ -4,14 +4,9 @@
  * runs on a worker thread and the calling thread blocks on each result with
  * `Atomics.wait` on a shared counter, then takes the reply with
  * `receiveMessageOnPort` — the pattern synckit uses. One connection per
- * bridge; its errors cross as { code, message, detail }.
- *
- * `queryAsync` is the one exception: the same connection, but the reply comes
- * back on a second port as an event, so the calling thread's event loop goes
- * on meanwhile (a sender's other SMTP connections keep sending while one
- * connection's ledger write is on its way). `pg` runs a connection's
- * statements one at a time in the order they were posted, so a blocking call
- * posted after an asynchronous one simply waits behind it.
+ * bridge; its errors cross as { code, message, detail }. The store's
+ * non-blocking statements (the send loop's claims) do not cross: they run on
+ * a connection of their own in the calling thread (pg-async.ts).
  */
 import { createRequire } from 'node:module';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
@@ -45,27 +40,24 @@ const { workerData } = require('node:worker_threads');
 const pg = require(workerData.pg);
 pg.types.setTypeParser(20, Number);
 pg.types.setTypeParser(1700, Number);
-const { port, asyncPort, signal, url } = workerData;
+const { port, signal, url } = workerData;
 const client = new pg.Client({ connectionString: url, application_name: 'digest', connectionTimeoutMillis: 20000 });
 let broken = null;
 client.on('error', (e) => { broken = e; });
-// A blocking call's reply wakes the waiting thread; an asynchronous one's (m.id) is an event on the other port.
-const reply = (m, id) => {
-  if (id !== undefined) { asyncPort.postMessage({ ...m, id }); return; }
-  port.postMessage(m); Atomics.add(signal, 0, 1); Atomics.notify(signal, 0);
-};
+// The reply wakes the waiting thread.
+const reply = (m) => { port.postMessage(m); Atomics.add(signal, 0, 1); Atomics.notify(signal, 0); };
 const failure = (e) => ({ error: { code: e.code, message: e.message, detail: e.detail, constraint: e.constraint } });
 port.on('message', async (m) => {
   try {
     if (broken) throw broken;
     if (m.op === 'connect') { await client.connect(); reply({ ok: true }); return; }
-    if (m.op === 'end') { await client.end().catch(() => {}); reply({ ok: true }); port.close(); asyncPort.close(); return; }
+    if (m.op === 'end') { await client.end().catch(() => {}); reply({ ok: true }); port.close(); return; }
     const r = await client.query(m.name ? { name: m.name, text: m.text, values: m.values } : m.values ? { text: m.text, values: m.values } : m.text);
     const last = Array.isArray(r) ? r[r.length - 1] : r;
     const binary = (last.fields || []).filter((f) => f.dataTypeID === 17).map((f) => f.name);
-    reply({ rows: last.rows || [], rowCount: last.rowCount || 0, binary }, m.id);
+    reply({ rows: last.rows || [], rowCount: last.rowCount || 0, binary });
   } catch (e) {
-    reply(failure(e), m.id);
+    reply(failure(e));
   }
 });
 `;
@@ -79,7 +71,6 @@ export class PgQueryError extends Error {
 
 /** A reply as it crosses from the thread. */
 interface Reply {
-  id?: number;
   error?: PgFailure;
   rows?: Record<string, unknown>[];
   rowCount?: number;
@@ -101,28 +92,18 @@ function resultOf(reply: Reply | undefined): PgResult {
   return reply as PgResult;
 }
 
-/** A blocking connection to one PostgreSQL database (with one non-blocking way to run a statement, `queryAsync`). */
+/** A blocking connection to one PostgreSQL database. */
 export class SyncPg {
   private readonly worker: Worker;
   private readonly port: MessagePort;
-  /** Where the replies of `queryAsync` arrive, as events. */
-  private readonly asyncPort: MessagePort;
   private readonly signal = new Int32Array(new SharedArrayBuffer(4));
-  /** The statements of `queryAsync` still waiting for their reply, by id. */
-  private readonly waiting = new Map<number, { resolve: (r: PgResult) => void; reject: (err: unknown) => void }>();
-  private nextId = 0;
   private closed = false;
   /** Round trips so far (what a benchmark counts). */
   roundTrips = 0;
 
   constructor(url: string) {
     const { port1, port2 } = new MessageChannel();
-    const asyncChannel = new MessageChannel();
     this.port = port1;
-    this.asyncPort = asyncChannel.port1;
-    this.asyncPort.on('message', (reply: Reply) => this.settle(reply));
-    // Only a statement waiting for its reply keeps the process alive (ref'd in queryAsync).
-    this.asyncPort.unref();
     this.worker = new Worker(WORKER, {
       eval: true,
       // Not the parent's loader flags (`--import tsx`): this plain script needs none, and they break an eval worker.
@@ -130,11 +111,10 @@ export class SyncPg {
       workerData: {
         pg: createRequire(import.meta.url).resolve('pg'),
         port: port2,
-        asyncPort: asyncChannel.port2,
         signal: this.signal,
         url,
       },
-      transferList: [port2, asyncChannel.port2],
+      transferList: [port2],
     });
     // The worker must never keep a finished process alive.
     this.worker.unref();
@@ -144,34 +124,6 @@ export class SyncPg {
   /** Run one statement (`text` with `$n` placeholders); `name` makes it a prepared statement of this connection. */
   query(text: string, values?: unknown[], name?: string): PgResult {
     return this.call({ op: 'query', text, values, name });
-  }
-
-  /**
-   * Run one statement without blocking: the promise settles when its reply
-   * arrives, and the event loop runs meanwhile. Statements run in the order
-   * they were posted, blocking or not.
-   */
-  queryAsync(text: string, values?: unknown[], name?: string): Promise<PgResult> {
-    if (this.closed) return Promise.reject(new PgQueryError({ code: 'CLOSED', message: 'the store is closed', detail: undefined }));
-    const id = ++this.nextId;
-    return new Promise<PgResult>((resolve, reject) => {
-      if (this.waiting.size === 0) this.asyncPort.ref();
-      this.waiting.set(id, { resolve, reject });
-      this.port.postMessage({ op: 'query', text, values, name, id });
-      this.roundTrips++;
-    });
-  }
-
-  private settle(reply: Reply): void {
-    const waiter = this.waiting.get(reply.id!);
-    if (!waiter) return;
-    this.waiting.delete(reply.id!);
-    if (this.waiting.size === 0) this.asyncPort.unref();
-    try {
-      waiter.resolve(resultOf(reply));
-    } catch (err) {
-      waiter.reject(err);
-    }
   }
 
   private call(message: Record<string, unknown>, waitMs = Number.POSITIVE_INFINITY): PgResult {
@@ -189,7 +141,7 @@ export class SyncPg {
     return resultOf(receiveMessageOnPort(this.port)?.message as Reply | undefined);
   }
 
-  /** Close the connection and stop the thread. Statements of `queryAsync` still without a reply fail. */
+  /** Close the connection and stop the thread. */
   close(): void {
     if (this.closed) return;
     try {
@@ -197,14 +149,6 @@ export class SyncPg {
     } finally {
       this.closed = true;
       this.port.close();
-      // Replies already posted are taken first; the rest never come.
-      for (let m = receiveMessageOnPort(this.asyncPort); m; m = receiveMessageOnPort(this.asyncPort)) this.settle(m.message as Reply);
-      for (const waiter of this.waiting.values())
-        waiter.reject(
-          new PgQueryError({ code: 'CLOSED', message: 'the store was closed before the statement answered', detail: undefined }),
-        );
-      this.waiting.clear();
-      this.asyncPort.close();
       void this.worker.terminate();
     }
   }

@@ -1,13 +1,15 @@
 /**
  * The PostgreSQL driver: the repositories' SQL (`?` or `@name`
  * placeholders) numbered for PostgreSQL (`$1` …) once per text and run as a
- * named prepared statement of the store's one connection (pg-sync.ts).
+ * named prepared statement of the store's connection (pg-sync.ts, blocking;
+ * the non-blocking statements of allAsync on a second one, pg-async.ts).
  * Errors become the shapes the SQLite code raises: a `code` callers already
  * test (`SQLITE_CONSTRAINT_UNIQUE`, `SQLITE_BUSY` …) plus the SQLSTATE, and a
  * DigestError naming the database when it cannot be reached.
  */
 import { DigestError } from '../errors.ts';
 import type { Driver, RunResult, Statement } from './driver.ts';
+import { AsyncPg } from './pg-async.ts';
 import { PgQueryError, SyncPg, type PgFailure } from './pg-sync.ts';
 
 /** The URL with its password masked, for messages. */
@@ -131,6 +133,8 @@ export class PostgresDriver implements Driver {
   readonly dialect = 'postgres' as const;
   readonly name: string;
   private readonly pg: SyncPg;
+  /** The non-blocking statements' own connection (allAsync), opened on the first. */
+  private readonly asyncPg: AsyncPg;
   private readonly statements = new Map<string, PgStatement>();
   private depth = 0;
 
@@ -138,6 +142,7 @@ export class PostgresDriver implements Driver {
     this.name = redactUrl(url);
     try {
       this.pg = new SyncPg(url);
+      this.asyncPg = new AsyncPg(url);
     } catch (err) {
       const f = err instanceof PgQueryError ? err.failure : { code: undefined, message: String(err), detail: undefined };
       throw new DigestError(
@@ -147,9 +152,9 @@ export class PostgresDriver implements Driver {
     }
   }
 
-  /** Round trips to the server so far. */
+  /** Round trips to the server so far (both connections). */
   get roundTrips(): number {
-    return this.pg.roundTrips;
+    return this.pg.roundTrips + this.asyncPg.roundTrips;
   }
 
   /** Run one statement with `$n` placeholders. */
@@ -164,7 +169,7 @@ export class PostgresDriver implements Driver {
   /** Run one statement with `$n` placeholders without blocking (see Driver.allAsync). */
   async queryAsync(text: string, values?: unknown[], name?: string): Promise<{ rows: Record<string, unknown>[]; rowCount: number }> {
     try {
-      return await this.pg.queryAsync(text, values, name);
+      return await this.asyncPg.query(text, values, name);
     } catch (err) {
       throw err instanceof PgQueryError ? new PgStoreError(err.failure) : err;
     }
@@ -212,6 +217,7 @@ export class PostgresDriver implements Driver {
   }
 
   close(): void {
+    this.asyncPg.close();
     this.pg.close();
   }
 }
