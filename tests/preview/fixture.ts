@@ -1,7 +1,13 @@
 /**
- * A preview running in-process on a temp copy of the bundled samples and
+ * A preview running in-process on a temp copy of sample sources and the
  * templates (so tests can edit them), with a fixed clock, real SQLite, and a
  * real SMTP server (smtp-server) as the configured transport.
+ *
+ * The samples are a small cut of the shipped ones (tests/fixtures/preview-samples:
+ * the same three feeds and inbox, 16 items in all four sections) unless a test asks for
+ * the shipped set (`samples: 'shipped'`, a 67-item issue): every action reloads
+ * the page with two email frames, and Chromium's layout of a real-size issue
+ * made each reload cost several times the CPU a dozen items need.
  */
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,16 +59,27 @@ export function fixtureConfig(dir: string, smtpUrl: string, extra: Record<string
   };
 }
 
+/** Where each sample set is: the shipped samples, or the small cut of them for action tests. */
+const SAMPLES = {
+  shipped: join(ROOT, 'config/samples'),
+  small: join(ROOT, 'tests/fixtures/preview-samples'),
+} as const;
+
 /**
  * Copy samples and templates into a temp dir, ingest the samples, run
  * `prepare` (to plant items), then start the preview on a free port.
  */
 export async function startFixture(
-  opts: { extra?: Record<string, unknown>; prepare?: (ctx: Context, dir: string) => void } = {},
+  opts: {
+    extra?: Record<string, unknown>;
+    prepare?: (ctx: Context, dir: string) => void;
+    /** `small` (default): tests/fixtures/preview-samples; `shipped`: config/samples, a real-size issue. */
+    samples?: keyof typeof SAMPLES;
+  } = {},
 ): Promise<PreviewFixture> {
   // Removed by close(): tempDir()'s after-hook would fire early when called from a before() hook.
   const dir = mkdtempSync(join(tmpdir(), 'digest-preview-'));
-  cpSync(join(ROOT, 'config/samples'), join(dir, 'samples'), { recursive: true });
+  cpSync(SAMPLES[opts.samples ?? 'small'], join(dir, 'samples'), { recursive: true });
   cpSync(join(ROOT, 'templates'), join(dir, 'templates'), { recursive: true });
   mkdirSync(join(dir, 'out'));
   const smtp = await startSmtp();

@@ -2,6 +2,8 @@
  * The editors' preview in headless Chromium: open it, move an item through
  * the UI and see it moved (in the list, the email and the store), send a test
  * to a real SMTP server, live-reload on template/config/inbox edits, approve.
+ * The first test looks at the real-size page (the shipped samples, 67 items);
+ * the actions run on the small sample set (tests/preview/fixture.ts).
  * With $DIGEST_SCREENSHOTS set, screenshots go there as preview-*.png.
  */
 import assert from 'node:assert/strict';
@@ -34,16 +36,19 @@ afterAll(async () => {
   await fx?.close();
 });
 
-const count = (sql: string) => (fx.ctx.store.db.prepare(sql).get() as { n: number }).n;
+const count = (sql: string, on = fx) => (on.ctx.store.db.prepare(sql).get() as { n: number }).n;
 
 /** The live indicator turns on once the event stream is connected. */
-async function openPreview(): Promise<void> {
-  await page.goto(fx.running.url);
+async function openPreview(on = fx): Promise<void> {
+  await page.goto(on.running.url);
   await page.locator('#live', { hasText: '实时' }).waitFor();
 }
 
-test('the preview shows the next issue without changing any state', async () => {
-  await openPreview();
+test('the preview shows the next issue without changing any state', async (t) => {
+  // The real-size page: a preview of its own on the shipped samples.
+  const shipped = await startFixture({ samples: 'shipped' });
+  t.onTestFinished(() => shipped.close());
+  await openPreview(shipped);
   assert.match(await page.locator('.status').innerText(), /2024年7月15日（星期一）/);
   assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN');
   // The subject is `{{title}}｜{{lead}}`: the headline of the issue's first item.
@@ -77,9 +82,9 @@ test('the preview shows the next issue without changing any state', async () => 
   await screenshot(page, 'preview-full.png', { fullPage: true });
 
   // Looking built nothing: no issue saved, no item assigned, no override.
-  assert.equal(count('SELECT count(*) AS n FROM issues'), 0);
-  assert.equal(count('SELECT count(*) AS n FROM items WHERE issue_date IS NOT NULL'), 0);
-  assert.equal(fx.ctx.store.overrides.all().size, 0);
+  assert.equal(count('SELECT count(*) AS n FROM issues', shipped), 0);
+  assert.equal(count('SELECT count(*) AS n FROM items WHERE issue_date IS NOT NULL', shipped), 0);
+  assert.equal(shipped.ctx.store.overrides.all().size, 0);
 });
 
 test('moving an item through the UI moves it in the list, the email and the store', async () => {

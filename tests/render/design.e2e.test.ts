@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, test } from 'vitest';
 import { archiveEntry, renderArchive } from '../../src/publish/archive.ts';
 import { renderIssue, type RenderResult } from '../../src/render/index.ts';
@@ -58,15 +58,27 @@ beforeAll(async () => {
   context = await launch(profile);
 });
 
+/**
+ * One page per file at the phone size, loaded once and shared by the file's tests: each test sets the
+ * colour scheme it checks first (the scheme's media queries apply at once, no reload), so none depends
+ * on another having run. Loading the 67-item email again for each check cost a renderer and a layout.
+ */
+const pages = new Map<keyof typeof files, Promise<Page>>();
+async function pageIn(name: keyof typeof files, scheme: 'light' | 'dark'): Promise<Page> {
+  if (!pages.has(name)) pages.set(name, openPage(context, files[name], scheme));
+  const page = await pages.get(name)!;
+  await page.emulateMedia({ colorScheme: scheme });
+  return page;
+}
+
 afterAll(async () => {
   await context?.close();
   if (profile) rmSync(profile, { recursive: true, force: true, maxRetries: 3 });
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-test('on a 375 × 667 phone the seed email (67 items) shows its first item within two screens', async (t) => {
-  const page = await openPage(context, files.email, 'light');
-  t.onTestFinished(() => page.close());
+test('on a 375 × 667 phone the seed email (67 items) shows its first item within two screens', async () => {
+  const page = await pageIn('email', 'light');
   const m = await measure(page);
   assert.equal(seed.view.itemCount, 67);
   assert.ok(m.firstItem > 0, 'the first item is on the page');
@@ -78,9 +90,8 @@ test('on a 375 × 667 phone the seed email (67 items) shows its first item withi
 
 for (const name of ['email', 'web', 'archive'] as const) {
   for (const scheme of ['light', 'dark'] as const) {
-    test(`${name} in the ${scheme} scheme: no serious or critical axe-core violation, every text at least ${MIN_CONTRAST}:1`, async (t) => {
-      const page = await openPage(context, files[name], scheme);
-      t.onTestFinished(() => page.close());
+    test(`${name} in the ${scheme} scheme: no serious or critical axe-core violation, every text at least ${MIN_CONTRAST}:1`, async () => {
+      const page = await pageIn(name, scheme);
       const { lowest } = await measure(page);
       assert.ok(lowest.ratio >= MIN_CONTRAST, `lowest contrast ${lowest.ratio}:1 at “${lowest.text}”`);
       const violations = (await axe(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');

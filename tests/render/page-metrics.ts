@@ -84,8 +84,11 @@ export interface AxeViolation {
 
 /** Run axe-core (WCAG 2 A/AA rules) in the page; returns its violations. */
 export async function axe(page: Page): Promise<AxeViolation[]> {
-  const source = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-  await page.addScriptTag({ content: source });
+  // Added once per page: a page shared by several checks does not parse axe-core's half megabyte again.
+  if (!(await page.evaluate(`typeof axe !== 'undefined'`))) {
+    const source = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    await page.addScriptTag({ content: source });
+  }
   return page.evaluate(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa'] }, resultTypes: ['violations'] })
     .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact,
       nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ') + ': ' + ((n.failureSummary || '').split('\\n')[1] || '')) })))`) as Promise<
