@@ -13,6 +13,7 @@ import { buildItem } from '../../src/ingest/item.ts';
 import { launchBrowser, type TestBrowser } from './browser.ts';
 import { startFixture, type PreviewFixture } from './fixture.ts';
 import { screenshot } from '../helpers/chromium.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const TITLE = `<img src=x onerror="fetch('/pwned-title')">`;
 const ISSUER = `<script>fetch('/pwned-issuer')</script>`;
@@ -22,6 +23,8 @@ let browser: TestBrowser;
 let page: Page;
 const requests: string[] = [];
 const dialogs: string[] = [];
+/** Chromium's report of each script it refused to run in a sandboxed frame, by the frame's URL. */
+const blocked: string[] = [];
 
 beforeAll(async () => {
   fx = await startFixture({
@@ -57,6 +60,9 @@ beforeAll(async () => {
   browser = await launchBrowser();
   page = await browser.context.newPage();
   page.on('request', (r) => requests.push(new URL(r.url()).pathname));
+  page.on('console', (m) => {
+    if (m.text().startsWith('Blocked script execution')) blocked.push(m.location().url);
+  });
   page.on('dialog', (d) => {
     dialogs.push(d.message());
     void d.dismiss();
@@ -82,11 +88,23 @@ test('an item and a template carrying script render inert in the UI and in the f
   assert.match(await page.locator('pre.plain').innerText(), /<\/pre><script>fetch\('\/pwned-text'\)<\/script>/);
   assert.equal(await page.locator('pre.plain *').count(), 0, 'the text part is text');
 
-  // The frames load their images (so the probes work); any onerror handler would fire right after.
+  // The frames load their images (so the probes work; they answer 404, so every onerror fires).
   await page.locator('iframe.web').scrollIntoViewIfNeeded(); // it loads when scrolled to
   await page.frameLocator('iframe.web').locator('body').waitFor();
-  for (let i = 0; i < 100 && !requests.includes('/probe-template'); i++) await page.waitForTimeout(50);
-  await page.waitForTimeout(500);
+  await waitFor(() => requests.includes('/probe-template'), 'the web frame to load to its end (the probe image at the bottom)');
+  // No window of time to wait out: Chromium reports each script it refuses to run in a sandboxed frame, so wait until
+  // every <script> and every onerror of each frame has been reported blocked — or one got through and called back.
+  const frames = page.frames().filter((f) => f !== page.mainFrame());
+  const expected = await Promise.all(
+    frames.map(async (f) => (await f.locator('script').count()) + (await f.locator('img[onerror]').count())),
+  );
+  assert.ok(expected.reduce((a, b) => a + b) >= 2, `the template's script and onerror reached the web frame as markup: ${expected}`);
+  await waitFor(
+    () =>
+      requests.some((p) => p.startsWith('/pwned')) ||
+      frames.every((f, i) => blocked.filter((url) => url === f.url()).length >= expected[i]!),
+    'Chromium to report every script of the frames blocked',
+  );
   assert.deepEqual(
     requests.filter((p) => p.startsWith('/pwned')),
     [],
