@@ -7,19 +7,26 @@
  * round trip — blocking, and in the send loop's non-blocking form.
  */
 import assert from 'node:assert/strict';
-import { describe, test } from 'vitest';
-import { BACKENDS, openFresh } from './backends.ts';
+import { describe, test, type TestContext } from 'vitest';
+import type { Store } from '../../src/store/index.ts';
+import { type Backend, BACKENDS, openFresh } from './backends.ts';
 
 const DATE = '2024-07-15';
 const NOW = '2024-07-15T00:30:00.000Z';
 
+/** A fresh store with `n` subscribers (ids 1…n) and the issue of DATE planned for them all. */
+async function planned(backend: Backend, t: TestContext, n: number): Promise<Store> {
+  const { store } = await openFresh(backend, t);
+  store.subscribers.batch(() => {
+    for (let i = 1; i <= n; i++) store.subscribers.add(`r${i}@example.org`, null, NOW);
+  });
+  assert.equal(store.deliveries.plan(DATE, 'example.org', NOW), n);
+  return store;
+}
+
 describe.each(BACKENDS)('$name store', (backend) => {
   test('open blocks, pending within a block, in-doubt rows resumed within a block only', async (t) => {
-    const { store } = await openFresh(backend, t);
-    store.subscribers.batch(() => {
-      for (let i = 1; i <= 12; i++) store.subscribers.add(`r${i}@example.org`, null, NOW);
-    });
-    assert.equal(store.deliveries.plan(DATE, 'example.org', NOW), 12);
+    const store = await planned(backend, t, 12);
     // Blocks of 5: ids 1–5, 6–10, 11–12.
     assert.deepEqual(store.deliveries.openBlocks(DATE, 5), [
       { block: 0, open: 5 },
@@ -52,11 +59,7 @@ describe.each(BACKENDS)('$name store', (backend) => {
   });
 
   test('the non-blocking claims write what the blocking ones do', async (t) => {
-    const { store } = await openFresh(backend, t);
-    store.subscribers.batch(() => {
-      for (let i = 1; i <= 3; i++) store.subscribers.add(`r${i}@example.org`, null, NOW);
-    });
-    store.deliveries.plan(DATE, 'example.org', NOW);
+    const store = await planned(backend, t, 3);
     assert.equal(await store.deliveries.markSendingAsync(DATE, 1, NOW), true);
     assert.equal(await store.deliveries.markSendingAsync(DATE, 1, NOW), false, 'a row in flight is not claimed twice');
     assert.equal(await store.deliveries.markSentThenSendingAsync(DATE, 1, '250 ok', 2, NOW), true);
@@ -69,11 +72,7 @@ describe.each(BACKENDS)('$name store', (backend) => {
   });
 
   test('sent and the next claimed in one write; a next that is not pending any more is not claimed', async (t) => {
-    const { store } = await openFresh(backend, t);
-    store.subscribers.batch(() => {
-      for (let i = 1; i <= 3; i++) store.subscribers.add(`r${i}@example.org`, null, NOW);
-    });
-    store.deliveries.plan(DATE, 'example.org', NOW);
+    const store = await planned(backend, t, 3);
     assert.equal(store.deliveries.markSending(DATE, 1, NOW), true);
     assert.equal(await store.deliveries.markSentThenSendingAsync(DATE, 1, '250 2.0.0 Ok: queued', 2, NOW), true);
     assert.equal(store.deliveries.get(DATE, 1)?.status, 'sent');
