@@ -9,7 +9,7 @@ import type { Delivery, DeliveryStatus, IsoDate, Subscriber } from '../types.ts'
 import { ClaimWriter } from './claims.ts';
 import type { Db } from './db.ts';
 import type { Driver } from './driver.ts';
-import { toDriver } from './sqlite.ts';
+import { settled, toDriver } from './sqlite.ts';
 
 /** Tries of one ledger write against a busy database, each waiting the busy timeout (5 s): a lock held for ~15 s is waited out. */
 const BUSY_ATTEMPTS = 3;
@@ -40,15 +40,6 @@ async function ledgerWriteAsync<T>(db: Driver, fn: () => Promise<T>): Promise<T>
       if (attempt < BUSY_ATTEMPTS && busy(err)) continue;
       throw ledgerError(db, err);
     }
-  }
-}
-
-/** A synchronous write as a promise (its failure a rejection). */
-function settled<T>(write: () => T): Promise<T> {
-  try {
-    return Promise.resolve(write());
-  } catch (err) {
-    return Promise.reject(err);
   }
 }
 

@@ -47,8 +47,8 @@ export interface Driver {
    * writes its ledger row; the send loop's per-message writes use this
    * instead. On SQLite a statement is a few microseconds in process: this is
    * the synchronous `all`, done before the promise is returned. Not inside
-   * `transaction` (its statements block, and a failure here would end it
-   * unseen).
+   * `transaction`: on PostgreSQL it runs on a connection of its own, so it
+   * would be neither part of the transaction nor rolled back with it.
    */
   allAsync(statement: Statement, ...args: unknown[]): Promise<unknown[]>;
   close(): void;

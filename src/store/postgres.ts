@@ -176,7 +176,7 @@ export class PostgresDriver implements Driver {
   }
 
   allAsync(statement: Statement, ...args: unknown[]): Promise<unknown[]> {
-    // Inside a transaction its failure would abort the transaction without the transaction's code seeing it.
+    // It runs on a connection of its own (pg-async.ts): inside a transaction it would not be part of it, nor rolled back with it.
     if (this.depth > 0) return Promise.reject(new Error('allAsync inside a transaction: use all'));
     if (!(statement instanceof PgStatement)) return Promise.reject(new Error('allAsync takes a statement of this driver (prepare)'));
     return statement.allAsync(args);

@@ -37,11 +37,7 @@ export class SqliteDriver implements Driver {
 
   /** The synchronous `all`, already done when the promise is returned (see Driver). */
   allAsync(statement: Statement, ...args: unknown[]): Promise<unknown[]> {
-    try {
-      return Promise.resolve(statement.all(...args));
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    return settled(() => statement.all(...args));
   }
 
   close(): void {
@@ -52,4 +48,13 @@ export class SqliteDriver implements Driver {
 /** A driver for what a repository is given: a driver as it is, a better-sqlite3 handle wrapped (tests open repositories on a bare handle). */
 export function toDriver(handle: Db | Driver): Driver {
   return 'dialect' in handle ? handle : new SqliteDriver(handle);
+}
+
+/** A synchronous write as a promise, already settled (its failure a rejection): SQLite's side of the non-blocking store calls. */
+export function settled<T>(write: () => T): Promise<T> {
+  try {
+    return Promise.resolve(write());
+  } catch (err) {
+    return Promise.reject(err);
+  }
 }
